@@ -1,0 +1,42 @@
+"""The one catalogue of user-facing text, in Chinese and English.
+
+Every key has both languages (a test checks it). Pages, the CLI and the ingestion
+problem list all read from here.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from metrics.catalog import CATALOG
+
+if TYPE_CHECKING:
+    from metrics.errors import Problem
+
+LANGS = ("zh", "en")
+
+
+def t(key: str, lang: str = "zh", **params: object) -> str:
+    """Text for ``key`` in ``lang`` with ``{params}`` filled in."""
+    entry = CATALOG[key]
+    text = entry["zh" if lang == "zh" else "en"]
+    return text.format(**params) if params else text
+
+
+def problem_text(problem: Problem, lang: str = "zh") -> str:
+    """One line saying where (row, column), what (value) and why."""
+    reason = t(f"problem.{problem.code}", lang, **problem.params)
+    where = []
+    if problem.row is not None:
+        where.append(t("where.row", lang, row=problem.row))
+    if problem.column:
+        where.append(t("where.column", lang, column=problem.column))
+    if problem.value is not None:
+        where.append(t("where.value", lang, value=_clip(problem.value)))
+    sep = "，" if lang == "zh" else ", "
+    colon = "：" if lang == "zh" else ": "
+    return (sep.join(where) + colon + reason) if where else reason
+
+
+def _clip(value: str, limit: int = 60) -> str:
+    return value if len(value) <= limit else value[: limit - 1] + "…"

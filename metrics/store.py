@@ -1,0 +1,411 @@
+"""The DuckDB store: append-only reported values, their uploads, and all the SQL.
+
+Every reported value is kept with the upload it came from; a different value for an
+existing (indicator, period, agency) becomes a new revision. Each write is one explicit
+transaction followed by a checkpoint, and bumps ``data_version`` so caches can expire.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from metrics.errors import DatabaseError, DatabaseLocked, NotFound
+
+SCHEMA_VERSION = 2
+MIGRATIONS: dict[int, list[str]] = {
+    1: [
+        "CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)",
+        """CREATE TABLE uploads (
+            upload_id BIGINT PRIMARY KEY,
+            file_name VARCHAR NOT NULL,
+            sha256 VARCHAR NOT NULL,
+            uploaded_by VARCHAR NOT NULL,
+            uploaded_at TIMESTAMP NOT NULL,
+            source VARCHAR NOT NULL,
+            agencies VARCHAR NOT NULL,
+            n_rows INTEGER NOT NULL,
+            n_new INTEGER NOT NULL,
+            n_revised INTEGER NOT NULL,
+            n_unchanged INTEGER NOT NULL
+        )""",
+        """CREATE TABLE observations (
+            indicator_id VARCHAR NOT NULL,
+            period VARCHAR NOT NULL,
+            agency_id VARCHAR NOT NULL,
+            revision INTEGER NOT NULL,
+            value DOUBLE NOT NULL,
+            note VARCHAR,
+            upload_id BIGINT NOT NULL,
+            source_row INTEGER
+        )""",
+        "INSERT INTO meta VALUES ('data_version', '0'), ('demo', 'false')",
+    ],
+    2: [
+        "ALTER TABLE uploads ADD COLUMN withdrawn_at TIMESTAMP",
+        "ALTER TABLE uploads ADD COLUMN withdrawn_by VARCHAR",
+        "ALTER TABLE uploads ADD COLUMN withdraw_reason VARCHAR",
+        """CREATE TABLE users (
+            name VARCHAR PRIMARY KEY,
+            role VARCHAR NOT NULL,
+            agencies VARCHAR NOT NULL,
+            password_hash VARCHAR NOT NULL,
+            disabled BOOLEAN NOT NULL DEFAULT false,
+            created_at TIMESTAMP NOT NULL,
+            failed_logins INTEGER NOT NULL DEFAULT 0,
+            locked_until TIMESTAMP
+        )""",
+        """CREATE TABLE audit_log (
+            logged_at TIMESTAMP NOT NULL, actor VARCHAR NOT NULL, action VARCHAR NOT NULL, detail VARCHAR
+        )""",
+    ],
+}
+
+# The current value of every key: the highest revision among uploads not withdrawn.
+_LATEST = """
+    SELECT o.*, u.uploaded_at AS recorded_at, u.uploaded_by, u.file_name
+    FROM observations o JOIN uploads u USING (upload_id)
+    WHERE u.withdrawn_at IS NULL
+    QUALIFY row_number() OVER (PARTITION BY o.indicator_id, o.period, o.agency_id
+                               ORDER BY o.revision DESC) = 1
+"""
+_LOCK_RE = re.compile(r"lock", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Change:
+    """What storing a batch did (or, on a dry run, would do)."""
+
+    upload_id: int | None
+    new: int
+    revised: int
+    unchanged: int
+    identical_upload: int | None = None  # an earlier upload with the very same bytes
+    rows: pd.DataFrame | None = None  # incoming rows with ``change`` and ``previous_value``
+
+    @property
+    def stored(self) -> bool:
+        return self.upload_id is not None
+
+
+def now_utc() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Store:
+    """One DuckDB connection per process; a cursor per call, so threads never share one."""
+
+    def __init__(self, path: str | Path, read_only: bool = False):
+        self.path = str(path)
+        self.read_only = read_only
+        self._con = _connect(self.path, read_only)
+        self._write_lock = threading.Lock()
+        if not read_only:
+            self._migrate()
+        elif self.schema_version() == 0:
+            raise DatabaseError(
+                f"{self.path} has no tables of this application; run 'python -m metrics demo'."
+            )
+
+    @classmethod
+    def open(cls, path: str | Path, read_only: bool = False, wait_seconds: float = 5.0) -> Store:
+        """Open, retrying while another process holds the file, then say so in words."""
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            try:
+                return cls(path, read_only)
+            except DatabaseLocked:
+                if time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.25)
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        return self._con.cursor()
+
+    def close(self) -> None:
+        self._con.close()
+
+    # --- schema ---------------------------------------------------------------------------
+    def schema_version(self) -> int:
+        cur = self.cursor()
+        exists = cur.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
+        ).fetchone()[0]
+        if not exists:
+            return 0
+        row = cur.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        return int(row[0]) if row else 1
+
+    def _migrate(self) -> None:
+        with self._write_lock:
+            current = self.schema_version()
+            if current > SCHEMA_VERSION:
+                raise DatabaseError(
+                    f"{self.path} was written by a newer version (schema {current}); upgrade this program."
+                )
+            for version in range(current + 1, SCHEMA_VERSION + 1):
+                with self._transaction() as cur:
+                    for statement in MIGRATIONS[version]:
+                        cur.execute(statement)
+                    cur.execute(
+                        "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
+                        [str(version)],
+                    )
+
+    class _Tx:
+        def __init__(self, con):
+            self.cur = con.cursor()
+
+        def __enter__(self):
+            self.cur.execute("BEGIN TRANSACTION")
+            return self.cur
+
+        def __exit__(self, exc_type, exc, tb):
+            if exc_type is None:
+                self.cur.execute("COMMIT")
+                self.cur.execute("CHECKPOINT")
+            else:
+                self.cur.execute("ROLLBACK")
+            return False
+
+    def _transaction(self) -> Store._Tx:
+        return Store._Tx(self._con)
+
+    # --- meta -----------------------------------------------------------------------------
+    def meta(self, key: str, default: str | None = None) -> str | None:
+        row = self.cursor().execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return row[0] if row else default
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._write_lock, self._transaction() as cur:
+            cur.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+            _bump(cur)
+
+    def data_version(self) -> int:
+        """Bumped by every commit; pages key their caches on it."""
+        return int(self.meta("data_version", "0"))
+
+    @property
+    def is_demo(self) -> bool:
+        return self.meta("demo") == "true"
+
+    # --- writes ---------------------------------------------------------------------------
+    def store_batch(
+        self,
+        rows: pd.DataFrame,
+        *,
+        file_name: str,
+        sha256: str,
+        uploaded_by: str,
+        source: str,
+        dry_run: bool = False,
+    ) -> Change:
+        """Store a validated batch as one upload, entirely or not at all."""
+        with self._write_lock:
+            cur = self.cursor()
+            same = cur.execute(
+                "SELECT upload_id FROM uploads WHERE sha256 = ? AND withdrawn_at IS NULL "
+                "ORDER BY upload_id LIMIT 1",
+                [sha256],
+            ).fetchone()
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                classified = self._classify(cur, rows)
+                counts = classified["change"].value_counts()
+                n_new, n_rev = int(counts.get("new", 0)), int(counts.get("revised", 0))
+                n_same = int(counts.get("unchanged", 0))
+                if dry_run or n_new + n_rev == 0:
+                    cur.execute("ROLLBACK")
+                    return Change(None, n_new, n_rev, n_same, same[0] if same else None, classified)
+                upload_id = cur.execute("SELECT coalesce(max(upload_id), 0) + 1 FROM uploads").fetchone()[0]
+                agencies = ",".join(sorted(rows["agency_id"].unique()))
+                cur.execute(
+                    "INSERT INTO uploads (upload_id, file_name, sha256, uploaded_by, uploaded_at, source,"
+                    " agencies, n_rows, n_new, n_revised, n_unchanged) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    [
+                        upload_id,
+                        file_name,
+                        sha256,
+                        uploaded_by,
+                        now_utc(),
+                        source,
+                        agencies,
+                        len(rows),
+                        n_new,
+                        n_rev,
+                        n_same,
+                    ],
+                )
+                cur.execute(
+                    """INSERT INTO observations
+                       SELECT indicator_id, period, agency_id, next_revision, value, note, ?, row
+                       FROM incoming WHERE change <> 'unchanged'""",
+                    [upload_id],
+                )
+                _bump(cur)
+                cur.execute("COMMIT")
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+            finally:
+                cur.unregister("incoming_raw")
+            cur.execute("CHECKPOINT")
+            return Change(upload_id, n_new, n_rev, n_same, None, classified)
+
+    def _classify(self, cur, rows: pd.DataFrame) -> pd.DataFrame:
+        frame = rows[["indicator_id", "period", "agency_id", "value", "note", "row"]].astype(
+            {
+                "indicator_id": "string",
+                "period": "string",
+                "agency_id": "string",
+                "value": "float64",
+                "note": "string",
+                "row": "int64",
+            }
+        )
+        cur.register("incoming_raw", frame)
+        cur.execute(
+            f"""CREATE OR REPLACE TEMP TABLE incoming AS
+            WITH latest AS ({_LATEST}),
+                 top AS (SELECT indicator_id, period, agency_id, max(revision) AS max_rev
+                         FROM observations GROUP BY ALL)
+            SELECT i.indicator_id, i.period, i.agency_id, i.value, i.note, i.row,
+                   l.value AS previous_value, l.note AS previous_note,
+                   CASE WHEN l.value IS NULL THEN 'new'
+                        WHEN l.value = i.value AND l.note IS NOT DISTINCT FROM i.note THEN 'unchanged'
+                        ELSE 'revised' END AS change,
+                   coalesce(t.max_rev, 0) + 1 AS next_revision
+            FROM incoming_raw i
+            LEFT JOIN latest l USING (indicator_id, period, agency_id)
+            LEFT JOIN top t USING (indicator_id, period, agency_id)"""
+        )
+        return cur.execute(
+            "SELECT indicator_id, period, agency_id, value, note, row, change, previous_value, previous_note "
+            "FROM incoming ORDER BY row"
+        ).df()
+
+    def withdraw_upload(self, upload_id: int, by: str, reason: str = "") -> None:
+        """Stop counting an upload's values; nothing is deleted and the act is recorded."""
+        with self._write_lock, self._transaction() as cur:
+            row = cur.execute("SELECT withdrawn_at FROM uploads WHERE upload_id = ?", [upload_id]).fetchone()
+            if row is None:
+                raise NotFound(f"upload {upload_id} does not exist")
+            if row[0] is not None:
+                raise NotFound(f"upload {upload_id} was already withdrawn")
+            cur.execute(
+                "UPDATE uploads SET withdrawn_at = ?, withdrawn_by = ?, withdraw_reason = ? "
+                "WHERE upload_id = ?",
+                [now_utc(), by, reason, upload_id],
+            )
+            cur.execute(
+                "INSERT INTO audit_log VALUES (?, ?, 'withdraw_upload', ?)",
+                [now_utc(), by, f"upload {upload_id}: {reason}"],
+            )
+            _bump(cur)
+
+    # --- reads ----------------------------------------------------------------------------
+    def observations(self, include_withdrawn: bool = False) -> pd.DataFrame:
+        """Every stored revision with its upload (the input of the status engine)."""
+        where = "" if include_withdrawn else "WHERE u.withdrawn_at IS NULL"
+        return (
+            self.cursor()
+            .execute(
+                f"""SELECT o.indicator_id, o.agency_id, o.period, o.value, o.note, o.revision, o.upload_id,
+                       u.uploaded_at AS recorded_at, u.uploaded_by, u.file_name,
+                       u.withdrawn_at IS NOT NULL AS withdrawn
+                FROM observations o JOIN uploads u USING (upload_id) {where}
+                ORDER BY o.indicator_id, o.agency_id, o.period, o.revision"""
+            )
+            .df()
+        )
+
+    def latest(self) -> pd.DataFrame:
+        """The current value of every (indicator, period, agency)."""
+        return (
+            self.cursor()
+            .execute(
+                f"""SELECT indicator_id, period, agency_id, value, note, revision, upload_id,
+                       recorded_at, uploaded_by, file_name
+                FROM ({_LATEST}) ORDER BY indicator_id, period, agency_id"""
+            )
+            .df()
+        )
+
+    def history(
+        self,
+        indicator_id: str | None = None,
+        agency_id: str | None = None,
+        period: str | None = None,
+    ) -> pd.DataFrame:
+        """Every revision of the matching values, newest revision first, withdrawn ones marked."""
+        return (
+            self.cursor()
+            .execute(
+                """SELECT o.indicator_id, o.period, o.agency_id, o.revision, o.value, o.note, o.upload_id,
+                      u.file_name, u.uploaded_by, u.uploaded_at, u.withdrawn_at IS NOT NULL AS withdrawn
+               FROM observations o JOIN uploads u USING (upload_id)
+               WHERE (? IS NULL OR o.indicator_id = ?) AND (? IS NULL OR o.agency_id = ?)
+                 AND (? IS NULL OR o.period = ?)
+               ORDER BY o.indicator_id, o.period, o.agency_id, o.revision DESC""",
+                [indicator_id, indicator_id, agency_id, agency_id, period, period],
+            )
+            .df()
+        )
+
+    def uploads(self) -> pd.DataFrame:
+        """The audit record of every upload, newest first."""
+        return (
+            self.cursor()
+            .execute(
+                """SELECT upload_id, file_name, sha256, uploaded_by, uploaded_at, source, agencies, n_rows,
+                      n_new, n_revised, n_unchanged, withdrawn_at, withdrawn_by, withdraw_reason
+               FROM uploads ORDER BY upload_id DESC"""
+            )
+            .df()
+        )
+
+    def counts(self) -> dict[str, int]:
+        cur = self.cursor()
+        return {
+            "observations": cur.execute("SELECT count(*) FROM observations").fetchone()[0],
+            "uploads": cur.execute("SELECT count(*) FROM uploads").fetchone()[0],
+        }
+
+
+def _bump(cur) -> None:
+    cur.execute(
+        "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) WHERE key = 'data_version'"
+    )
+
+
+def _connect(path: str, read_only: bool) -> duckdb.DuckDBPyConnection:
+    if path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        if read_only and not os.path.exists(path):
+            raise DatabaseError(
+                f"{path} does not exist; run 'python -m metrics demo' or ingest a file first."
+            )
+    try:
+        return duckdb.connect(path, read_only=read_only)
+    except duckdb.IOException as exc:
+        text = str(exc)
+        if _LOCK_RE.search(text):
+            pid = re.search(r"PID (\d+)", text)
+            holder = f" (PID {pid.group(1)})" if pid else ""
+            raise DatabaseLocked(
+                f"The database {path} is held by another program{holder}, usually the running dashboard. "
+                "Upload the file on the dashboard's Upload page, or stop the dashboard and try again. / "
+                f"数据库 {path} 正被另一个程序{holder}占用（通常是正在运行的仪表盘）。"
+                "请在仪表盘的“数据上报”页面上传，或先停止仪表盘再试。"
+            ) from None
+        raise DatabaseError(f"{path} cannot be opened as a database: {text.splitlines()[0]}") from None
+    except duckdb.Error as exc:
+        raise DatabaseError(f"{path} cannot be opened as a database: {str(exc).splitlines()[0]}") from None

@@ -1,6 +1,6 @@
-"""Catalogue entries: ``key -> {"zh": ..., "en": ...}``. Placeholders use ``{name}``."""
+"""Ingestion messages: ``key -> {"zh": ..., "en": ...}``. Placeholders use ``{name}``."""
 
-CATALOG: dict[str, dict[str, str]] = {
+PROBLEMS: dict[str, dict[str, str]] = {
     # --- where a problem is -------------------------------------------------------------
     "where.row": {"zh": "第 {row} 行", "en": "row {row}"},
     "where.column": {"zh": "“{column}”列", "en": "column '{column}'"},

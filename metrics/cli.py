@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import importlib
 import sys
 from pathlib import Path
 
 from metrics import config, export, periods
 from metrics.errors import IngestRefused, MetricsError, RegistryError
 from metrics.i18n import problem_text
-from metrics.ingest import ingest_file, parse_file
+from metrics.ingest import parse_file, store_checked
 from metrics.registry import Registry, load_registry
 from metrics.store import Store
 
@@ -65,14 +66,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _extensions():
     """Sub-command groups that live beside the modules they drive."""
-    from metrics import report_cli
-
-    out = [report_cli.register]
-    try:
-        from metrics import admin_cli
-    except ImportError:
-        return out
-    return [*out, admin_cli.register]
+    out = []
+    for name in ("metrics.report_cli", "metrics.admin_cli"):
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:  # the module exists but one of its own imports is missing
+                raise
+            continue
+        out.append(module.register)
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -124,21 +127,19 @@ def print_problems(exc: IngestRefused, lang: str, out=sys.stdout) -> None:
 
 
 def cmd_ingest(args, registry: Registry, store: Store) -> int:
-    files = [Path(f) for f in args.files]
+    batches = []
     refused = False
-    for path in files:  # check every file before storing any
+    for path in (Path(f) for f in args.files):  # check every file before storing any
         try:
-            parse_file(registry, _read(path), path.name)
+            batches.append(parse_file(registry, _read(path), path.name))
         except IngestRefused as exc:
             print_problems(exc, args.lang)
             refused = True
     if refused:
         return 1
     actor = args.actor or f"cli:{getpass.getuser()}"
-    for path in files:
-        result = ingest_file(
-            store, registry, _read(path), path.name, uploaded_by=actor, source="cli", dry_run=args.dry_run
-        )
+    for batch in batches:
+        result = store_checked(store, batch, uploaded_by=actor, source="cli", dry_run=args.dry_run)
         prefix = "[dry run] " if args.dry_run else ""
         print(prefix + result.summary(args.lang))
     return 0

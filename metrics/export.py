@@ -45,6 +45,17 @@ def neutralize(value: object) -> object:
     return value
 
 
+def restore(text: str) -> str:
+    """Undo :func:`neutralize` on a cell read back from a file: ``'=1+1`` is the text ``=1+1``.
+
+    Excel treats the apostrophe the same way (a prefix, not content), and it makes an
+    exported file re-ingest as unchanged.
+    """
+    if text.startswith("'") and text[1:].startswith(_FORMULA_START):
+        return text[1:]
+    return text
+
+
 def _safe(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for col in out.columns:

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from metrics.catalog import CATALOG
+from metrics.catalog import PROBLEMS
+from metrics.catalog_data import DATA_PAGES
+from metrics.catalog_ui import UI
 
 if TYPE_CHECKING:
     from metrics.errors import Problem
 
 LANGS = ("zh", "en")
+CATALOG: dict[str, dict[str, str]] = {**PROBLEMS, **UI, **DATA_PAGES}
 
 
 def t(key: str, lang: str = "zh", **params: object) -> str:

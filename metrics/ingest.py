@@ -20,6 +20,7 @@ import pandas as pd
 
 from metrics import periods
 from metrics.errors import IngestRefused, Problem
+from metrics.export import restore
 from metrics.reader import Table, Unreadable, read_table
 from metrics.registry import Registry
 from metrics.store import Change, Store
@@ -81,9 +82,9 @@ def validate(
     """Canonical rows, the problems found, and how many exact duplicate rows were dropped."""
     today = today or dt.date.today()
     raw = table.frame
-    filled = (
-        raw[["indicator_id", "period", "agency_id", "value", "note"]].astype(str).map(str.strip) != ""
-    ).any(axis=1)
+    filled = np.zeros(len(raw), dtype=bool)
+    for name in ("indicator_id", "period", "agency_id", "value", "note"):
+        filled |= map_unique(raw[name].astype(str), lambda v: v.strip() != "").astype(bool)
     raw = raw[filled]
     if raw.empty:
         return pd.DataFrame(columns=ROW_COLUMNS), [Problem("header_only", row=table.header_row)], 0
@@ -98,12 +99,12 @@ def validate(
     problems += _bad(rowno, cols["indicator_id"], indicator.isna(), "indicator_id", "unknown_indicator")
     problems += _bad(rowno, cols["agency_id"], agency.isna(), "agency_id", "unknown_agency")
 
-    both = indicator.notna() & agency.notna()
-    pairs = pd.Series(list(zip(indicator.fillna(""), agency.fillna(""), strict=True)), index=raw.index)
-    allowed_pair = {p: p[1] in registry.reporters.get(p[0], ()) for p in pd.unique(pairs[both])}
-    not_allowed = both & ~pairs.map(allowed_pair).fillna(True).astype(bool)
-    for i in np.flatnonzero(not_allowed.to_numpy()):
-        ind_id, ag_id = pairs.iloc[i]
+    both = (indicator.notna() & agency.notna()).to_numpy()
+    pairs = indicator.fillna("") + "\x1f" + agency.fillna("")
+    ok = map_unique(pairs, lambda p: p.split("\x1f")[1] in registry.reporters.get(p.split("\x1f")[0], ()))
+    not_allowed = both & ~ok.astype(bool)
+    for i in np.flatnonzero(not_allowed):
+        ind_id, ag_id = pairs.iloc[i].split("\x1f")
         ind = registry.indicator[ind_id]
         problems.append(
             Problem(
@@ -144,13 +145,14 @@ def validate(
     ]
     problems += _range_problems(registry, indicator, value, has_pct, value_problem, cols["value"], rowno)
 
+    note = pd.Series(map_unique(raw["note"].astype(str), restore), index=raw.index, dtype="string")
     rows = pd.DataFrame(
         {
             "indicator_id": indicator,
             "period": period,
             "agency_id": agency,
             "value": value,
-            "note": raw["note"].astype(str).where(raw["note"].astype(str).str.strip() != "", None),
+            "note": note.where(note.str.strip() != "", None),
             "row": rowno,
         }
     )
@@ -186,9 +188,17 @@ def _agency_lookup(registry: Registry) -> dict[str, str]:
     return out
 
 
+def map_unique(values: pd.Series, fn) -> np.ndarray:
+    """``fn`` applied once per distinct value, spread back to every row."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    mapped = np.empty(len(uniques), dtype=object)
+    mapped[:] = [fn(u) for u in uniques]
+    return mapped[codes]
+
+
 def _resolve(values: pd.Series, lookup: dict[str, str]) -> pd.Series:
-    mapping = {v: lookup.get(_norm(v)) or lookup.get(_norm(v).lower()) for v in pd.unique(values)}
-    return values.map(mapping).astype("string")
+    found = map_unique(values, lambda v: lookup.get(_norm(v)) or lookup.get(_norm(v).lower()))
+    return pd.Series(found, index=values.index, dtype="string")
 
 
 def _bad(rowno, values: pd.Series, mask: pd.Series, column: str, code: str, **params) -> list[Problem]:
@@ -206,15 +216,19 @@ def _period_problems(registry, texts: pd.Series, period: pd.Series, rowno, today
     for i in np.flatnonzero(unread.to_numpy()):
         code = "not_quarter_end" if dates[texts.iloc[i]] else "bad_period"
         problems.append(Problem(code, row=int(rowno[i]), column="period", value=texts.iloc[i]))
-    idx = period.map({p: periods.index(p) for p in pd.unique(period.dropna())})
-    early = idx < periods.index(first)
-    late = idx > periods.index(last)
-    problems += _bad(rowno, texts, early.fillna(False), "period", "period_too_early", first=first)
-    problems += _bad(rowno, texts, late.fillna(False), "period", "period_future", last=last)
+    idx = map_unique(period.fillna(""), lambda p: periods.index(p) if p else np.nan).astype(float)
+    with np.errstate(invalid="ignore"):
+        early = pd.Series(idx < periods.index(first))
+        late = pd.Series(idx > periods.index(last))
+    problems += _bad(rowno, texts, early, "period", "period_too_early", first=first)
+    problems += _bad(rowno, texts, late, "period", "period_future", last=last)
     return problems
 
 
 _NUMBER_CLEAN = re.compile(r"[\s,_'’]")
+# Separators are only thousands separators between groups of three digits: "1,234.5" is 1234.5,
+# but "1,5" (a decimal comma) is not a number rather than fifteen.
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:[\s,_'’]\d{3})+(?:\.\d*)?")
 
 
 def parse_value(text: str) -> tuple[float | None, bool, str | None]:
@@ -225,7 +239,11 @@ def parse_value(text: str) -> tuple[float | None, bool, str | None]:
     pct = s.endswith("%")
     if pct:
         s = s[:-1].strip()
-    s = _NUMBER_CLEAN.sub("", s).replace("−", "-")
+    s = s.replace("−", "-")
+    if _NUMBER_CLEAN.search(s):
+        if not _GROUPED.fullmatch(s):
+            return None, pct, "not_number"
+        s = _NUMBER_CLEAN.sub("", s)
     if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|[+-]?(nan|inf|infinity)", s, re.IGNORECASE):
         return None, pct, "not_number"
     number = float(s)
@@ -241,8 +259,9 @@ def parse_values(texts: pd.Series, percent_cells: pd.Series | None = None):
 
     Returns (values, had-% mask, {position: problem code}).
     """
-    fast = pd.to_numeric(texts.where(texts.str.fullmatch(r"\s*[+-]?\d+(\.\d+)?\s*"), None), errors="coerce")
-    values = fast.astype("float64").to_numpy(copy=True)
+    fast = pd.to_numeric(texts.to_numpy(dtype=object), errors="coerce")
+    values = np.asarray(fast, dtype="float64").copy()
+    values[~np.isfinite(values)] = np.nan  # "inf", "nan": the slow path names the problem
     has_pct = np.zeros(len(texts), dtype=bool)
     problems: dict[int, str] = {}
     slow = np.flatnonzero(np.isnan(values))
@@ -269,25 +288,10 @@ def parse_values(texts: pd.Series, percent_cells: pd.Series | None = None):
 
 
 def _range_problems(registry, indicator, value, has_pct, value_problem, texts, rowno) -> list[Problem]:
-    problems = []
-    ids = indicator.fillna("").to_numpy(dtype=object)
-    vals = value.to_numpy()
-    for ind_id in pd.unique(indicator.dropna()):
-        ind = registry.indicator[ind_id]
+    """Bounds and unit checks, with each indicator's rule spread to its rows."""
+    rules = {}
+    for ind in registry.indicators:
         lo, hi = ind.bounds
-        mask = (ids == ind_id) & ~np.isnan(vals)
-        positions = np.flatnonzero(mask)
-        if not ind.is_percent and ind.kind != "milestone":
-            for pos in positions[has_pct[positions]]:
-                problems.append(
-                    Problem("percent_sign", int(rowno[pos]), "value", texts.iloc[pos], {"unit": ind.unit})
-                )
-        v = vals[positions]
-        out = np.zeros(len(positions), dtype=bool)
-        if lo is not None:
-            out |= v < lo
-        if hi is not None:
-            out |= v > hi
         if ind.kind == "milestone":
             code, params = "milestone_range", {}
         elif ind.is_percent:
@@ -296,8 +300,24 @@ def _range_problems(registry, indicator, value, has_pct, value_problem, texts, r
             code, params = "negative", {"unit": ind.unit}
         else:
             code, params = "out_of_range", {"low": lo, "high": hi}
-        for pos in positions[out]:
-            problems.append(Problem(code, int(rowno[pos]), "value", texts.iloc[pos], params))
+        no_pct = not ind.is_percent and ind.kind != "milestone"
+        rules[ind.id] = (-np.inf if lo is None else lo, np.inf if hi is None else hi, no_pct, code, params)
+    ids = indicator.fillna("")
+    none = (-np.inf, np.inf, False, "", {})
+    lo = map_unique(ids, lambda i: rules.get(i, none)[0]).astype(float)
+    hi = map_unique(ids, lambda i: rules.get(i, none)[1]).astype(float)
+    no_pct = map_unique(ids, lambda i: rules.get(i, none)[2]).astype(bool)
+    vals = value.to_numpy(dtype=float)
+    valid = ~np.isnan(vals)
+    problems = []
+    for pos in np.flatnonzero(valid & no_pct & has_pct):
+        unit = registry.indicator[ids.iloc[pos]].unit
+        problems.append(Problem("percent_sign", int(rowno[pos]), "value", texts.iloc[pos], {"unit": unit}))
+    with np.errstate(invalid="ignore"):
+        out = valid & ((vals < lo) | (vals > hi))
+    for pos in np.flatnonzero(out):
+        _, _, _, code, params = rules[ids.iloc[pos]]
+        problems.append(Problem(code, int(rowno[pos]), "value", texts.iloc[pos], params))
     return problems
 
 
@@ -359,9 +379,16 @@ def ingest_file(
 ) -> IngestResult:
     """The one ingestion path: check the whole file, then store it in one transaction."""
     batch = parse_file(registry, data, file_name, today=today, allowed_agencies=allowed_agencies)
+    return store_checked(store, batch, uploaded_by=uploaded_by, source=source, dry_run=dry_run)
+
+
+def store_checked(
+    store: Store, batch: Batch, *, uploaded_by: str, source: str, dry_run: bool = False
+) -> IngestResult:
+    """Store a batch that :func:`parse_file` accepted, as one transaction."""
     change = store.store_batch(
         batch.rows,
-        file_name=file_name,
+        file_name=batch.file_name,
         sha256=batch.sha256,
         uploaded_by=uploaded_by,
         source=source,

@@ -58,9 +58,9 @@ def looks_like_date(value: object) -> bool:
 
 def parse_periods(values: pd.Series) -> pd.Series:
     """Vectorised :func:`parse_period`: parses each distinct value once."""
-    uniques = pd.unique(values)
-    mapping = {v: parse_period(v) for v in uniques}
-    return values.map(mapping).astype("string")
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    parsed = pd.array([parse_period(v) for v in uniques], dtype="string")
+    return pd.Series(parsed.take(codes), index=values.index)
 
 
 def index(period: str) -> int:

@@ -139,7 +139,7 @@ def _read_csv(text: str) -> Table:
             engine="c",
         )
     except pd.errors.ParserError as exc:
-        raise Unreadable(_parser_problem(str(exc), header_idx)) from None
+        raise Unreadable(_parser_problem(str(exc))) from None
     except pd.errors.EmptyDataError:
         raise Unreadable(Problem("file_empty")) from None
     header = [str(h) for h in frame.iloc[0].tolist()]
@@ -149,13 +149,13 @@ def _read_csv(text: str) -> Table:
     return _canonical_frame(frame, header, header_idx + 1)
 
 
-def _parser_problem(message: str, header_idx: int) -> Problem:
+def _parser_problem(message: str) -> Problem:
     m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", message)
     if not m:
         return Problem("bad_csv", params={"detail": message.strip().splitlines()[-1][:120]})
     expected, line, saw = (int(g) for g in m.groups())
-    row = line + header_idx
-    return Problem("bad_csv", row=row, params={"detail": f"{saw} / {expected}"})
+    # pandas counts records from the top of the file, skipped title rows included: Excel's row.
+    return Problem("bad_csv", row=line, params={"detail": f"{saw} / {expected}"})
 
 
 def _canonical_frame(frame: pd.DataFrame, header: list[str], header_row: int, percent=None) -> Table:

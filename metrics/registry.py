@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from metrics.errors import RegistryError
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~8x faster on large registries
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _ID = r"^[a-z][a-z0-9_]*$"
 
@@ -198,7 +199,7 @@ def load_registry(path: str | Path) -> Registry:
     """Read and validate a registry file; raise RegistryError listing every problem."""
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
     except FileNotFoundError:
         raise RegistryError(str(path), [f"file not found: {path}"]) from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:

@@ -89,7 +89,7 @@ class Change:
     revised: int
     unchanged: int
     identical_upload: int | None = None  # an earlier upload with the very same bytes
-    rows: pd.DataFrame | None = None  # incoming rows with ``change`` and ``previous_value``
+    rows: pd.DataFrame | None = None  # when nothing was stored: rows with ``change``, ``previous_value``
 
     @property
     def stored(self) -> bool:
@@ -218,11 +218,14 @@ class Store:
             ).fetchone()
             cur.execute("BEGIN TRANSACTION")
             try:
-                classified = self._classify(cur, rows)
-                counts = classified["change"].value_counts()
-                n_new, n_rev = int(counts.get("new", 0)), int(counts.get("revised", 0))
-                n_same = int(counts.get("unchanged", 0))
+                self._classify(cur, rows)
+                counts = dict(cur.execute("SELECT change, count(*) FROM incoming GROUP BY change").fetchall())
+                n_new, n_rev, n_same = (int(counts.get(k, 0)) for k in ("new", "revised", "unchanged"))
                 if dry_run or n_new + n_rev == 0:
+                    classified = cur.execute(
+                        "SELECT indicator_id, period, agency_id, value, note, row, change, previous_value, "
+                        "previous_note FROM incoming ORDER BY row"
+                    ).df()
                     cur.execute("ROLLBACK")
                     return Change(None, n_new, n_rev, n_same, same[0] if same else None, classified)
                 upload_id = cur.execute("SELECT coalesce(max(upload_id), 0) + 1 FROM uploads").fetchone()[0]
@@ -258,9 +261,10 @@ class Store:
             finally:
                 cur.unregister("incoming_raw")
             cur.execute("CHECKPOINT")
-            return Change(upload_id, n_new, n_rev, n_same, None, classified)
+            return Change(upload_id, n_new, n_rev, n_same, None, None)
 
-    def _classify(self, cur, rows: pd.DataFrame) -> pd.DataFrame:
+    def _classify(self, cur, rows: pd.DataFrame) -> None:
+        """Fill the temp table ``incoming``: each row marked new, revised or unchanged."""
         frame = rows[["indicator_id", "period", "agency_id", "value", "note", "row"]].astype(
             {
                 "indicator_id": "string",
@@ -287,10 +291,6 @@ class Store:
             LEFT JOIN latest l USING (indicator_id, period, agency_id)
             LEFT JOIN top t USING (indicator_id, period, agency_id)"""
         )
-        return cur.execute(
-            "SELECT indicator_id, period, agency_id, value, note, row, change, previous_value, previous_note "
-            "FROM incoming ORDER BY row"
-        ).df()
 
     def withdraw_upload(self, upload_id: int, by: str, reason: str = "") -> None:
         """Stop counting an upload's values; nothing is deleted and the act is recorded."""

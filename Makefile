@@ -1,0 +1,43 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+DEMO   := data/demo.duckdb
+PORT   ?= 8501
+
+.PHONY: setup run test lint bench demo sample clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+$(DEMO): $(STAMP) targets.yaml $(wildcard data/sample/*.csv data/sample/*.xlsx)
+	$(PY) -m metrics demo --db $(DEMO) --force
+
+demo: $(DEMO)
+
+run: setup $(DEMO)
+	@echo "Starting the dashboard on the demo database: http://localhost:$(PORT)"
+	METRICS_DB=$(DEMO) $(VENV)/bin/streamlit run dashboard.py --server.port $(PORT)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: setup lint
+	$(VENV)/bin/pytest
+
+bench: setup
+	$(PY) benchmarks/run_all.py
+
+sample: setup
+	$(PY) scripts/make_sample_data.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache $(DEMO) $(DEMO).wal

@@ -1,0 +1,151 @@
+"""Ingest speed: 500 indicators × 20 agencies × 20 quarters = 200,000 rows.
+
+Baseline, measured in the same run on the same file: DuckDB's own ``read_csv`` into a table.
+Goal: our full ingest (decode, validate every row, classify against the store, commit) ≤ 3×.
+Two comparisons are printed: whole processes (``python -m metrics ingest`` against a Python
+process that only runs DuckDB's ``read_csv``) and in-process (the ingest function against
+``read_csv`` on an open connection, i.e. without interpreter and import start-up).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from metrics import periods  # noqa: E402
+from metrics.ingest import ingest_file  # noqa: E402
+from metrics.registry import load_registry  # noqa: E402
+from metrics.store import Store  # noqa: E402
+
+N_IND, N_AG, QUARTERS = 500, 20, periods.span("2022Q1", "2026Q4")
+GOAL = 3.0
+
+
+def make_registry(path: Path) -> None:
+    agencies = [
+        {"id": f"ag{i:02d}", "name_zh": f"部门{i:02d}", "name_en": f"Agency {i:02d}"} for i in range(N_AG)
+    ]
+    doc = {
+        "plan": {
+            "id": "bench",
+            "title_zh": "基准计划",
+            "title_en": "Bench plan",
+            "start": "2024-01-01",
+            "end": "2026-12-31",
+        },
+        "agencies": agencies,
+        "sections": [{"id": 1, "title_zh": "一", "title_en": "One"}],
+        "measures": [
+            {
+                "id": 1,
+                "section": 1,
+                "title_zh": "举措",
+                "title_en": "Measure",
+                "responsibilities": [{"lead": ["ag00"], "shared": [], "all_relevant": True}],
+            }
+        ],
+        "indicators": [
+            {
+                "id": f"ind{i:03d}",
+                "measure": 1,
+                "kind": "kpi",
+                "name_zh": f"指标{i:03d}",
+                "name_en": f"Ind {i}",
+                "unit": "%",
+                "unit_en": "%",
+                "direction": "at_least",
+                "target": 90,
+                "deadline": "2026-12-31",
+                "owner": "ag00",
+            }
+            for i in range(N_IND)
+        ],
+    }
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def make_csv(path: Path) -> int:
+    rng = np.random.default_rng(7)
+    ind = np.repeat([f"ind{i:03d}" for i in range(N_IND)], N_AG * len(QUARTERS))
+    ag = np.tile(np.repeat([f"ag{i:02d}" for i in range(N_AG)], len(QUARTERS)), N_IND)
+    per = np.tile(QUARTERS, N_IND * N_AG)
+    val = np.round(rng.uniform(0, 100, len(ind)), 2)
+    lines = ["indicator_id,period,agency_id,value,note"]
+    lines += [f"{a},{b},{c},{d},note" for a, b, c, d in zip(ind, per, ag, val, strict=True)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return len(ind)
+
+
+def timed(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def run(cmd: list[str]) -> None:
+    subprocess.run(cmd, check=True, cwd=ROOT, capture_output=True)
+
+
+def main() -> None:
+    tmp = Path(tempfile.mkdtemp(prefix="bench_ingest_"))
+    targets, csv_path = tmp / "targets.yaml", tmp / "rows.csv"
+    make_registry(targets)
+    n = make_csv(csv_path)
+    py = sys.executable
+    baseline_code = (
+        "import duckdb,sys; con=duckdb.connect(sys.argv[1]);"
+        'con.execute("CREATE TABLE t AS SELECT * FROM read_csv(?, header=true)", [sys.argv[2]]); con.close()'
+    )
+    base_proc = timed(lambda: run([py, "-c", baseline_code, str(tmp / "base.duckdb"), str(csv_path)]))
+    ours_proc = timed(
+        lambda: run(
+            [
+                py,
+                "-m",
+                "metrics",
+                "ingest",
+                str(csv_path),
+                "--db",
+                str(tmp / "ours.duckdb"),
+                "--targets",
+                str(targets),
+            ]
+        )
+    )
+
+    import duckdb
+
+    con = duckdb.connect(str(tmp / "base2.duckdb"))
+    base_in = timed(
+        lambda: con.execute("CREATE TABLE t AS SELECT * FROM read_csv(?, header=true)", [str(csv_path)])
+    )
+    con.close()
+    registry = load_registry(targets)
+    store = Store(tmp / "ours2.duckdb")
+    data = csv_path.read_bytes()
+    ours_in = timed(lambda: ingest_file(store, registry, data, "rows.csv", uploaded_by="bench", source="cli"))
+    assert store.counts()["observations"] == n
+    store.close()
+
+    print(f"rows: {n:,}")
+    print(
+        f"process    duckdb read_csv {base_proc:6.2f} s   ours (python -m metrics ingest) {ours_proc:6.2f} s"
+        f"   ratio {ours_proc / base_proc:4.2f}x   goal <= {GOAL:.0f}x"
+    )
+    print(
+        f"in-process duckdb read_csv {base_in:6.2f} s   ours (ingest_file)              {ours_in:6.2f} s"
+        f"   ratio {ours_in / base_in:4.2f}x"
+    )
+
+
+if __name__ == "__main__":
+    main()

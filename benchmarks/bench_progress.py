@@ -1,0 +1,138 @@
+"""How long does one as-of status of every figure take at a realistic worst-case size?
+
+500 indicators x 20 agencies x 40 quarters (400,000 stored values, plus 10 % revisions).
+Prints figures() next to a plain pandas groupby-last over the same frame measured in
+the same run, and the ratio. Run: ``.venv/bin/python benchmarks/bench_progress.py``.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from metrics import periods
+from metrics.progress import figures, late_reports
+from metrics.registry import Registry, parse_registry
+
+N_INDICATORS, N_AGENCIES, N_QUARTERS, N_MEASURES = 500, 20, 40, 15
+FIRST = "2016Q1"
+
+
+def synthetic_registry() -> Registry:
+    """A valid registry of the benchmark's size (names carry Chinese text as required)."""
+    agencies = [
+        {"id": f"ag{a:02d}", "name_zh": f"部门{a:02d}", "name_en": f"Agency {a:02d}"}
+        for a in range(N_AGENCIES)
+    ]
+    measures = [
+        {
+            "id": 21 + m,
+            "section": 5 + m % 4,
+            "title_zh": f"措施{m}",
+            "title_en": f"Measure {m}",
+            "responsibilities": [
+                {"lead": [f"ag{m % N_AGENCIES:02d}"], "shared": [f"ag{(m + 1) % N_AGENCIES:02d}"]}
+            ],
+        }
+        for m in range(N_MEASURES)
+    ]
+    indicators = []
+    for i in range(N_INDICATORS):
+        milestone = i % 5 == 0
+        indicators.append(
+            {
+                "id": f"ind{i:03d}",
+                "measure": 21 + i % N_MEASURES,
+                "kind": "milestone" if milestone else "kpi",
+                "name_zh": f"指标{i:03d}",
+                "name_en": f"Indicator {i:03d}",
+                "unit": "%",
+                "unit_en": "%",
+                "direction": "at_least" if milestone or i % 2 else "at_most",
+                "target": 100 if milestone else 80,
+                "deadline": "2025-12-31",
+                "owner": f"ag{i % N_AGENCIES:02d}",
+            }
+        )
+    return parse_registry(
+        {
+            "plan": {
+                "id": "bench",
+                "title_zh": "基准",
+                "title_en": "Bench",
+                "start": "2016-01-01",
+                "end": "2025-12-31",
+            },
+            "agencies": agencies,
+            "sections": [{"id": s, "title_zh": f"部分{s}", "title_en": f"Section {s}"} for s in range(5, 9)],
+            "measures": measures,
+            "indicators": indicators,
+        }
+    )
+
+
+def synthetic_observations(seed: int = 1) -> pd.DataFrame:
+    """Every agency reports every indicator every quarter; 10 % of values are revised once."""
+    rng = np.random.default_rng(seed)
+    ind, ag, q = np.meshgrid(
+        np.arange(N_INDICATORS), np.arange(N_AGENCIES), np.arange(N_QUARTERS), indexing="ij"
+    )
+    ind, ag, q = ind.ravel(), ag.ravel(), q.ravel()
+    value = np.clip(20 + 1.5 * q + rng.normal(0, 3, q.size), 0, 100)
+    rev = rng.random(q.size) < 0.1
+    ind, ag, q = np.r_[ind, ind[rev]], np.r_[ag, ag[rev]], np.r_[q, q[rev]]
+    value = np.r_[value, value[rev] + 1]
+    revision = np.r_[np.ones(rev.size, int), np.full(rev.sum(), 2)]
+    first = periods.index(FIRST)
+    labels = np.array([periods.from_index(first + k) for k in range(N_QUARTERS)], dtype=object)
+    recorded = pd.Timestamp("2016-04-01") + pd.to_timedelta(q * 91 + revision * 7, unit="D")
+    return pd.DataFrame(
+        {
+            "indicator_id": pd.Series(np.char.add("ind", np.char.zfill(ind.astype(str), 3)), dtype="string"),
+            "agency_id": pd.Series(np.char.add("ag", np.char.zfill(ag.astype(str), 2)), dtype="string"),
+            "period": pd.Series(labels[q], dtype="string"),
+            "value": value,
+            "note": pd.Series([None] * q.size, dtype="string"),
+            "revision": revision,
+            "upload_id": 1,
+            "recorded_at": recorded,
+            "uploaded_by": "bench",
+            "file_name": "bench.xlsx",
+        }
+    )
+
+
+def best_of(fn, repeat: int = 5) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def main() -> None:
+    registry, obs = synthetic_registry(), synthetic_observations()
+    as_of = periods.from_index(periods.index(FIRST) + N_QUARTERS - 1)
+    baseline = best_of(
+        lambda: obs.sort_values("revision").groupby(["indicator_id", "agency_id", "period"]).last()
+    )
+    engine = best_of(lambda: figures(registry, obs, as_of))
+    known = best_of(lambda: figures(registry, obs, as_of, known_at=pd.Timestamp("2024-01-01")))
+    late = best_of(lambda: late_reports(registry, obs, as_of))
+    n = len(figures(registry, obs, as_of))
+    print(f"{len(obs):,} stored values, {n:,} figures, as of {as_of}")
+    print(f"baseline: pandas groupby-last      {baseline * 1000:8.1f} ms")
+    print(f"figures(as_of)                     {engine * 1000:8.1f} ms  ({engine / baseline:.2f}x baseline)")
+    print(f"figures(as_of, known_at)           {known * 1000:8.1f} ms  ({known / baseline:.2f}x baseline)")
+    print(f"late_reports(as_of)                {late * 1000:8.1f} ms  ({late / baseline:.2f}x baseline)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,352 @@
+"""What every page shares: the registry, the store, cached queries, language and URL state.
+
+Pages stay thin: they call these helpers and :mod:`metrics`, then lay out widgets and charts.
+Sidebar choices (language, as-of quarter, agency, briefing mode) live in the URL query
+parameters, so every view is a link that reproduces it.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from metrics import charts, config, periods, progress
+from metrics.errors import DatabaseLocked, MetricsError, RegistryError
+from metrics.i18n import t
+from metrics.registry import Registry, load_registry
+from metrics.store import Store
+
+LANGS = ("zh", "en")
+PARAM_LANG, PARAM_AS_OF, PARAM_AGENCY, PARAM_BRIEFING = "lang", "as_of", "agency", "briefing"
+ALL = "__all__"  # the agency filter's "every agency" option (never written to the URL)
+
+
+# --------------------------------------------------------------------------- resources
+
+
+@st.cache_resource(show_spinner=False)
+def _load_registry(path: str) -> Registry:
+    return load_registry(path)
+
+
+def registry() -> Registry:
+    """The validated plan; a broken registry file stops the page with its problem list."""
+    path = str(config.targets_path())
+    try:
+        return _load_registry(path)
+    except RegistryError as exc:
+        st.error(tr("error.registry", path=path, count=len(exc.problems)))
+        st.text("\n".join(exc.problems[:50]))
+        st.stop()
+        raise  # unreachable; keeps type checkers content
+
+
+@st.cache_resource(show_spinner=False)
+def _open_store(path: str) -> Store:
+    return Store.open(path)
+
+
+def store() -> Store:
+    """The one DuckDB connection of this process; a locked or broken file stops the page."""
+    path = str(config.db_path())
+    try:
+        return _open_store(path)
+    except DatabaseLocked:
+        st.error(tr("error.db_locked", path=path))
+    except MetricsError:
+        st.error(tr("error.db_unreadable", path=path))
+    except OSError:
+        st.error(tr("error.db_unreadable", path=path))
+    st.stop()
+    raise RuntimeError("unreachable")
+
+
+def _version() -> tuple[str, int]:
+    s = store()
+    return s.path, s.data_version()
+
+
+# --------------------------------------------------------------------------- cached data
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _observations(path: str, version: int) -> pd.DataFrame:
+    return _open_store(path).observations()
+
+
+def observations() -> pd.DataFrame:
+    """Every current revision (the status engine's input); cached per data version."""
+    return _observations(*_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _figures(path: str, version: int, targets: str, as_of: str) -> pd.DataFrame:
+    return progress.figures(_load_registry(targets), _observations(path, version), as_of)
+
+
+def figures(as_of: str) -> pd.DataFrame:
+    """Status of every figure as of a quarter; computed once per (data version, quarter)."""
+    registry()  # surfaces a registry error as a sentence before the cached call
+    return _figures(*_version(), str(config.targets_path()), as_of)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _late(path: str, version: int, targets: str, as_of: str) -> pd.DataFrame:
+    return progress.late_reports(_load_registry(targets), _observations(path, version), as_of)
+
+
+def late_reports(as_of: str) -> pd.DataFrame:
+    """Owners that have not reported the as-of quarter."""
+    registry()
+    return _late(*_version(), str(config.targets_path()), as_of)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _changes(path: str, version: int, targets: str, start: str, end: str) -> dict[str, pd.DataFrame]:
+    return progress.changes(_load_registry(targets), _observations(path, version), start, end)
+
+
+def changes(from_period: str, to_period: str) -> dict[str, pd.DataFrame]:
+    """Status changes, new values and revisions between two quarters."""
+    registry()
+    return _changes(*_version(), str(config.targets_path()), from_period, to_period)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _uploads(path: str, version: int) -> pd.DataFrame:
+    return _open_store(path).uploads()
+
+
+def uploads() -> pd.DataFrame:
+    """The audit record of every upload, newest first."""
+    return _uploads(*_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _history(path: str, version: int, indicator_id: str) -> pd.DataFrame:
+    return _open_store(path).history(indicator_id=indicator_id)
+
+
+def history(indicator_id: str) -> pd.DataFrame:
+    """Every revision of one indicator's values (withdrawn ones marked)."""
+    return _history(*_version(), indicator_id)
+
+
+def after_write() -> None:
+    """Forget cached query results after an upload or a withdrawal commits."""
+    st.cache_data.clear()
+
+
+# --------------------------------------------------------------------------- URL-bound state
+
+
+def _url_value(param: str, options: Sequence[str]) -> str | None:
+    value = st.query_params.get(param)
+    return value if value in options else None
+
+
+def _resolve(param: str, options: Sequence[str], default: str) -> str:
+    """URL first (a shared link wins), then this session's last choice, then the default."""
+    value = _url_value(param, options)
+    if value is None:
+        remembered = st.session_state.get(f"_v_{param}")
+        value = remembered if remembered in options else default
+    st.session_state[f"_v_{param}"] = value
+    if value == ALL or not value:
+        if param in st.query_params:
+            del st.query_params[param]
+    elif st.query_params.get(param) != value:
+        st.query_params[param] = value
+    return value
+
+
+def _on_change(param: str, widget_key: str) -> None:
+    value = st.session_state[widget_key]
+    st.session_state[f"_v_{param}"] = value
+    if value == ALL or value is None:
+        if param in st.query_params:
+            del st.query_params[param]
+    else:
+        st.query_params[param] = value
+
+
+def bound_select(
+    param: str,
+    options: Sequence[str],
+    default: str,
+    label: str,
+    format_func: Callable[[Any], str] = str,
+    *,
+    widget: str = "selectbox",
+    key_suffix: str = "",
+    container: Any = None,
+    **kwargs: Any,
+) -> str:
+    """A selectbox (or radio/segmented control) whose value is the query parameter ``param``.
+
+    The URL holds the id (``?lang=en``, ``?indicator=verification_points``), never the label.
+    """
+    options = list(options)
+    value = _resolve(param, options, default)
+    key = f"_w_{param}{key_suffix}"
+    st.session_state[key] = value
+    box = container if container is not None else st
+    make = getattr(box, widget)
+    make(label, options, format_func=format_func, key=key, on_change=_on_change, args=(param, key), **kwargs)
+    return value
+
+
+def _browser_lang() -> str:
+    try:
+        locale = st.context.locale or ""
+    except Exception:  # no browser context (tests, scripts)
+        locale = ""
+    return "en" if locale and not locale.lower().startswith("zh") else "zh"
+
+
+def lang() -> str:
+    """'zh' or 'en': ``?lang=`` wins, then this session's choice, then the browser locale."""
+    value = _url_value(PARAM_LANG, LANGS) or st.session_state.get(f"_v_{PARAM_LANG}")
+    return value if value in LANGS else _browser_lang()
+
+
+def tr(key: str, **params: object) -> str:
+    """Catalogue text in the current language."""
+    return t(key, lang(), **params)
+
+
+def as_of() -> str | None:
+    """The chosen quarter (``2025Q4``); default the latest quarter with data; None when empty."""
+    options = as_of_options()
+    if not options:
+        return None
+    return _url_value(PARAM_AS_OF, options) or _remembered(PARAM_AS_OF, options) or options[-1]
+
+
+def as_of_options() -> list[str]:
+    """Quarters one may look at: from the plan start (or earliest data) to the latest data."""
+    obs = observations()
+    latest = progress.latest_period_with_data(obs)
+    if latest is None:
+        return []
+    first = min(registry().first_period, str(obs["period"].min()), key=periods.index)
+    return periods.span(first, latest)
+
+
+def agency_filter() -> str | None:
+    """The agency chosen in the sidebar (``?agency=samr``), or None for every agency."""
+    options = list(registry().agency)
+    return _url_value(PARAM_AGENCY, options) or _remembered(PARAM_AGENCY, options)
+
+
+def _remembered(param: str, options: Sequence[str]) -> str | None:
+    value = st.session_state.get(f"_v_{param}")
+    return value if value in options else None
+
+
+def is_briefing() -> bool:
+    """Briefing mode (``?briefing=1``): no sidebar or chrome, laid out for a 16:9 screenshot."""
+    return st.query_params.get(PARAM_BRIEFING) in ("1", "true", "yes")
+
+
+# --------------------------------------------------------------------------- formatting
+
+
+def period_label(period: str | None) -> str:
+    """``2025年第四季度`` / ``2025 Q4``; a dash for no period."""
+    if period is None or (isinstance(period, float) and pd.isna(period)) or period is pd.NA:
+        return "—"
+    return periods.label(str(period), lang())
+
+
+def fmt_value(value: object, unit: str) -> str:
+    """A number with its unit in the current language (``85.2%``, ``42 个`` / ``42 points``)."""
+    return charts.format_value(value, unit_text(unit), lang())
+
+
+def unit_text(unit: str) -> str:
+    """A registry unit (as written in Chinese) in the current language."""
+    if lang() == "zh":
+        return unit
+    for ind in registry().indicators:
+        if ind.unit == unit:
+            return ind.unit_en
+    return unit
+
+
+def status_text(status: str) -> str:
+    """Icon and word, e.g. ``▲ 需加快``: status is never shown by colour alone."""
+    return f"{charts.STATUS_ICONS.get(status, '')} {tr('status.' + status)}".strip()
+
+
+def status_badge(status: str) -> str:
+    """Escaped HTML chip with icon, word and the status colour (for st.markdown)."""
+    fill, ink = charts.STATUS_COLORS[status], charts.STATUS_INK[status]
+    return (
+        f'<span class="status-chip" style="background:{fill};color:{ink}">'
+        f"{html.escape(status_text(status))}</span>"
+    )
+
+
+def esc(text: object) -> str:
+    """User or registry text made safe for st.markdown (no HTML, no Markdown)."""
+    escaped = html.escape(str(text))
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|~>$])", r"\\\1", escaped)
+
+
+def indicator_name(indicator_id: str) -> str:
+    ind = registry().indicator.get(indicator_id)
+    return ind.name(lang()) if ind else indicator_id
+
+
+def agency_name(agency_id: object, short: bool = False) -> str:
+    if agency_id is None or agency_id is pd.NA or (isinstance(agency_id, float) and pd.isna(agency_id)):
+        return tr("figure.national")
+    ag = registry().agency.get(str(agency_id))
+    if ag is None:
+        return str(agency_id)
+    return ag.short(lang()) if short else ag.name(lang())
+
+
+def chart_context(as_of_period: str) -> charts.ChartText:
+    """Language, as-of label and source line every chart carries."""
+    plan = registry().plan
+    lg = lang()
+    source = plan.source_zh if lg == "zh" else plan.source_en
+    return charts.ChartText(
+        lang=lg,
+        as_of_label=period_label(as_of_period),
+        source=tr("chart.source", source=source, as_of=period_label(as_of_period)),
+        status_words={s: tr("status." + s) for s in progress.STATUSES},
+        words={k: tr(k) for k in charts.WORD_KEYS},
+    )
+
+
+# --------------------------------------------------------------------------- output
+
+
+def show_chart(fig: Any, filename: str) -> None:
+    """A Plotly chart whose camera button saves a 3x PNG named after what it shows."""
+    safe = re.sub(r"[^\w.-]+", "_", filename).strip("_") or "chart"
+    st.plotly_chart(
+        fig,
+        width="stretch",
+        key=f"chart_{safe}",
+        config={
+            "toImageButtonOptions": {"format": "png", "scale": 3, "filename": safe},
+            "displaylogo": False,
+        },
+    )
+
+
+def empty_state() -> None:
+    """What to do when the database has no values yet."""
+    st.info(tr("empty.title"), icon="ℹ️")
+    st.markdown(tr("empty.body"))
+    st.code("make run        # " + tr("empty.demo_hint"), language="bash")
+    st.page_link("pages/upload.py", label=tr("empty.to_upload"), icon="⬆️")

@@ -1,0 +1,227 @@
+"""Data & history / 数据与修订: every stored value with its revisions, and the upload audit list.
+
+Rows come from :meth:`metrics.store.Store.history` and :meth:`~metrics.store.Store.uploads`;
+the download is the CLI export (:func:`metrics.export.export_frame` + ``to_bytes``). User text
+(notes, names, file names) is only ever shown inside dataframes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from metrics import config
+from metrics.export import export_frame, to_bytes
+from metrics.i18n import t
+from pages.common import (
+    agency_filter,
+    agency_name,
+    empty_state,
+    indicator_name,
+    lang,
+    period_label,
+    registry,
+    store,
+    tr,
+    uploads,
+)
+
+ALL = "__all__"
+KEY = ["indicator_id", "period", "agency_id"]
+MIME = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+# --------------------------------------------------------------------------- cached reads
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _history(path: str, version: int) -> pd.DataFrame:
+    """Every revision of every value, withdrawn ones marked, with the current one flagged."""
+    s = store()
+    frame = s.history()
+    current = s.latest()[[*KEY, "revision"]].assign(current=True)
+    frame = frame.merge(current, on=[*KEY, "revision"], how="left")
+    frame["current"] = frame["current"].fillna(False).astype(bool)
+    return frame
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _export(path: str, version: int, targets: str) -> pd.DataFrame:
+    return export_frame(store(), registry(), all_revisions=True)
+
+
+def _version() -> tuple[str, int]:
+    s = store()
+    return s.path, s.data_version()
+
+
+# --------------------------------------------------------------------------- filters
+
+
+def _choose(label: str, options: list[str], key: str, fmt, default: str = ALL, container=st) -> str:
+    choices = [ALL, *options]
+    index = choices.index(default) if default in choices else 0
+    return container.selectbox(
+        label,
+        choices,
+        index=index,
+        key=key,
+        format_func=lambda v: tr("data.all") if v == ALL else fmt(v),
+    )
+
+
+def filters(history: pd.DataFrame) -> dict[str, object]:
+    reg = registry()
+    c1, c2, c3, c4 = st.columns([4, 3, 2, 2], vertical_alignment="bottom")
+    indicator = _choose(
+        tr("data.filter_indicator"), list(reg.indicator), "data_indicator", indicator_name, container=c1
+    )
+    agency = _choose(
+        tr("data.filter_agency"),
+        list(reg.agency),
+        "data_agency",
+        agency_name,
+        default=agency_filter() or ALL,
+        container=c2,
+    )
+    quarters = sorted(history["period"].dropna().unique(), reverse=True)
+    period = _choose(tr("data.filter_period"), quarters, "data_period", period_label, container=c3)
+    withdrawn = c4.checkbox(tr("data.filter_withdrawn"), key="data_withdrawn")
+    return {"indicator_id": indicator, "agency_id": agency, "period": period, "withdrawn": withdrawn}
+
+
+def narrow(frame: pd.DataFrame, chosen: dict[str, object]) -> pd.DataFrame:
+    """Rows matching the chosen indicator, agency and quarter; withdrawn ones only if asked."""
+    mask = pd.Series(True, index=frame.index)
+    for column in KEY:
+        if chosen[column] != ALL:
+            mask &= frame[column] == chosen[column]
+    if not chosen["withdrawn"]:
+        mask &= ~frame["withdrawn"].astype(bool)
+    return frame[mask]
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def history_table(rows: pd.DataFrame, lg: str) -> pd.DataFrame:
+    reg = registry()
+    units = {i.id: i.unit_label(lg) for i in reg.indicators}
+    return pd.DataFrame(
+        {
+            t("data.col.indicator", lg): rows["indicator_id"].map(indicator_name),
+            t("data.col.period", lg): rows["period"].map(period_label),
+            t("data.col.agency", lg): rows["agency_id"].map(agency_name),
+            t("data.col.revision", lg): rows["revision"].astype("Int64"),
+            t("data.col.number", lg): rows["value"],
+            t("data.col.unit", lg): rows["indicator_id"].map(units),
+            t("data.col.note", lg): rows["note"].astype("string"),
+            t("data.col.current", lg): rows["current"].astype(bool),
+            t("data.col.withdrawn", lg): rows["withdrawn"].astype(bool),
+            t("data.col.upload", lg): rows["upload_id"].astype("Int64"),
+            t("data.col.file", lg): rows["file_name"].astype("string"),
+            t("data.col.who", lg): rows["uploaded_by"].astype("string"),
+            t("data.col.when", lg): pd.to_datetime(rows["uploaded_at"]),
+            t("data.col.indicator_id", lg): rows["indicator_id"],
+        }
+    )
+
+
+def uploads_table(audit: pd.DataFrame, lg: str) -> pd.DataFrame:
+    sep = "、" if lg == "zh" else ", "
+    return pd.DataFrame(
+        {
+            t("data.col.upload", lg): audit["upload_id"].astype("Int64"),
+            t("data.col.when", lg): pd.to_datetime(audit["uploaded_at"]),
+            t("data.col.who", lg): audit["uploaded_by"].astype("string"),
+            t("data.col.file", lg): audit["file_name"].astype("string"),
+            t("data.col.rows", lg): audit["n_rows"].astype("Int64"),
+            t("upload.count_new", lg): audit["n_new"].astype("Int64"),
+            t("upload.count_revised", lg): audit["n_revised"].astype("Int64"),
+            t("upload.count_unchanged", lg): audit["n_unchanged"].astype("Int64"),
+            t("data.col.agencies", lg): audit["agencies"].map(
+                lambda ids: sep.join(agency_name(a, short=True) for a in str(ids).split(",") if a)
+            ),
+            t("data.col.source", lg): audit["source"].astype("string"),
+            t("data.col.withdrawn", lg): audit["withdrawn_at"].notna(),
+            t("data.col.withdrawn_at", lg): pd.to_datetime(audit["withdrawn_at"]),
+            t("data.col.withdrawn_by", lg): audit["withdrawn_by"].astype("string"),
+            t("data.col.withdraw_reason", lg): audit["withdraw_reason"].astype("string"),
+            t("data.col.sha256", lg): audit["sha256"].astype("string"),
+        }
+    )
+
+
+def _time_columns(lg: str, *names: str) -> dict[str, object]:
+    return {t(n, lg): st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm") for n in names}
+
+
+# --------------------------------------------------------------------------- sections
+
+
+def download(chosen: dict[str, object]) -> None:
+    """The CLI export of the filtered rows, as CSV (UTF-8 with BOM) or XLSX."""
+    frame = narrow(_export(*_version(), str(config.targets_path())), chosen)
+    left, right = st.columns([1, 3], vertical_alignment="bottom")
+    fmt = left.radio(tr("data.download_format"), ["csv", "xlsx"], horizontal=True, key="data_fmt")
+    stamp = dt.date.today().isoformat()
+    right.download_button(
+        tr("data.download_button", fmt=fmt.upper()),
+        data=to_bytes(frame, fmt),
+        file_name=f"data_{stamp}.{fmt}",
+        mime=MIME[fmt],
+        on_click="ignore",
+        icon=":material/download:",
+        key="data_download",
+    )
+
+
+def values_section(history: pd.DataFrame) -> None:
+    lg = lang()
+    st.subheader(tr("data.values"))
+    chosen = filters(history)
+    rows = narrow(history, chosen)
+    if rows.empty:
+        st.info(tr("data.none"))
+        return
+    keys = len(rows[KEY].drop_duplicates())
+    st.caption(tr("data.count", rows=len(rows), keys=keys))
+    st.dataframe(
+        history_table(rows, lg),
+        hide_index=True,
+        width="stretch",
+        column_config=_time_columns(lg, "data.col.when"),
+    )
+    download(chosen)
+
+
+def uploads_section() -> None:
+    lg = lang()
+    st.subheader(tr("data.uploads"))
+    audit = uploads()
+    if audit.empty:
+        st.info(tr("data.uploads_none"))
+        return
+    st.caption(tr("data.uploads_count", n=len(audit), withdrawn=int(audit["withdrawn_at"].notna().sum())))
+    st.dataframe(
+        uploads_table(audit, lg),
+        hide_index=True,
+        width="stretch",
+        column_config=_time_columns(lg, "data.col.when", "data.col.withdrawn_at"),
+    )
+
+
+def main() -> None:
+    st.title(tr("data.title"))
+    st.caption(tr("data.intro"))
+    history = _history(*_version())
+    if history.empty:
+        empty_state()
+        return
+    values_section(history)
+    uploads_section()
+
+
+main()

@@ -1,0 +1,319 @@
+"""Upload / 数据上报: check a quarterly file, preview what it changes, store it on confirmation.
+
+The page only lays out widgets: checking, counting and classifying come from
+:func:`metrics.ingest.ingest_file`, the same path the CLI uses (first ``dry_run=True`` for the
+preview, then for real on confirmation). User text (file names, names, notes) is shown in
+dataframes or escaped with :func:`pages.common.esc`, never as HTML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import PurePath
+
+import pandas as pd
+import streamlit as st
+
+from metrics import periods
+from metrics.errors import IngestRefused, MetricsError, Problem
+from metrics.export import template_bytes, to_bytes
+from metrics.i18n import t
+from metrics.ingest import IngestResult, ingest_file, period_bounds
+from pages.common import (
+    after_write,
+    agency_filter,
+    agency_name,
+    as_of,
+    esc,
+    indicator_name,
+    lang,
+    period_label,
+    registry,
+    store,
+    tr,
+    uploads,
+)
+
+log = logging.getLogger(__name__)
+
+SOURCE = "web"
+FILE_TYPES = ["csv", "txt", "tsv", "xlsx", "xls"]
+MIME = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+NONCE, PREVIEW, FLASH = "upload_nonce", "upload_preview", "upload_flash"
+
+
+# --------------------------------------------------------------------------- who uploads
+
+
+def current_uploader() -> str | None:
+    """Who is uploading, recorded as ``uploaded_by``.
+
+    Until login exists this is a required text input; a login replaces only this function
+    (returning the signed-in user's name, and their agencies as ``allowed_agencies``).
+    """
+    name = st.text_input(tr("upload.who"), key="upload_who", max_chars=80, help=tr("upload.who_help"))
+    return name.strip() or None
+
+
+# --------------------------------------------------------------------------- template
+
+
+def template_section() -> None:
+    """Agency + quarter + format -> a pre-filled template (``metrics.export.template_bytes``)."""
+    reg = registry()
+    lg = lang()
+    with st.expander(tr("upload.template"), icon=":material/download:"):
+        st.caption(tr("upload.template_help"))
+        agencies = list(reg.agency)
+        default_agency = agency_filter() or agencies[0]
+        first, last = period_bounds(reg, dt.date.today())
+        quarters = periods.span(first, last)
+        wanted = as_of()
+        default_period = wanted if wanted in quarters else last
+        c1, c2, c3 = st.columns([3, 2, 1])
+        agency = c1.selectbox(
+            tr("upload.template_agency"),
+            agencies,
+            index=agencies.index(default_agency),
+            format_func=agency_name,
+            key="upload_tpl_agency",
+        )
+        period = c2.selectbox(
+            tr("upload.template_period"),
+            quarters,
+            index=quarters.index(default_period),
+            format_func=period_label,
+            key="upload_tpl_period",
+        )
+        fmt = c3.radio(tr("upload.template_format"), ["xlsx", "csv"], key="upload_tpl_fmt", horizontal=True)
+        if not reg.indicators_for(agency):
+            st.info(tr("upload.template_none"))
+            return
+        st.download_button(
+            tr("upload.template_button"),
+            data=template_bytes(reg, agency, period, fmt, lang=lg),
+            file_name=f"template_{agency}_{period}.{fmt}",
+            mime=MIME[fmt],
+            on_click="ignore",
+            icon=":material/table_view:",
+            key="upload_tpl_download",
+        )
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def problem_table(problems: list[Problem], lg: str) -> pd.DataFrame:
+    """Row as Excel shows it, column as written in the file, value, reason: one line per problem."""
+    return pd.DataFrame(
+        {
+            t("data.col.row", lg): pd.array([p.row for p in problems], dtype="Int64"),
+            t("data.col.column", lg): [p.column or "" for p in problems],
+            t("data.col.value", lg): [p.value if p.value is not None else "" for p in problems],
+            t("data.col.reason", lg): [t(f"problem.{p.code}", lg, **p.params) for p in problems],
+        }
+    )
+
+
+def change_table(rows: pd.DataFrame, lg: str) -> pd.DataFrame:
+    """The checked rows with what storing them does (classified by the store)."""
+    return pd.DataFrame(
+        {
+            t("data.col.row", lg): rows["row"].astype("Int64"),
+            t("data.col.change", lg): rows["change"].map(lambda c: t(f"upload.change.{c}", lg)),
+            t("data.col.indicator", lg): rows["indicator_id"].map(indicator_name),
+            t("data.col.period", lg): rows["period"].map(period_label),
+            t("data.col.agency", lg): rows["agency_id"].map(agency_name),
+            t("data.col.previous", lg): rows["previous_value"],
+            t("data.col.new_value", lg): rows["value"],
+            t("data.col.note", lg): rows["note"].astype("string"),
+        }
+    )
+
+
+def _size(n: int) -> str:
+    return f"{n / 1_048_576:.1f} MB" if n >= 1_048_576 else f"{max(1, round(n / 1024))} KB"
+
+
+def _when(stamp: object) -> str:
+    return "" if stamp is None or pd.isna(stamp) else pd.Timestamp(stamp).strftime("%Y-%m-%d %H:%M UTC")
+
+
+# --------------------------------------------------------------------------- steps
+
+
+def check(file_name: str, data: bytes, file_id: str, who: str | None) -> IngestResult | IngestRefused | None:
+    """Dry run of the CLI's ingestion path; remembered per file and data version."""
+    s = store()
+    key = (file_id, len(data), s.path, s.data_version())
+    cached = st.session_state.get(PREVIEW)
+    if cached and cached[0] == key:
+        return cached[1]
+    outcome: IngestResult | IngestRefused | None = None
+    with st.status(tr("upload.checking", file=esc(file_name))) as status:
+        st.write(tr("upload.step_read", size=_size(len(data))))
+        try:
+            outcome = ingest_file(
+                s, registry(), data, file_name, uploaded_by=who or "", source=SOURCE, dry_run=True
+            )
+        except IngestRefused as exc:
+            outcome = exc
+            status.update(label=tr("upload.check_failed", file=esc(file_name)), state="error")
+        except MetricsError as exc:
+            status.update(label=tr("upload.check_failed", file=esc(file_name)), state="error")
+            _show_failure(exc)
+            return None
+        except Exception:  # never a traceback on screen; the log keeps it
+            log.exception("checking %s failed", file_name)
+            status.update(label=tr("upload.check_failed", file=esc(file_name)), state="error")
+            st.error(tr("upload.unexpected"))
+            return None
+        else:
+            st.write(tr("upload.step_rows", rows=outcome.batch.n_file_rows))
+            status.update(label=tr("upload.checked", file=esc(file_name)), state="complete")
+    st.session_state[PREVIEW] = (key, outcome)
+    return outcome
+
+
+def commit(file_name: str, data: bytes, who: str, preview: IngestResult) -> None:
+    """Store the file for real, then reset the uploader and say what was stored."""
+    with st.status(tr("upload.storing")) as status:
+        try:
+            result = ingest_file(store(), registry(), data, file_name, uploaded_by=who, source=SOURCE)
+        except (IngestRefused, MetricsError) as exc:
+            status.update(label=tr("upload.store_failed"), state="error")
+            st.session_state.pop(PREVIEW, None)
+            if isinstance(exc, IngestRefused):
+                show_refusal(exc)
+            else:
+                _show_failure(exc)
+            return
+        except Exception:
+            log.exception("storing %s failed", file_name)
+            status.update(label=tr("upload.store_failed"), state="error")
+            st.error(tr("upload.unexpected"))
+            return
+        status.update(label=tr("upload.stored_status"), state="complete")
+    c, p = result.change, preview.change
+    if c.stored:
+        after_write()
+        st.session_state[FLASH] = {
+            "upload": c.upload_id,
+            "file": file_name,
+            "new": c.new,
+            "revised": c.revised,
+            "unchanged": c.unchanged,
+            "meanwhile": (c.new, c.revised, c.unchanged) != (p.new, p.revised, p.unchanged),
+        }
+    st.session_state.pop(PREVIEW, None)
+    st.session_state[NONCE] = st.session_state.get(NONCE, 0) + 1
+    st.rerun()
+
+
+def _show_failure(exc: MetricsError) -> None:
+    st.error(tr("upload.db_error"))
+    st.text(str(exc))
+
+
+def show_refusal(exc: IngestRefused) -> None:
+    """Count headline, the full problem table and the problem list as CSV."""
+    lg = lang()
+    st.error(tr("upload.refused", file=esc(exc.file_name), n=len(exc.problems)), icon=":material/block:")
+    table = problem_table(exc.problems, lg)
+    st.dataframe(table, hide_index=True, width="stretch")
+    stem = PurePath(exc.file_name).stem or "file"
+    st.download_button(
+        tr("upload.problems_download"),
+        data=to_bytes(table, "csv"),
+        file_name=f"{stem}-problems.csv",
+        mime="text/csv",
+        on_click="ignore",
+        icon=":material/download:",
+        key="upload_problems_download",
+    )
+
+
+def show_preview(result: IngestResult, data: bytes, who: str | None) -> None:
+    """Counts, the rows with their change, then confirm (or: nothing changed)."""
+    c, b = result.change, result.batch
+    st.subheader(tr("upload.preview"))
+    headline = tr("upload.rows_checked", rows=b.n_file_rows)
+    if b.duplicates_dropped:
+        headline += " " + tr("upload.duplicates", n=b.duplicates_dropped)
+    st.caption(headline)
+    col_new, col_rev, col_same = st.columns(3)
+    col_new.metric(tr("upload.count_new"), c.new)
+    col_rev.metric(tr("upload.count_revised"), c.revised)
+    col_same.metric(tr("upload.count_unchanged"), c.unchanged)
+    st.dataframe(change_table(c.rows, lang()), hide_index=True, width="stretch")
+    if c.new + c.revised == 0:
+        text = tr("upload.nothing_changed")
+        earlier = _upload_row(c.identical_upload)
+        if earlier is not None:
+            text += " " + tr(
+                "upload.identical",
+                upload=c.identical_upload,
+                file=esc(earlier["file_name"]),
+                who=esc(earlier["uploaded_by"]),
+                when=_when(earlier["uploaded_at"]),
+            )
+        st.info(text, icon=":material/check_circle:")
+        return
+    st.caption(tr("upload.confirm_hint", new=c.new, revised=c.revised))
+    if not who:
+        st.warning(tr("upload.who_missing"))
+    nonce = st.session_state.get(NONCE, 0)
+    left, right = st.columns([1, 4])
+    if left.button(tr("upload.confirm"), type="primary", disabled=not who, key=f"upload_confirm_{nonce}"):
+        commit(b.file_name, data, who or "", result)
+    if right.button(tr("upload.cancel"), key=f"upload_cancel_{nonce}"):
+        st.session_state.pop(PREVIEW, None)
+        st.session_state[NONCE] = nonce + 1
+        st.rerun()
+
+
+def _upload_row(upload_id: int | None) -> pd.Series | None:
+    if upload_id is None:
+        return None
+    audit = uploads()
+    match = audit[audit["upload_id"] == upload_id]
+    return None if match.empty else match.iloc[0]
+
+
+def show_flash() -> None:
+    """The success message of the upload stored in the previous run."""
+    done = st.session_state.pop(FLASH, None)
+    if not done:
+        return
+    params = {k: done[k] for k in ("upload", "new", "revised", "unchanged")}
+    st.success(tr("upload.success", file=esc(done["file"]), **params), icon=":material/task_alt:")
+    if done["meanwhile"]:
+        st.info(tr("upload.changed_meanwhile"))
+
+
+# --------------------------------------------------------------------------- page
+
+
+def main() -> None:
+    st.title(tr("upload.title"))
+    st.caption(tr("upload.intro"))
+    show_flash()
+    template_section()
+    who = current_uploader()
+    nonce = st.session_state.setdefault(NONCE, 0)
+    uploaded = st.file_uploader(
+        tr("upload.file"), type=FILE_TYPES, key=f"upload_file_{nonce}", help=tr("upload.file_help")
+    )
+    if uploaded is None:
+        st.session_state.pop(PREVIEW, None)
+        return
+    data = uploaded.getvalue()
+    outcome = check(uploaded.name, data, uploaded.file_id, who)
+    if isinstance(outcome, IngestRefused):
+        show_refusal(outcome)
+    elif outcome is not None:
+        show_preview(outcome, data, who)
+
+
+main()

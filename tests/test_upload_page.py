@@ -1,0 +1,253 @@
+"""The Upload / 数据上报 page, driven in-process with AppTest.
+
+Each test builds its own DuckDB in ``tmp_path``; the page must go through
+``metrics.ingest.ingest_file`` (dry run for the preview, then for real) and never show a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1 import app_test as app_test_module
+
+from metrics.i18n import t
+from metrics.ingest import ingest_file
+from metrics.registry import load_registry
+from metrics.store import Store
+
+REPO = Path(__file__).resolve().parents[1]
+HEADER = "指标编号,报告期,填报单位,数值,备注\r\n"
+
+
+class _KeptMedia(MemoryMediaFileStorage):
+    """AppTest's media storage, kept after the run so download bytes can be read."""
+
+    last: MemoryMediaFileStorage | None = None
+
+    def __init__(self, endpoint: str):
+        super().__init__(endpoint)
+        _KeptMedia.last = self
+
+
+def download(at: AppTest, key: str):
+    """The file behind a download button (``.content`` bytes, ``.filename``)."""
+    url = at.download_button(key=key).proto.url
+    return _KeptMedia.last.get_file(url.rsplit("/", 1)[-1])
+
+
+def download_bytes(at: AppTest, key: str) -> bytes:
+    return download(at, key).content
+
+
+def gb18030(*lines: str) -> bytes:
+    """A CSV as Chinese Windows Excel saves it: GB18030, CRLF, Chinese headers."""
+    return (HEADER + "".join(line + "\r\n" for line in lines)).encode("gb18030")
+
+
+@pytest.fixture
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "progress.duckdb"
+    monkeypatch.setenv("METRICS_DB", str(path))
+    monkeypatch.setenv("METRICS_TARGETS", str(REPO / "targets.yaml"))
+    monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", _KeptMedia)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    seed = Store(path)
+    ingest_file(
+        seed,
+        load_registry(REPO / "targets.yaml"),
+        gb18030("tc_alignment_rate,2025Q2,samr,80,", "verification_points,2025Q2,samr,10,"),
+        "seed.csv",
+        uploaded_by="seeder",
+        source="test",
+    )
+    seed.close()
+    yield path
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+@contextmanager
+def opened(path: Path) -> Iterator[Store]:
+    s = Store(path)
+    try:
+        yield s
+    finally:
+        s.close()
+
+
+def open_upload(lang: str = "zh") -> AppTest:
+    at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=30)
+    at.query_params["lang"] = lang
+    at.run()
+    at.switch_page("pages/upload.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def upload(at: AppTest, data: bytes, name: str = "q3.csv") -> AppTest:
+    at.file_uploader[0].set_value((name, data, "text/csv")).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def texts(at: AppTest) -> str:
+    """Every message, caption and text on the page, joined."""
+    parts = [e.value for kind in ("success", "info", "warning", "error", "caption", "text") for e in at.get(kind)]
+    return "\n".join(str(p) for p in parts)
+
+
+def metrics_shown(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+GOOD = gb18030(
+    "tc_alignment_rate,2025年第三季度,市场监管总局,85.5,首次报送",  # new
+    "verification_points,2025Q2,samr,12,上调",  # revised: 10 -> 12
+    "tc_alignment_rate,2025-06-30,samr,80,",  # unchanged
+)
+
+
+def test_gb18030_preview_confirm_store(db: Path) -> None:
+    at = upload(open_upload("zh"), GOOD)
+    assert metrics_shown(at) == {"新增": "1", "修订": "1", "未变": "1"}
+    table = at.dataframe[0].value
+    assert list(table["变化"]) == ["新增", "修订", "未变"]
+    assert list(table["行"]) == [2, 3, 4]
+    revised = table[table["变化"] == "修订"].iloc[0]
+    assert (revised["原值"], revised["新值"]) == (10.0, 12.0)
+    assert revised["报告期"] == "2025年第二季度"
+    assert revised["填报单位"] == "市场监管总局（国家标准委）"
+    confirm = at.button(key="upload_confirm_0")
+    assert confirm.disabled  # no name yet
+    assert t("upload.who_missing", "zh") in texts(at)
+    with opened(db) as s:
+        assert s.counts() == {"observations": 2, "uploads": 1}  # the dry run wrote nothing
+
+    at.text_input(key="upload_who").input("张三").run()
+    at.button(key="upload_confirm_0").click().run()
+    assert not at.exception, at.exception
+    assert "已保存为第 2 次上传（q3\\.csv）：新增 1 个值，修订 1 个，未变 1 个。" in at.success[0].value
+    assert at.file_uploader[0].value is None  # uploader reset under a new key
+    assert not at.metric
+    with opened(db) as s:
+        latest = s.latest().set_index(["indicator_id", "period", "agency_id"])
+        assert latest.loc[("tc_alignment_rate", "2025Q3", "samr"), "value"] == 85.5
+        assert latest.loc[("verification_points", "2025Q2", "samr"), "value"] == 12.0
+        assert latest.loc[("verification_points", "2025Q2", "samr"), "revision"] == 2
+        audit = s.uploads().iloc[0]
+        assert (audit["uploaded_by"], audit["source"], audit["file_name"]) == ("张三", "web", "q3.csv")
+        assert (audit["n_new"], audit["n_revised"], audit["n_unchanged"]) == (1, 1, 1)
+
+
+BAD = gb18030(
+    "tc_alignment_rate,2025Q3,samr,85,",
+    "tc_alignment_rate,2025Q3,miit,abc,",  # row 3: not a number
+    "verification_points,2025Q3,samr,3,",
+    "no_such_indicator,2025Q3,samr,1,",  # row 5: unknown indicator
+)
+
+
+@pytest.mark.parametrize(
+    ("lang", "columns", "headline"),
+    [
+        ("zh", ["行", "列", "值", "原因"], "文件“bad.csv”未通过检查，共 2 个问题，未写入任何数据。"),
+        ("en", ["Row", "Column", "Value", "Reason"], "'bad\\.csv' was refused with 2 problem(s); nothing written"),
+    ],
+)
+def test_refused_file_lists_every_problem(db: Path, lang: str, columns: list[str], headline: str) -> None:
+    at = upload(open_upload(lang), BAD, "bad.csv")
+    assert headline.replace("nothing written", "nothing was written") in at.error[0].value
+    table = at.dataframe[0].value
+    assert list(table.columns) == columns
+    assert list(table[columns[0]]) == [3, 5]
+    assert list(table[columns[1]]) == ["数值", "指标编号"]  # the headers as written in the file
+    assert list(table[columns[2]]) == ["abc", "no_such_indicator"]
+    assert list(table[columns[3]]) == [t("problem.not_number", lang), t("problem.unknown_indicator", lang)]
+    assert not at.button  # nothing to confirm
+    csv = download_bytes(at, "upload_problems_download")
+    assert csv.startswith(b"\xef\xbb\xbf")
+    assert "no_such_indicator" in csv.decode("utf-8-sig")
+    with opened(db) as s:
+        assert s.counts() == {"observations": 2, "uploads": 1}
+
+
+def test_identical_reupload_says_nothing_changed(db: Path) -> None:
+    at = open_upload("en")
+    at.text_input(key="upload_who").input("Li Si").run()
+    upload(at, GOOD, "q3.csv")
+    at.button(key="upload_confirm_0").click().run()
+    assert "Stored as upload #2" in at.success[0].value
+    upload(at, GOOD, "q3-again.csv")
+    assert metrics_shown(at) == {"New": "0", "Revised": "0", "Unchanged": "3"}
+    message = at.info[0].value
+    assert "Nothing changed" in message
+    assert "identical to upload #2 (q3\\.csv, by Li Si," in message
+    assert not [b for b in at.button if b.label == t("upload.confirm", "en")]
+    with opened(db) as s:
+        assert s.counts() == {"observations": 4, "uploads": 2}
+
+
+def test_english_labels_and_names(db: Path) -> None:
+    at = upload(open_upload("en"), GOOD)
+    assert metrics_shown(at) == {"New": "1", "Revised": "1", "Unchanged": "1"}
+    table = at.dataframe[0].value
+    assert list(table["Change"]) == ["new", "revised", "unchanged"]
+    assert table["Quarter"].iloc[0] == "2025 Q3"
+    assert table["Agency"].iloc[0] == "State Administration for Market Regulation (SAC)"
+    assert at.title[0].value == "Upload"
+
+
+def test_notes_and_file_names_stay_text(db: Path) -> None:
+    note = "<script>alert(1)</script>"
+    data = gb18030(f"tc_alignment_rate,2025Q3,samr,85,{note}")
+    at = open_upload("zh")
+    at.text_input(key="upload_who").input("<b>王五</b>").run()
+    upload(at, data, "**x**.csv")
+    assert list(at.dataframe[0].value["备注"]) == [note]
+    for md in at.markdown:
+        assert "<script" not in md.value
+    at.button(key="upload_confirm_0").click().run()
+    message = at.success[0].value
+    assert "\\*\\*x\\*\\*\\.csv" in message  # escaped: shown as typed, not bold
+    with opened(db) as s:
+        latest = s.latest()
+        assert latest.loc[latest["period"] == "2025Q3", "note"].tolist() == [note]
+        assert s.uploads().iloc[0]["uploaded_by"] == "<b>王五</b>"
+
+
+def test_unreadable_file_gets_a_sentence_not_a_traceback(db: Path) -> None:
+    at = upload(open_upload("en"), b"PK\x03\x04 this is not really a workbook", "broken.xlsx")
+    assert not at.exception
+    assert "'broken\\.xlsx' was refused with 1 problem(s)" in at.error[0].value
+    reason = at.dataframe[0].value["Reason"].iloc[0]
+    assert reason.startswith("This Excel workbook cannot be opened")
+
+
+def test_cancel_resets_the_uploader(db: Path) -> None:
+    at = upload(open_upload("zh"), GOOD)
+    at.button(key="upload_cancel_0").click().run()
+    assert at.file_uploader[0].value is None
+    assert not at.metric
+
+
+@pytest.mark.parametrize(("fmt", "magic"), [("csv", b"\xef\xbb\xbf"), ("xlsx", b"PK\x03\x04")])
+def test_template_download(db: Path, fmt: str, magic: bytes) -> None:
+    at = open_upload("zh")
+    at.selectbox(key="upload_tpl_agency").set_value("miit")
+    at.selectbox(key="upload_tpl_period").set_value("2025Q3")
+    at.radio(key="upload_tpl_fmt").set_value(fmt).run()
+    file = download(at, "upload_tpl_download")
+    body = file.content
+    assert body.startswith(magic)
+    assert file.filename == f"template_miit_2025Q3.{fmt}"
+    if fmt == "csv":
+        text = body.decode("utf-8-sig")
+        assert text.startswith("指标编号,指标名称,计量单位,目标值,报告期,填报单位,数值,备注")
+        assert ",2025Q3,miit,," in text

@@ -83,7 +83,8 @@ DATA_PAGES: dict[str, dict[str, str]] = {
         "en": "This file is identical to upload #{upload} ({file}, by {who}, {when}).",
     },
     "upload.success": {
-        "zh": "已保存为第 {upload} 次上传（{file}）：新增 {new} 个值，修订 {revised} 个，未变 {unchanged} 个。",
+        "zh": "已保存为第 {upload} 次上传（{file}）：新增 {new} 个值，修订 {revised} 个，"
+        "未变 {unchanged} 个。",
         "en": "Stored as upload #{upload} ({file}): {new} new, {revised} revised, {unchanged} unchanged.",
     },
     "upload.changed_meanwhile": {
@@ -104,6 +105,12 @@ DATA_PAGES: dict[str, dict[str, str]] = {
         "zh": "处理文件时发生意外错误，未写入任何数据。请把文件发给管理员。",
         "en": "An unexpected error occurred while processing the file; nothing was written. "
         "Please send the file to the administrator.",
+    },
+    "upload.store_unexpected": {
+        "zh": "保存时发生意外错误。请在“数据与修订”页面的上传记录中查看这个文件是否已保存，"
+        "再决定是否重新上传。",
+        "en": "An unexpected error occurred while storing. Check the uploads list on the Data & history "
+        "page to see whether this file was stored before uploading it again.",
     },
     # --- table columns (shared by both pages) -----------------------------------------------
     "data.col.row": {"zh": "行", "en": "Row"},

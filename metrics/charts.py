@@ -8,6 +8,7 @@ status has an Okabe–Ito colour, an icon and (in the legend) its word.
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -79,6 +80,7 @@ class ChartContext:
     lang: str
     as_of: str  # canonical period, e.g. 2025Q4
     source: str  # the plan's source line in ``lang``
+    title_width: int = 88  # columns (a CJK character counts two) before a title wraps
 
     @property
     def as_of_label(self) -> str:
@@ -201,32 +203,40 @@ def _frame(
     unit: str | None,
     height: int,
     *,
-    title_width: int = 60,
     legend: bool = True,
     bottom: int = 70,
+    key: Sequence[tuple[str, str]] = (),
 ) -> go.Figure:
-    """Title (wrapped) with unit and as-of underneath, source line below the plot, fonts."""
-    wrapped = wrap(title, title_width)
+    """Title (wrapped) with unit and as-of underneath, an optional colour key under that
+    (``key``: (colour, text) pairs, wrapped like the title), the source line below the plot.
+
+    The key lives in the title block rather than in a Plotly legend so that it wraps
+    predictably at any width and never overlaps the plot."""
+    wrapped = wrap(title, ctx.title_width)
     lines = wrapped.count("<br>") + 1
     parts = [t("chart.as_of", ctx.lang, period=ctx.as_of_label)]
     if unit:
         parts.insert(0, t("chart.unit", ctx.lang, unit=unit))
     subtitle = " · ".join(parts)
-    top = 26 * lines + 48 + (34 if legend else 0)
+    key_lines = _key_lines(key, ctx.title_width)
+    text = f"<b>{wrapped}</b><br><span style='font-size:13px;color:{MUTED}'>{subtitle}</span>"
+    for line in key_lines:
+        text += f"<br><span style='font-size:13px;color:{INK}'>{line}</span>"
+    top = 26 * lines + 44 + 21 * len(key_lines) + (36 if legend else 0)
     fig.update_layout(
         title={
-            "text": f"<b>{wrapped}</b><br><span style='font-size:13px;color:{MUTED}'>{subtitle}</span>",
+            "text": text,
             "x": 0.0,
             "xanchor": "left",
-            "xref": "paper",
+            "xref": "container",
             "y": 1.0,
             "yref": "container",
             "yanchor": "top",
-            "pad": {"t": 14},
+            "pad": {"t": 14, "l": 12},
             "font": {"size": 18, "color": INK},
         },
         font={"family": FONT_FAMILY, "size": 13, "color": INK},
-        height=height,
+        height=height + 21 * len(key_lines),
         margin={"l": 10, "r": 24, "t": top, "b": bottom},
         paper_bgcolor="white",
         plot_bgcolor="white",
@@ -250,13 +260,36 @@ def _frame(
         y=0,
         xanchor="left",
         yanchor="top",
-        yshift=-(bottom - 22),
+        yshift=-(bottom - 16) if bottom < 60 else -(bottom - 22),
         showarrow=False,
         font={"size": 12, "color": MUTED},
     )
     fig.update_xaxes(gridcolor=GRID, zeroline=False, automargin=True, tickfont={"size": 12})
     fig.update_yaxes(gridcolor=GRID, zeroline=False, automargin=True, tickfont={"size": 12})
     return fig
+
+
+def _key_lines(items: Sequence[tuple[str, str]], width: int) -> list[str]:
+    """Colour-key items (a coloured square and the words) packed into lines of ``width`` columns."""
+    lines: list[str] = []
+    line, used = "", 0
+    for colour, words in items:
+        w = sum(_width(ch) for ch in re.sub(r"<[^>]+>", "", words)) + 5
+        item = f"<span style='color:{colour}'>■</span> {words}" if colour else words
+        if line and used + w > width:
+            lines.append(line)
+            line, used = "", 0
+        line += ("&nbsp;&nbsp;&nbsp;" if line else "") + item
+        used += w
+    if line:
+        lines.append(line)
+    return lines
+
+
+def status_key(statuses: Sequence[str], lang: str) -> list[tuple[str, str]]:
+    """Key items for the statuses present, best to worst."""
+    present = set(statuses)
+    return [(STATUS_COLORS[s], status_legend_name(s, lang)) for s in STATUS_ORDER if s in present]
 
 
 def status_legend_name(status: str, lang: str) -> str:
@@ -321,16 +354,25 @@ def status_mix(counts: pd.DataFrame, ctx: ChartContext, height: int = 260) -> go
     fig.update_layout(barmode="stack", bargap=0.35)
     fig.update_xaxes(title_text=t("chart.count_axis", ctx.lang), dtick=5 if counts["n"].sum() > 12 else 1)
     fig.update_yaxes(autorange="reversed")
-    return _frame(fig, ctx, t("chart.status_mix_title", ctx.lang), None, height)
+    key = status_key(counts.loc[counts["n"] > 0, "status"], ctx.lang)
+    return _frame(fig, ctx, t("chart.status_mix_title", ctx.lang), None, height, legend=False, key=key)
 
 
-def progress_bars(rows: pd.DataFrame, ctx: ChartContext, label_width: int = 40) -> go.Figure:
+def progress_bars(
+    rows: pd.DataFrame,
+    ctx: ChartContext,
+    label_width: int = 40,
+    max_lines: int = 2,
+    row_height: int | None = None,
+    label_size: float = 12,
+    compact: bool = False,
+) -> go.Figure:
     """Share of the distance to target covered by every indicator, sorted, with the share
     expected by now marked. ``rows``: name, progress, expected_progress, status (shares 0–1)."""
     data = rows.assign(_p=rows["progress"].astype(float)).sort_values(
         "_p", ascending=False, na_position="last"
     )
-    labels = [wrap(str(n), label_width, max_lines=2) for n in data["name"]]
+    labels = [wrap(str(n), label_width, max_lines=max_lines) for n in data["name"]]
     pct = (data["_p"].clip(lower=0, upper=1) * 100).round(1)
     fig = go.Figure()
     for status in STATUS_ORDER:
@@ -352,9 +394,11 @@ def progress_bars(rows: pd.DataFrame, ctx: ChartContext, label_width: int = 40) 
                 name=status_legend_name(status, ctx.lang),
                 marker={"color": STATUS_COLORS[status]},
                 text=text,
-                textposition="outside",
+                textposition="auto",
+                insidetextanchor="end",
+                insidetextfont={"size": 12, "color": STATUS_INK[status]},
+                outsidetextfont={"size": 12, "color": INK},
                 cliponaxis=False,
-                textfont={"size": 12, "color": INK},
                 customdata=list(data["name"][mask]),
                 hovertemplate="%{customdata}<br>%{x:.0f}%<extra>"
                 + status_legend_name(status, ctx.lang)
@@ -374,16 +418,27 @@ def progress_bars(rows: pd.DataFrame, ctx: ChartContext, label_width: int = 40) 
         )
     )
     n = len(data)
-    fig.update_layout(barmode="overlay", bargap=0.3)
+    fig.update_layout(barmode="overlay", bargap=0.3, uniformtext={"minsize": 11, "mode": "show"})
     fig.update_xaxes(
         range=[0, 118],
         tickvals=[0, 25, 50, 75, 100],
         ticktext=["0%", "25%", "50%", "75%", "100%"],
-        title_text=t("chart.progress_axis", ctx.lang),
+        title_text=None if compact else t("chart.progress_axis", ctx.lang),
     )
-    fig.update_yaxes(categoryorder="array", categoryarray=labels[::-1], gridcolor="rgba(0,0,0,0)")
-    height = 170 + max(n, 3) * (44 if any("<br>" in lab for lab in labels) else 30)
-    return _frame(fig, ctx, t("chart.progress_title", ctx.lang), None, height)
+    fig.update_yaxes(
+        categoryorder="array",
+        categoryarray=labels[::-1],
+        gridcolor="rgba(0,0,0,0)",
+        tickfont={"size": label_size},
+    )
+    lines = max((lab.count("<br>") + 1 for lab in labels), default=1)
+    title_lines = wrap(t("chart.progress_title", ctx.lang), ctx.title_width).count("<br>") + 1
+    per_row = row_height or (30 if lines == 1 else 16 * lines + 10)
+    bottom = 40 if compact else 70
+    height = 26 * title_lines + 44 + bottom + 16 + max(n, 3) * per_row
+    key = [*status_key(data["status"], ctx.lang), ("", f"<b>｜</b> {t('chart.expected_marker', ctx.lang)}")]
+    title = t("chart.progress_title", ctx.lang)
+    return _frame(fig, ctx, title, None, height, legend=False, key=key, bottom=bottom)
 
 
 @dataclass(frozen=True)
@@ -501,7 +556,7 @@ def trend(spec: TrendSpec, ctx: ChartContext, height: int = 480) -> go.Figure:
         range=[x(first) - 0.4, x(last) + 0.6],
         showgrid=False,
     )
-    fig.update_yaxes(title_text=spec.unit, rangemode="tozero" if spec.direction == "at_least" else "normal")
+    fig.update_yaxes(rangemode="normal")
     if spec.attainment:
         note = t("chart.attainment", lang, period=periods.label(spec.attainment, lang))
     elif spec.projection:
@@ -559,34 +614,52 @@ def agency_grid(
                     + "</extra>",
                 )
             )
-    for status in STATUS_ORDER:
-        if (cells["status"] == status).any():
-            fig.add_trace(
-                go.Scatter(
-                    x=[None],
-                    y=[None],
-                    mode="markers",
-                    marker={"symbol": "square", "size": 12, "color": STATUS_COLORS[status]},
-                    name=status_legend_name(status, ctx.lang),
-                )
-            )
-    for role, symbol in (("lead", "square"), ("shared", "square-open")):
-        fig.add_trace(
-            go.Scatter(
-                x=[None],
-                y=[None],
-                mode="markers",
-                marker={"symbol": symbol, "size": 12, "color": MUTED, "line": {"width": 2, "color": MUTED}},
-                name=t(f"role.{role}", ctx.lang),
-            )
-        )
     fig.update_xaxes(
-        categoryorder="array", categoryarray=list(measures), side="top", showgrid=False, type="category"
+        categoryorder="array",
+        categoryarray=list(measures),
+        range=[-0.5, len(measures) - 0.5],
+        side="top",
+        showgrid=False,
+        type="category",
     )
-    fig.update_yaxes(categoryorder="array", categoryarray=list(agencies)[::-1], showgrid=False)
-    height = 200 + 34 * len(agencies)
-    fig = _frame(fig, ctx, t("chart.grid_title", ctx.lang), None, height)
-    fig.update_layout(legend={"y": 0, "yanchor": "top", "yref": "paper"}, margin={"b": 110})
-    fig.layout.annotations[-1].yshift = -88
+    fig.update_yaxes(
+        categoryorder="array",
+        categoryarray=list(agencies)[::-1],
+        range=[-0.6, len(agencies) - 0.4],
+        showgrid=False,
+        type="category",
+    )
+    height = 190 + 34 * len(agencies)
+    key = [
+        *status_key(cells["status"], ctx.lang),
+        (MUTED, t("role.lead", ctx.lang)),
+        ("", f"<span style='color:{MUTED}'>□</span> {t('role.shared', ctx.lang)}"),
+    ]
+    fig = _frame(fig, ctx, t("chart.grid_title", ctx.lang), None, height, legend=False, bottom=40, key=key)
     fig.update_xaxes(title_text=t("chart.grid_measure_axis", ctx.lang))
     return fig
+
+
+def format_ranges(numbers: Sequence[int]) -> str:
+    """``[21, 22, 23, 25]`` -> ``21–23, 25``; a dash when empty."""
+    ordered = sorted(set(numbers))
+    if not ordered:
+        return "—"
+    runs: list[list[int]] = [[ordered[0], ordered[0]]]
+    for n in ordered[1:]:
+        if n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    return ", ".join(str(a) if a == b else f"{a}–{b}" if b > a + 1 else f"{a}, {b}" for a, b in runs)
+
+
+_CN_DIGITS = "零一二三四五六七八九"
+
+
+def cn_numeral(n: int) -> str:
+    """1–99 in Chinese numerals, as the plan numbers its sections and measures (五, 二十一)."""
+    if n < 10:
+        return _CN_DIGITS[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else _CN_DIGITS[tens]) + "十" + (_CN_DIGITS[ones] if ones else "")

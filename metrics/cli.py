@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import importlib
+import os
 import sys
 from pathlib import Path
 
@@ -103,6 +104,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; nothing was written by the interrupted step", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into `head` and closed early
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keep the interpreter from complaining at exit
+        return 0
 
 
 def cmd_validate(args, _registry=None) -> int:
@@ -115,7 +119,8 @@ def cmd_validate(args, _registry=None) -> int:
     return 0
 
 
-def print_problems(exc: IngestRefused, lang: str, out=sys.stdout) -> None:
+def print_problems(exc: IngestRefused, lang: str, out=None) -> None:
+    out = out or sys.stdout  # looked up per call, so redirected or captured output gets it
     head = (
         f"{exc.file_name}：已拒收，共 {len(exc.problems)} 个问题，未写入任何数据："
         if lang == "zh"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from metrics.auth import demo_login_lines, seed_demo_users
 from metrics.errors import IngestRefused, MetricsError
 from metrics.i18n import problem_text
 from metrics.ingest import ingest_file
@@ -41,10 +42,12 @@ def build_demo(registry: Registry, db: Path, sample_dir: Path, force: bool = Fal
                 lines = "\n".join(problem_text(p, "en") for p in exc.problems[:20])
                 raise MetricsError(f"sample file {path.name} was refused:\n{lines}") from None
         store.set_meta("demo", "true")
+        demo_users = seed_demo_users(store, registry)
         counts = store.counts()
     finally:
         store.close()
     for old in (db, Path(str(db) + ".wal")):
         old.unlink(missing_ok=True)
     os.replace(tmp, db)
-    return f"{db}: demo database built from {len(files)} files, {counts['observations']} values"
+    summary = f"{db}: demo database built from {len(files)} files, {counts['observations']} values"
+    return "\n".join([summary, "Log in to the demo (demo database only):", *demo_login_lines(demo_users)])

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from metrics.catalog import PROBLEMS
+from metrics.catalog_brief import BRIEF
 from metrics.catalog_data import DATA_PAGES
 from metrics.catalog_ui import UI
 
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
     from metrics.errors import Problem
 
 LANGS = ("zh", "en")
-CATALOG: dict[str, dict[str, str]] = {**PROBLEMS, **UI, **DATA_PAGES}
+CATALOG: dict[str, dict[str, str]] = {**PROBLEMS, **UI, **DATA_PAGES, **BRIEF}
 
 
 def t(key: str, lang: str = "zh", **params: object) -> str:

@@ -157,7 +157,9 @@ def validate(
         }
     )
     rows, conflict_problems, dropped = _deduplicate(rows)
-    problems += conflict_problems
+    if conflict_problems:  # show each value as written, not as the parsed float
+        text_at = dict(zip(rowno.tolist(), cols["value"], strict=True))
+        problems += [replace(p, value=text_at[p.row]) for p in conflict_problems]
     written = table.headers or {}
     problems = [replace(p, column=written.get(p.column, p.column)) if p.column else p for p in problems]
     problems.sort(key=lambda p: (p.row if p.row is not None else 0, p.column or ""))
@@ -247,6 +249,8 @@ def parse_value(text: str) -> tuple[float | None, bool, str | None]:
     if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|[+-]?(nan|inf|infinity)", s, re.IGNORECASE):
         return None, pct, "not_number"
     number = float(s)
+    if math.isinf(number) and not s.lstrip("+-")[:1].isalpha():
+        return None, pct, "too_large"  # a finite spelling beyond float's range, e.g. 1e400
     if not math.isfinite(number):
         return None, pct, "not_finite"
     if abs(number) >= MAX_ABS_VALUE:

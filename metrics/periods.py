@@ -17,7 +17,7 @@ _QUARTER_RE = re.compile(r"^(\d{4})\s*[-/_.]?\s*[Qq]\s*([1-4])$")
 _CN_QUARTER_RE = re.compile(r"^(\d{4})\s*年\s*第?\s*([一二三四1-4])\s*季度?$")
 _DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+0{1,2}:00(?::00)?)?$")
 _QUARTER_END = {(3, 31): 1, (6, 30): 2, (9, 30): 3, (12, 31): 4}
-_CANONICAL_RE = re.compile(r"^(\d{4})Q([1-4])$")
+_CANONICAL_RE = re.compile(r"^([0-9]{4})Q([1-4])$")
 
 
 def normalize_text(text: str) -> str:
@@ -37,7 +37,7 @@ def parse_period(value: object) -> str | None:
     for pattern in (_QUARTER_RE, _CN_QUARTER_RE):
         m = pattern.match(text)
         if m:
-            return f"{m.group(1)}Q{_CN_DIGITS[m.group(2)]}"
+            return f"{int(m.group(1)):04d}Q{_CN_DIGITS[m.group(2)]}"  # ASCII even from ٢٠٢٥
     m = _DATE_RE.match(text)
     if m:
         return _from_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
@@ -46,7 +46,7 @@ def parse_period(value: object) -> str | None:
 
 def _from_date(year: int, month: int, day: int) -> str | None:
     quarter = _QUARTER_END.get((month, day))
-    return f"{year}Q{quarter}" if quarter else None
+    return f"{year:04d}Q{quarter}" if quarter else None  # 0999-03-31 is 0999Q1, not 999Q1
 
 
 def looks_like_date(value: object) -> bool:
@@ -73,7 +73,7 @@ def index(period: str) -> int:
 
 def from_index(i: int) -> str:
     """Inverse of :func:`index`."""
-    return f"{i // 4}Q{i % 4 + 1}"
+    return f"{i // 4:04d}Q{i % 4 + 1}"
 
 
 def shift(period: str, quarters: int) -> str:

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from metrics import periods
@@ -46,6 +48,8 @@ PACE_WINDOW = 4  # quarters of observed pace
 TREND_POINTS = 8  # points in the least-squares projection
 _HORIZON = 400  # quarters; a crossing further away is reported as "not at the current trend"
 
+Moment = pd.Timestamp | dt.datetime | str | None  # a known_at time (naive = UTC)
+
 FIGURE_COLUMNS: tuple[str, ...] = (
     "indicator_id",
     "measure",
@@ -79,11 +83,18 @@ FIGURE_COLUMNS: tuple[str, ...] = (
 # ---------------------------------------------------------------- pure formulas
 
 
-def _sign(direction) -> np.ndarray:
+def _sign(direction: str | npt.ArrayLike) -> np.ndarray:
     return np.where(np.asarray(direction) == "at_most", -1.0, 1.0)
 
 
-def cagr_ratio(baseline, latest, target, years_elapsed, years_remaining, direction):
+def cagr_ratio(
+    baseline: npt.ArrayLike,
+    latest: npt.ArrayLike,
+    target: npt.ArrayLike,
+    years_elapsed: npt.ArrayLike,
+    years_remaining: npt.ArrayLike,
+    direction: str | npt.ArrayLike,
+) -> float | np.ndarray:
     """Open SDG ratio R = CAGR_obs / |CAGR_req|, sign flipped for at_most targets.
 
     CAGR_obs runs from the baseline to the latest value over ``years_elapsed``;
@@ -98,13 +109,20 @@ def cagr_ratio(baseline, latest, target, years_elapsed, years_remaining, directi
     tt = te + np.asarray(years_remaining, dtype=float)
     ok = (te > 0) & (tt > 0) & (np.sign(b) == np.sign(lat)) & (np.sign(b) == np.sign(t))
     with np.errstate(all="ignore"):
-        observed = (lat / b) ** (1 / te) - 1
-        required = (t / b) ** (1 / tt) - 1
+        observed = np.expm1(np.log(lat / b) / te)  # (lat/b)^(1/te) - 1 without rounding to 0
+        required = np.expm1(np.log(t / b) / tt)
         r = np.sign(b) * _sign(direction) * observed / np.abs(required)
     return _out(np.where(ok, r, np.nan))
 
 
-def linear_ratio(baseline, latest, target, years_elapsed, years_remaining, direction):
+def linear_ratio(
+    baseline: npt.ArrayLike,
+    latest: npt.ArrayLike,
+    target: npt.ArrayLike,
+    years_elapsed: npt.ArrayLike,
+    years_remaining: npt.ArrayLike,
+    direction: str | npt.ArrayLike,
+) -> float | np.ndarray:
     """Same ratio with straight-line rates: observed change per year over required change per year.
 
     Used where compound growth has no meaning: milestones (percent complete, which starts
@@ -119,7 +137,7 @@ def linear_ratio(baseline, latest, target, years_elapsed, years_remaining, direc
     return _out(np.where((te > 0) & (tt > 0), r, np.nan))
 
 
-def _out(a: np.ndarray):
+def _out(a: np.ndarray) -> float | np.ndarray:
     return float(a) if a.ndim == 0 else a
 
 
@@ -160,7 +178,7 @@ STATUS_SEVERITY: dict[str, int] = {s: 10 + i for i, s in enumerate(STATUSES[:6])
 _BY_SEVERITY = {v: k for k, v in STATUS_SEVERITY.items()}
 
 
-def worst_status(statuses) -> str:
+def worst_status(statuses: Iterable[str]) -> str:
     """Worst assessed status; ``insufficient_data``/``no_data`` only if nothing was assessed."""
     keys = pd.Series(list(statuses), dtype=object).map(STATUS_SEVERITY)
     return _BY_SEVERITY[int(keys.max())] if len(keys) else "no_data"
@@ -191,7 +209,7 @@ def _period_labels(q) -> np.ndarray:
     return out
 
 
-def _timestamp(value) -> pd.Timestamp:
+def _timestamp(value: Moment) -> pd.Timestamp:
     ts = pd.Timestamp(value)
     return ts.tz_convert("UTC").tz_localize(None) if ts.tzinfo is not None else ts
 
@@ -209,7 +227,7 @@ def _codes(values: pd.Series, categories: list[str]) -> np.ndarray:
     return lookup[codes]
 
 
-def _current(registry: Registry, obs: pd.DataFrame, as_of: str, known_at=None) -> pd.DataFrame:
+def _current(registry: Registry, obs: pd.DataFrame, as_of: str, known_at: Moment = None) -> pd.DataFrame:
     """Row positions (``pos``) of the counting revisions plus codes ``ind``, ``ag`` and quarter ``q``,
     sorted by indicator, agency, period; numeric only, so it stays fast on large stores."""
     q = period_index(obs["period"])
@@ -226,7 +244,9 @@ def _current(registry: Registry, obs: pd.DataFrame, as_of: str, known_at=None) -
     return pd.DataFrame({"pos": pos[last], "ind": ind[last], "ag": ag[last], "q": q[last]})
 
 
-def current_values(registry: Registry, obs: pd.DataFrame, as_of: str, known_at=None) -> pd.DataFrame:
+def current_values(
+    registry: Registry, obs: pd.DataFrame, as_of: str, known_at: Moment = None
+) -> pd.DataFrame:
     """Current revision of every (indicator, agency, period) up to ``as_of``, as known at ``known_at``.
 
     The one place that decides which revision counts (the highest revision recorded by
@@ -347,7 +367,7 @@ def _per_figure(pts: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def figures(registry: Registry, obs: pd.DataFrame, as_of: str, known_at=None) -> pd.DataFrame:
+def figures(registry: Registry, obs: pd.DataFrame, as_of: str, known_at: Moment = None) -> pd.DataFrame:
     """Status, gap, pace and projection of every figure as of a quarter.
 
     One row per indicator's national figure (the owner's report; ``agency_id`` is null),
@@ -362,7 +382,7 @@ def figures(registry: Registry, obs: pd.DataFrame, as_of: str, known_at=None) ->
     per["national"] = per["ag"].to_numpy() == reg["owner"].to_numpy()[per["ind"].to_numpy(np.int64)]
     nat = pd.DataFrame({"ind": reg.index, "ag": reg["owner"], "national": True})
     nat = nat.merge(per.drop(columns="national"), on=["ind", "ag"], how="left")
-    f = pd.concat([nat, per[~per["national"]]], ignore_index=True)
+    f = pd.concat([nat, per[~per["national"]]], ignore_index=True).astype({"ind": np.int64, "ag": np.int64})
     f = f.sort_values(["ind", "national", "ag"], ascending=[True, False, True], kind="stable")
     f = f.reset_index(drop=True)
     r = reg.loc[f["ind"].to_numpy()].reset_index(drop=True)
@@ -382,7 +402,7 @@ def figures(registry: Registry, obs: pd.DataFrame, as_of: str, known_at=None) ->
         gap = np.where(has, np.maximum(0.0, d * (target - latest)), np.nan)
         distance = d * (target - base)
         covered = np.where(distance > 0, d * (latest - base) / distance, np.nan)
-        progress = np.where(met, 1.0, np.minimum(covered, 1.0))
+        progress = np.where(met, 1.0, covered)  # below 1 whenever not met
         span = q_dead - q_base
         expected_share = np.where(span > 0, np.clip((now - q_base) / span, 0.0, 1.0), 1.0)
         expected_share = np.where(np.isnan(q_base), np.nan, expected_share)
@@ -477,7 +497,7 @@ def _json_value(v):
 # ---------------------------------------------------------------- late reports and changes
 
 
-def late_reports(registry: Registry, obs: pd.DataFrame, as_of: str, known_at=None) -> pd.DataFrame:
+def late_reports(registry: Registry, obs: pd.DataFrame, as_of: str, known_at: Moment = None) -> pd.DataFrame:
     """Owners that have not reported the as-of quarter (the quarter being collected).
 
     Only the owner must report (the national figure; a milestone's progress). Nothing is

@@ -13,6 +13,7 @@ import io
 import re
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 import pandas as pd
@@ -33,6 +34,22 @@ HEADER_SCAN_ROWS = 10
 MAX_ROWS = 1_000_000
 _HEADER_LOOKUP = {alias: col for col, aliases in COLUMNS.items() for alias in aliases}
 _DELIMS = (",", ";", "\t", "，")
+# A header cell is short: cut lines before sniffing, so a huge note never trips csv's field limit.
+_SNIFF_CHARS = 10_000
+# What a damaged workbook makes openpyxl (zipfile, zlib, the XML parser) raise, on open or while reading.
+_WORKBOOK_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    KeyError,
+    OSError,
+    ValueError,
+    TypeError,
+    IndexError,
+    AttributeError,
+    SyntaxError,
+    EOFError,
+    NotImplementedError,
+)
 
 
 @dataclass(frozen=True)
@@ -112,7 +129,9 @@ def _find_header(rows: list[list[str]]) -> int | None:
 
 
 def _read_csv(text: str) -> Table:
-    lines = text.splitlines()[:HEADER_SCAN_ROWS]
+    # Only \r and \n end a line, as for pandas below (str.splitlines also splits at \v, \x85, \u2028…).
+    head = re.split(r"\r\n|\r|\n", text, maxsplit=HEADER_SCAN_ROWS)[:HEADER_SCAN_ROWS]
+    lines = [line[:_SNIFF_CHARS] for line in head]
     best: tuple[int, str, int] | None = None
     for delim in _DELIMS:
         rows = list(csv.reader(lines, delimiter=delim))
@@ -150,6 +169,9 @@ def _read_csv(text: str) -> Table:
 
 
 def _parser_problem(message: str) -> Problem:
+    eof = re.search(r"EOF inside string starting at row (\d+)", message)
+    if eof:  # a quote opened and never closed: pandas counts records from 0, Excel from 1
+        return Problem("bad_csv", row=int(eof.group(1)) + 1, params={"detail": 'unclosed " / 引号未闭合'})
     m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", message)
     if not m:
         return Problem("bad_csv", params={"detail": message.strip().splitlines()[-1][:120]})
@@ -194,27 +216,27 @@ def _canonical_frame(frame: pd.DataFrame, header: list[str], header_row: int, pe
 def _read_xlsx(data: bytes) -> Table:
     from openpyxl import load_workbook
 
-    try:
+    cells: list[list[str]] = []
+    percent: list[list[bool]] = []
+    rownums: list[int] = []
+    try:  # a damaged part may only show while the sheet is read, not when the workbook opens
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        try:
+            names = {name.strip().lower(): name for name in wb.sheetnames}
+            chosen = names.get("数据") or names.get("data") or (wb.sheetnames[0] if wb.sheetnames else None)
+            if chosen is None:
+                raise Unreadable(Problem("sheet_missing"))
+            ws = wb[chosen]
+            for excel_row, row in enumerate(ws.iter_rows(), start=1):
+                if excel_row > MAX_ROWS:
+                    raise Unreadable(Problem("too_many_rows", params={"limit": MAX_ROWS}))
+                cells.append([_cell_text(c.value) for c in row])
+                percent.append(["%" in str(getattr(c, "number_format", "") or "") for c in row])
+                rownums.append(excel_row)
+        finally:
+            wb.close()
+    except _WORKBOOK_ERRORS as exc:
         raise Unreadable(Problem("bad_workbook", params={"detail": type(exc).__name__})) from None
-    try:
-        names = {name.strip().lower(): name for name in wb.sheetnames}
-        chosen = names.get("数据") or names.get("data") or (wb.sheetnames[0] if wb.sheetnames else None)
-        if chosen is None:
-            raise Unreadable(Problem("sheet_missing"))
-        ws = wb[chosen]
-        cells: list[list[str]] = []
-        percent: list[list[bool]] = []
-        rownums: list[int] = []
-        for excel_row, row in enumerate(ws.iter_rows(), start=1):
-            if excel_row > MAX_ROWS:
-                raise Unreadable(Problem("too_many_rows", params={"limit": MAX_ROWS}))
-            cells.append([_cell_text(c.value) for c in row])
-            percent.append(["%" in str(getattr(c, "number_format", "") or "") for c in row])
-            rownums.append(excel_row)
-    finally:
-        wb.close()
     if not cells:
         raise Unreadable(Problem("file_empty"))
     header_idx = _find_header(cells)

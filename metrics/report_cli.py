@@ -11,6 +11,7 @@ import json
 import math
 import sys
 import unicodedata
+from typing import Protocol
 
 import pandas as pd
 
@@ -26,6 +27,13 @@ from metrics.progress import (
     status_records,
 )
 from metrics.registry import Registry
+
+
+class ObservationSource(Protocol):
+    """What the handlers need from the store (a fake with this method is enough in tests)."""
+
+    def observations(self, include_withdrawn: bool = False) -> pd.DataFrame: ...
+
 
 _TEXT = {
     "bad_period": {
@@ -89,7 +97,7 @@ _HEAD = {
 }
 
 
-def register(subparsers) -> None:
+def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``status``, ``changes`` and ``late`` to the ``python -m metrics`` parser."""
     p = subparsers.add_parser("status", help="gap, status, pace and projection of every figure")
     p.add_argument("--as-of", dest="as_of", help="quarter, e.g. 2025Q3 (default: latest with data)")
@@ -120,7 +128,7 @@ def _common(p: argparse.ArgumentParser) -> None:
 # ---------------------------------------------------------------- handlers
 
 
-def cmd_status(args, registry: Registry, store) -> int:
+def cmd_status(args: argparse.Namespace, registry: Registry, store: ObservationSource) -> int:
     lang = _lang(args)
     obs = store.observations()
     as_of = _period_arg(args, "as_of", "--as-of", obs, registry)
@@ -157,7 +165,7 @@ def cmd_status(args, registry: Registry, store) -> int:
     return 0
 
 
-def cmd_changes(args, registry: Registry, store) -> int:
+def cmd_changes(args: argparse.Namespace, registry: Registry, store: ObservationSource) -> int:
     lang = _lang(args)
     obs = store.observations()
     start = _period_arg(args, "from_period", "--from", obs, registry)
@@ -184,7 +192,7 @@ def cmd_changes(args, registry: Registry, store) -> int:
     return 0
 
 
-def cmd_late(args, registry: Registry, store) -> int:
+def cmd_late(args: argparse.Namespace, registry: Registry, store: ObservationSource) -> int:
     lang = _lang(args)
     obs = store.observations()
     as_of = _period_arg(args, "as_of", "--as-of", obs, registry)

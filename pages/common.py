@@ -14,12 +14,29 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from metrics import charts, config, periods, progress
 from metrics.errors import DatabaseLocked, MetricsError, RegistryError
 from metrics.i18n import t
 from metrics.registry import Registry, load_registry
 from metrics.store import Store
+
+
+def ensure_entry_point() -> None:
+    """Route every run through ``dashboard.py``.
+
+    Streamlit treats an app with a ``pages/`` folder as a legacy multipage app until the
+    entry script calls ``st.navigation``; if the first request after a start is a page URL
+    (``/overview``) it would run that page alone, without the frame. Switch the legacy mode
+    off and rerun: the rerun goes through ``dashboard.py``, which routes to the same page.
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+ensure_entry_point()
 
 LANGS = ("zh", "en")
 PARAM_LANG, PARAM_AS_OF, PARAM_AGENCY, PARAM_BRIEFING = "lang", "as_of", "agency", "briefing"
@@ -117,6 +134,18 @@ def changes(from_period: str, to_period: str) -> dict[str, pd.DataFrame]:
     return _changes(*_version(), str(config.targets_path()), from_period, to_period)
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def _current(path: str, version: int, targets: str, as_of: str) -> pd.DataFrame:
+    cur = progress.current_values(_load_registry(targets), _observations(path, version), as_of)
+    return cur.drop(columns=["ind", "ag", "q"], errors="ignore")
+
+
+def current_values(as_of: str) -> pd.DataFrame:
+    """The counting revision of every (indicator, agency, period) up to the quarter."""
+    registry()
+    return _current(*_version(), str(config.targets_path()), as_of)
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
 def _uploads(path: str, version: int) -> pd.DataFrame:
     return _open_store(path).uploads()
@@ -195,9 +224,14 @@ def bound_select(
     value = _resolve(param, options, default)
     key = f"_w_{param}{key_suffix}"
     st.session_state[key] = value
+    labels = {o: format_func(o) for o in options}  # fixed now: format_func may read the session
+
+    def label_of(option: Any) -> str:
+        return labels.get(option, str(option))
+
     box = container if container is not None else st
     make = getattr(box, widget)
-    make(label, options, format_func=format_func, key=key, on_change=_on_change, args=(param, key), **kwargs)
+    make(label, options, format_func=label_of, key=key, on_change=_on_change, args=(param, key), **kwargs)
     return value
 
 
@@ -293,10 +327,28 @@ def status_badge(status: str) -> str:
     )
 
 
+def style_status(frame: pd.DataFrame, column: str) -> Any:
+    """A Styler colouring a column of :func:`status_text` cells with the status palette."""
+    by_text = {status_text(s): s for s in progress.STATUSES}
+
+    def colour(cell: object) -> str:
+        status = by_text.get(str(cell))
+        if status is None:
+            return ""
+        return f"background-color: {charts.STATUS_COLORS[status]}; color: {charts.STATUS_INK[status]}"
+
+    return frame.style.map(colour, subset=[column])
+
+
 def esc(text: object) -> str:
     """User or registry text made safe for st.markdown (no HTML, no Markdown)."""
     escaped = html.escape(str(text))
     return re.sub(r"([\\`*_{}\[\]()#+\-.!|~>$])", r"\\\1", escaped)
+
+
+def esc_html(text: object) -> str:
+    """User or registry text made safe inside st.html."""
+    return html.escape(str(text))
 
 
 def indicator_name(indicator_id: str) -> str:
@@ -313,17 +365,12 @@ def agency_name(agency_id: object, short: bool = False) -> str:
     return ag.short(lang()) if short else ag.name(lang())
 
 
-def chart_context(as_of_period: str) -> charts.ChartText:
-    """Language, as-of label and source line every chart carries."""
+def chart_context(as_of_period: str) -> charts.ChartContext:
+    """Language, as-of quarter and source line every chart carries."""
     plan = registry().plan
     lg = lang()
-    source = plan.source_zh if lg == "zh" else plan.source_en
-    return charts.ChartText(
-        lang=lg,
-        as_of_label=period_label(as_of_period),
-        source=tr("chart.source", source=source, as_of=period_label(as_of_period)),
-        status_words={s: tr("status." + s) for s in progress.STATUSES},
-        words={k: tr(k) for k in charts.WORD_KEYS},
+    return charts.ChartContext(
+        lang=lg, as_of=as_of_period, source=plan.source_zh if lg == "zh" else plan.source_en
     )
 
 
@@ -346,7 +393,132 @@ def show_chart(fig: Any, filename: str) -> None:
 
 def empty_state() -> None:
     """What to do when the database has no values yet."""
-    st.info(tr("empty.title"), icon="ℹ️")
+    st.info(tr("empty.title"), icon=":material/info:")
     st.markdown(tr("empty.body"))
     st.code("make run        # " + tr("empty.demo_hint"), language="bash")
-    st.page_link("pages/upload.py", label=tr("empty.to_upload"), icon="⬆️")
+    st.page_link("pages/upload.py", label=tr("empty.to_upload"), icon=":material/upload_file:")
+
+
+# --------------------------------------------------------------------------- frame pieces
+
+_CSS = """
+<style>
+[data-testid="stMainBlockContainer"] {padding-top:3rem; padding-left:3rem; padding-right:3rem;}
+.status-chip {display:inline-block; padding:1px 10px; border-radius:12px; font-weight:600;
+  font-size:0.9rem; line-height:1.6; white-space:nowrap;}
+.demo-badge {display:inline-block; padding:2px 12px; border-radius:4px; background:#E69F00;
+  color:#000; font-weight:700; font-size:0.85rem; letter-spacing:0.02em;}
+.demo-fixed {position:fixed; top:0.7rem; left:50%; transform:translateX(-50%); z-index:999991;}
+.kpi-name {font-weight:600; font-size:0.98rem; line-height:1.35; min-height:2.7em;}
+.kpi-value {font-size:2.0rem; font-weight:700; line-height:1.2; margin:0.2rem 0;}
+.kpi-meta {color:#5F6B7A; font-size:0.85rem; line-height:1.5;}
+.role-lead {display:inline-block; padding:0 8px; margin:2px 4px 2px 0; border-radius:4px;
+  background:#1F2933; color:#fff; font-weight:600; font-size:0.85rem;}
+.role-shared {display:inline-block; padding:0 8px; margin:2px 4px 2px 0; border-radius:4px;
+  border:1px solid #5F6B7A; color:#1F2933; font-size:0.85rem;}
+</style>
+"""
+_BRIEFING_CSS = """
+<style>
+[data-testid="stMainBlockContainer"] {padding-top:3rem; padding-left:3rem; padding-right:3rem;}
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
+[data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"],
+[data-testid="stExpandSidebarButton"], footer {display:none !important;}
+[data-testid="stMainBlockContainer"], .block-container {padding:0.5rem 1.6rem 0.4rem 1.6rem !important;
+  max-width:100% !important;}
+.briefing-head {display:flex; align-items:baseline; gap:1.2rem; margin:0 0 0.2rem 0;}
+.briefing-title {font-size:1.6rem; font-weight:700;}
+</style>
+"""
+
+
+def inject_css(briefing: bool = False) -> None:
+    """Styles for chips, cards and badges; in briefing mode also hide the chrome."""
+    st.html(_CSS + (_BRIEFING_CSS if briefing else ""))
+
+
+def _lang_name(code: str) -> str:
+    return {"zh": "中文", "en": "English"}[code]
+
+
+def _period_options_label(period: str) -> str:
+    return period_label(period)
+
+
+def _agency_option(agency_id: str) -> str:
+    return tr("sidebar.all_agencies") if agency_id == ALL else agency_name(agency_id)
+
+
+def sidebar() -> None:
+    """Language, as-of quarter, agency filter and briefing toggle, all mirrored in the URL."""
+    with st.sidebar:
+        bound_select(
+            PARAM_LANG, LANGS, _browser_lang(), "语言 · Language", _lang_name, widget="radio", horizontal=True
+        )
+        options = as_of_options()
+        if options:
+            bound_select(
+                PARAM_AS_OF,
+                options[::-1],
+                options[-1],
+                tr("sidebar.as_of"),
+                _period_options_label,
+                help=tr("sidebar.as_of_help"),
+            )
+        else:
+            st.caption(tr("sidebar.no_data"))
+        bound_select(
+            PARAM_AGENCY,
+            [ALL, *registry().agency],
+            ALL,
+            tr("sidebar.agency"),
+            _agency_option,
+            help=tr("sidebar.agency_help"),
+        )
+        st.session_state["_w_briefing"] = is_briefing()
+        st.toggle(
+            tr("sidebar.briefing"),
+            key="_w_briefing",
+            on_change=_set_briefing,
+            help=tr("sidebar.briefing_help"),
+        )
+
+
+def _set_briefing(on: bool | None = None) -> None:
+    on = st.session_state.get("_w_briefing", False) if on is None else on
+    if on:
+        st.query_params[PARAM_BRIEFING] = "1"
+    elif PARAM_BRIEFING in st.query_params:
+        del st.query_params[PARAM_BRIEFING]
+
+
+def briefing_exit() -> None:
+    """The one control shown in briefing mode, below the screenshot area."""
+    st.button(tr("briefing.exit"), on_click=_set_briefing, args=(False,), type="tertiary")
+
+
+def demo_badge() -> None:
+    """A visible "示例数据 / demo data" marker whenever the demo database is open."""
+    if store().is_demo:
+        badge = f'<span class="demo-badge">{html.escape(tr("demo.badge"))}</span>'
+        st.html(f'<div class="demo-fixed">{badge}</div>')
+
+
+def page_header(title_key: str, period: str | None = None) -> None:
+    """Page title with the plan, the as-of quarter and the agency filter underneath
+    (on one line in briefing mode, to leave the screen to the charts)."""
+    plan = registry().plan
+    bits = [plan.title_zh if lang() == "zh" else plan.title_en]
+    if period:
+        bits.append(tr("header.as_of", period=period_label(period)))
+    agency = agency_filter()
+    if agency:
+        bits.append(tr("header.agency", agency=agency_name(agency)))
+    if is_briefing():
+        st.html(
+            f"<div class='briefing-head'><span class='briefing-title'>{esc_html(tr(title_key))}</span>"
+            f"<span class='kpi-meta'>{esc_html(' · '.join(bits))}</span></div>"
+        )
+        return
+    st.title(tr(title_key), anchor=False)
+    st.caption(" · ".join(esc(b) for b in bits))

@@ -60,34 +60,24 @@ def _version() -> tuple[str, int]:
 # --------------------------------------------------------------------------- filters
 
 
-def _choose(label: str, options: list[str], key: str, fmt, default: str = ALL, container=st) -> str:
-    choices = [ALL, *options]
+def _choose(label: str, names: dict[str, str], key: str, default: str = ALL, container=st) -> str:
+    """A selectbox of ``names`` keys plus "all"; labels fixed now (AppTest formats outside the run)."""
+    choices = [ALL, *names]
     index = choices.index(default) if default in choices else 0
-    return container.selectbox(
-        label,
-        choices,
-        index=index,
-        key=key,
-        format_func=lambda v: tr("data.all") if v == ALL else fmt(v),
-    )
+    labels = {ALL: tr("data.all"), **names}
+    return container.selectbox(label, choices, index=index, key=key, format_func=labels.get)
 
 
 def filters(history: pd.DataFrame) -> dict[str, object]:
     reg = registry()
-    c1, c2, c3, c4 = st.columns([4, 3, 2, 2], vertical_alignment="bottom")
-    indicator = _choose(
-        tr("data.filter_indicator"), list(reg.indicator), "data_indicator", indicator_name, container=c1
-    )
-    agency = _choose(
-        tr("data.filter_agency"),
-        list(reg.agency),
-        "data_agency",
-        agency_name,
-        default=agency_filter() or ALL,
-        container=c2,
-    )
-    quarters = sorted(history["period"].dropna().unique(), reverse=True)
-    period = _choose(tr("data.filter_period"), quarters, "data_period", period_label, container=c3)
+    c1, c2, c3, c4 = st.columns([4, 3, 2, 3], vertical_alignment="bottom")
+    indicators = {i: indicator_name(i) for i in reg.indicator}
+    agencies = {a: agency_name(a) for a in reg.agency}
+    quarters = {p: period_label(p) for p in sorted(history["period"].dropna().unique(), reverse=True)}
+    indicator = _choose(tr("data.filter_indicator"), indicators, "data_indicator", container=c1)
+    default_agency = agency_filter() or ALL
+    agency = _choose(tr("data.filter_agency"), agencies, "data_agency", default=default_agency, container=c2)
+    period = _choose(tr("data.filter_period"), quarters, "data_period", container=c3)
     withdrawn = c4.checkbox(tr("data.filter_withdrawn"), key="data_withdrawn")
     return {"indicator_id": indicator, "agency_id": agency, "period": period, "withdrawn": withdrawn}
 
@@ -106,18 +96,23 @@ def narrow(frame: pd.DataFrame, chosen: dict[str, object]) -> pd.DataFrame:
 # --------------------------------------------------------------------------- tables
 
 
+def labels(values: pd.Series, name) -> pd.Series:
+    """Display names, computed once per distinct id."""
+    return values.map({v: name(v) for v in values.dropna().unique()})
+
+
 def history_table(rows: pd.DataFrame, lg: str) -> pd.DataFrame:
     reg = registry()
     units = {i.id: i.unit_label(lg) for i in reg.indicators}
     return pd.DataFrame(
         {
-            t("data.col.indicator", lg): rows["indicator_id"].map(indicator_name),
-            t("data.col.period", lg): rows["period"].map(period_label),
-            t("data.col.agency", lg): rows["agency_id"].map(agency_name),
+            t("data.col.indicator", lg): labels(rows["indicator_id"], indicator_name),
+            t("data.col.period", lg): labels(rows["period"], period_label),
+            t("data.col.agency", lg): labels(rows["agency_id"], lambda a: agency_name(a, short=True)),
             t("data.col.revision", lg): rows["revision"].astype("Int64"),
             t("data.col.number", lg): rows["value"],
             t("data.col.unit", lg): rows["indicator_id"].map(units),
-            t("data.col.note", lg): rows["note"].astype("string"),
+            t("data.col.note", lg): rows["note"].astype("string").fillna(""),
             t("data.col.current", lg): rows["current"].astype(bool),
             t("data.col.withdrawn", lg): rows["withdrawn"].astype(bool),
             t("data.col.upload", lg): rows["upload_id"].astype("Int64"),
@@ -141,21 +136,27 @@ def uploads_table(audit: pd.DataFrame, lg: str) -> pd.DataFrame:
             t("upload.count_new", lg): audit["n_new"].astype("Int64"),
             t("upload.count_revised", lg): audit["n_revised"].astype("Int64"),
             t("upload.count_unchanged", lg): audit["n_unchanged"].astype("Int64"),
-            t("data.col.agencies", lg): audit["agencies"].map(
-                lambda ids: sep.join(agency_name(a, short=True) for a in str(ids).split(",") if a)
-            ),
+            t("data.col.agencies", lg): labels(audit["agencies"], lambda ids: _agency_list(ids, sep)),
             t("data.col.source", lg): audit["source"].astype("string"),
             t("data.col.withdrawn", lg): audit["withdrawn_at"].notna(),
             t("data.col.withdrawn_at", lg): pd.to_datetime(audit["withdrawn_at"]),
-            t("data.col.withdrawn_by", lg): audit["withdrawn_by"].astype("string"),
-            t("data.col.withdraw_reason", lg): audit["withdraw_reason"].astype("string"),
+            t("data.col.withdrawn_by", lg): audit["withdrawn_by"].astype("string").fillna(""),
+            t("data.col.withdraw_reason", lg): audit["withdraw_reason"].astype("string").fillna(""),
             t("data.col.sha256", lg): audit["sha256"].astype("string"),
         }
     )
 
 
+def _agency_list(ids: str, sep: str) -> str:
+    return sep.join(agency_name(a, short=True) for a in ids.split(",") if a)
+
+
 def _time_columns(lg: str, *names: str) -> dict[str, object]:
     return {t(n, lg): st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm") for n in names}
+
+
+def _indicator_width(lg: str) -> dict[str, object]:
+    return {t("data.col.indicator", lg): st.column_config.Column(width=280)}
 
 
 # --------------------------------------------------------------------------- sections
@@ -164,10 +165,12 @@ def _time_columns(lg: str, *names: str) -> dict[str, object]:
 def download(chosen: dict[str, object]) -> None:
     """The CLI export of the filtered rows, as CSV (UTF-8 with BOM) or XLSX."""
     frame = narrow(_export(*_version(), str(config.targets_path())), chosen)
-    left, right = st.columns([1, 3], vertical_alignment="bottom")
-    fmt = left.radio(tr("data.download_format"), ["csv", "xlsx"], horizontal=True, key="data_fmt")
+    row = st.container(horizontal=True, vertical_alignment="bottom", gap="medium")
+    fmt = row.radio(
+        tr("data.download_format"), ["csv", "xlsx"], format_func=str.upper, horizontal=True, key="data_fmt"
+    )
     stamp = dt.date.today().isoformat()
-    right.download_button(
+    row.download_button(
         tr("data.download_button", fmt=fmt.upper()),
         data=to_bytes(frame, fmt),
         file_name=f"data_{stamp}.{fmt}",
@@ -192,7 +195,7 @@ def values_section(history: pd.DataFrame) -> None:
         history_table(rows, lg),
         hide_index=True,
         width="stretch",
-        column_config=_time_columns(lg, "data.col.when"),
+        column_config=_time_columns(lg, "data.col.when") | _indicator_width(lg),
     )
     download(chosen)
 

@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 SOURCE = "web"
 FILE_TYPES = ["csv", "txt", "tsv", "xlsx", "xls"]
 MIME = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-NONCE, PREVIEW, FLASH = "upload_nonce", "upload_preview", "upload_flash"
+NONCE, PREVIEW, FLASH, SEEN = "upload_nonce", "upload_preview", "upload_flash", "upload_seen"
 
 
 # --------------------------------------------------------------------------- who uploads
@@ -76,17 +76,23 @@ def template_section() -> None:
             tr("upload.template_agency"),
             agencies,
             index=agencies.index(default_agency),
-            format_func=agency_name,
+            format_func=lambda a: reg.agency[a].name(lg),  # AppTest calls it outside the run
             key="upload_tpl_agency",
         )
         period = c2.selectbox(
             tr("upload.template_period"),
             quarters,
             index=quarters.index(default_period),
-            format_func=period_label,
+            format_func=lambda p: periods.label(p, lg),
             key="upload_tpl_period",
         )
-        fmt = c3.radio(tr("upload.template_format"), ["xlsx", "csv"], key="upload_tpl_fmt", horizontal=True)
+        fmt = c3.radio(
+            tr("upload.template_format"),
+            ["xlsx", "csv"],
+            format_func=str.upper,
+            key="upload_tpl_fmt",
+            horizontal=True,
+        )
         if not reg.indicators_for(agency):
             st.info(tr("upload.template_none"))
             return
@@ -121,15 +127,33 @@ def change_table(rows: pd.DataFrame, lg: str) -> pd.DataFrame:
     return pd.DataFrame(
         {
             t("data.col.row", lg): rows["row"].astype("Int64"),
-            t("data.col.change", lg): rows["change"].map(lambda c: t(f"upload.change.{c}", lg)),
-            t("data.col.indicator", lg): rows["indicator_id"].map(indicator_name),
-            t("data.col.period", lg): rows["period"].map(period_label),
-            t("data.col.agency", lg): rows["agency_id"].map(agency_name),
+            t("data.col.change", lg): labels(rows["change"], lambda c: t(f"upload.change.{c}", lg)),
+            t("data.col.indicator", lg): labels(rows["indicator_id"], indicator_name),
+            t("data.col.period", lg): labels(rows["period"], period_label),
+            t("data.col.agency", lg): labels(rows["agency_id"], _short_agency),
             t("data.col.previous", lg): rows["previous_value"],
             t("data.col.new_value", lg): rows["value"],
-            t("data.col.note", lg): rows["note"].astype("string"),
+            t("data.col.note", lg): rows["note"].astype("string").fillna(""),
         }
     )
+
+
+def _short_agency(agency_id: str) -> str:
+    return agency_name(agency_id, short=True)
+
+
+def _widths(lg: str, **widths: int) -> dict[str, object]:
+    """Column widths keyed by catalogue key, so long names do not push the numbers off screen."""
+    return {t(key.replace("_", "."), lg): st.column_config.Column(width=w) for key, w in widths.items()}
+
+
+def _join(lg: str, *sentences: str) -> str:
+    return ("" if lg == "zh" else " ").join(sentences)
+
+
+def labels(values: pd.Series, name) -> pd.Series:
+    """Display names, computed once per distinct id (files have up to a million rows)."""
+    return values.map({v: name(v) for v in values.dropna().unique()})
 
 
 def _size(n: int) -> str:
@@ -176,7 +200,7 @@ def check(file_name: str, data: bytes, file_id: str, who: str | None) -> IngestR
     return outcome
 
 
-def commit(file_name: str, data: bytes, who: str, preview: IngestResult) -> None:
+def commit(file_name: str, data: bytes, who: str, seen: tuple[int, int, int]) -> None:
     """Store the file for real, then reset the uploader and say what was stored."""
     with st.status(tr("upload.storing")) as status:
         try:
@@ -189,23 +213,24 @@ def commit(file_name: str, data: bytes, who: str, preview: IngestResult) -> None
             else:
                 _show_failure(exc)
             return
-        except Exception:
+        except Exception:  # the commit may have landed before the error: do not claim otherwise
             log.exception("storing %s failed", file_name)
+            after_write()
             status.update(label=tr("upload.store_failed"), state="error")
-            st.error(tr("upload.unexpected"))
+            st.error(tr("upload.store_unexpected"))
             return
         status.update(label=tr("upload.stored_status"), state="complete")
-    c, p = result.change, preview.change
+    c = result.change
     if c.stored:
         after_write()
-        st.session_state[FLASH] = {
-            "upload": c.upload_id,
-            "file": file_name,
-            "new": c.new,
-            "revised": c.revised,
-            "unchanged": c.unchanged,
-            "meanwhile": (c.new, c.revised, c.unchanged) != (p.new, p.revised, p.unchanged),
-        }
+    st.session_state[FLASH] = {
+        "upload": c.upload_id,
+        "file": file_name,
+        "new": c.new,
+        "revised": c.revised,
+        "unchanged": c.unchanged,
+        "meanwhile": (c.new, c.revised, c.unchanged) != seen,
+    }
     st.session_state.pop(PREVIEW, None)
     st.session_state[NONCE] = st.session_state.get(NONCE, 0) + 1
     st.rerun()
@@ -221,7 +246,8 @@ def show_refusal(exc: IngestRefused) -> None:
     lg = lang()
     st.error(tr("upload.refused", file=esc(exc.file_name), n=len(exc.problems)), icon=":material/block:")
     table = problem_table(exc.problems, lg)
-    st.dataframe(table, hide_index=True, width="stretch")
+    widths = _widths(lg, data_col_row=60, data_col_column=110, data_col_value=180, data_col_reason=760)
+    st.dataframe(table, hide_index=True, width="stretch", column_config=widths)
     stem = PurePath(exc.file_name).stem or "file"
     st.download_button(
         tr("upload.problems_download"),
@@ -237,26 +263,32 @@ def show_refusal(exc: IngestRefused) -> None:
 def show_preview(result: IngestResult, data: bytes, who: str | None) -> None:
     """Counts, the rows with their change, then confirm (or: nothing changed)."""
     c, b = result.change, result.batch
+    lg = lang()
     st.subheader(tr("upload.preview"))
     headline = tr("upload.rows_checked", rows=b.n_file_rows)
     if b.duplicates_dropped:
-        headline += " " + tr("upload.duplicates", n=b.duplicates_dropped)
+        headline = _join(lg, headline, tr("upload.duplicates", n=b.duplicates_dropped))
     st.caption(headline)
     col_new, col_rev, col_same = st.columns(3)
     col_new.metric(tr("upload.count_new"), c.new)
     col_rev.metric(tr("upload.count_revised"), c.revised)
     col_same.metric(tr("upload.count_unchanged"), c.unchanged)
-    st.dataframe(change_table(c.rows, lang()), hide_index=True, width="stretch")
+    widths = _widths(lg, data_col_row=60, data_col_change=90, data_col_indicator=320, data_col_note=200)
+    st.dataframe(change_table(c.rows, lg), hide_index=True, width="stretch", column_config=widths)
     if c.new + c.revised == 0:
         text = tr("upload.nothing_changed")
         earlier = _upload_row(c.identical_upload)
         if earlier is not None:
-            text += " " + tr(
-                "upload.identical",
-                upload=c.identical_upload,
-                file=esc(earlier["file_name"]),
-                who=esc(earlier["uploaded_by"]),
-                when=_when(earlier["uploaded_at"]),
+            text = _join(
+                lg,
+                text,
+                tr(
+                    "upload.identical",
+                    upload=c.identical_upload,
+                    file=esc(earlier["file_name"]),
+                    who=esc(earlier["uploaded_by"]),
+                    when=_when(earlier["uploaded_at"]),
+                ),
             )
         st.info(text, icon=":material/check_circle:")
         return
@@ -264,13 +296,25 @@ def show_preview(result: IngestResult, data: bytes, who: str | None) -> None:
     if not who:
         st.warning(tr("upload.who_missing"))
     nonce = st.session_state.get(NONCE, 0)
-    left, right = st.columns([1, 4])
-    if left.button(tr("upload.confirm"), type="primary", disabled=not who, key=f"upload_confirm_{nonce}"):
-        commit(b.file_name, data, who or "", result)
-    if right.button(tr("upload.cancel"), key=f"upload_cancel_{nonce}"):
+    buttons = st.container(horizontal=True)
+    counts = (c.new, c.revised, c.unchanged)
+    if buttons.button(
+        tr("upload.confirm"),
+        type="primary",
+        disabled=not who,
+        key=f"upload_confirm_{nonce}",
+        on_click=_remember_seen,
+        args=(counts,),  # bound when the button was drawn: the counts the user saw
+    ):
+        commit(b.file_name, data, who or "", st.session_state.pop(SEEN, counts))
+    if buttons.button(tr("upload.cancel"), key=f"upload_cancel_{nonce}"):
         st.session_state.pop(PREVIEW, None)
         st.session_state[NONCE] = nonce + 1
         st.rerun()
+
+
+def _remember_seen(counts: tuple[int, int, int]) -> None:
+    st.session_state[SEEN] = counts
 
 
 def _upload_row(upload_id: int | None) -> pd.Series | None:
@@ -285,6 +329,9 @@ def show_flash() -> None:
     """The success message of the upload stored in the previous run."""
     done = st.session_state.pop(FLASH, None)
     if not done:
+        return
+    if done["upload"] is None:  # someone stored the same values between preview and confirm
+        st.info(tr("upload.nothing_changed"), icon=":material/check_circle:")
         return
     params = {k: done[k] for k in ("upload", "new", "revised", "unchanged")}
     st.success(tr("upload.success", file=esc(done["file"]), **params), icon=":material/task_alt:")

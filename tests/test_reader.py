@@ -70,7 +70,9 @@ def test_utf16_unicode_text_tab_separated():
 def test_separators(sep):
     text = sep.join(["indicator_id", "period", "agency_id", "value", "note"]) + "\n"
     text += sep.join(["verification_points", "2025Q1", "samr", "12", "x"]) + "\n"
-    assert cells(read_table(text.encode(), "q.csv")) == [(2, "verification_points", "2025Q1", "samr", "12", "x")]
+    assert cells(read_table(text.encode(), "q.csv")) == [
+        (2, "verification_points", "2025Q1", "samr", "12", "x")
+    ]
 
 
 def test_semicolon_file_keeps_commas_inside_values():
@@ -137,7 +139,9 @@ def test_row_with_too_many_fields_is_named():
 
 
 def test_row_with_too_many_fields_below_a_title_row_is_named_as_excel_shows_it():
-    data = b"Title\nindicator_id,period,agency_id,value,note\ntc_alignment_rate,2025Q1,samr,85,\nx,y,z,1,a,b\n"
+    data = (
+        b"Title\nindicator_id,period,agency_id,value,note\ntc_alignment_rate,2025Q1,samr,85,\nx,y,z,1,a,b\n"
+    )
     assert unreadable(data) == ("bad_csv", 4, {"detail": "6 / 5"})
 
 
@@ -234,7 +238,10 @@ def test_xlsx_gaps_keep_excel_row_numbers():
 
     table = read_table(xlsx(build), "q.xlsx")
     assert table.header_row == 2
-    assert [c for c in cells(table) if c[1]] == [(3, "a", "2025Q1", "samr", "1", ""), (5, "b", "2025Q2", "samr", "2", "")]
+    assert [c for c in cells(table) if c[1]] == [
+        (3, "a", "2025Q1", "samr", "1", ""),
+        (5, "b", "2025Q2", "samr", "2", ""),
+    ]
 
 
 def test_old_xls_is_refused_with_its_own_message():

@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 import yaml
-
 from conftest import TARGETS
+
 from metrics.errors import RegistryError
 from metrics.registry import load_registry, parse_registry
 

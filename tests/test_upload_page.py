@@ -51,13 +51,22 @@ def gb18030(*lines: str) -> bytes:
 
 
 @pytest.fixture
-def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def empty_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     path = tmp_path / "progress.duckdb"
     monkeypatch.setenv("METRICS_DB", str(path))
     monkeypatch.setenv("METRICS_TARGETS", str(REPO / "targets.yaml"))
     monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", _KeptMedia)
     st.cache_resource.clear()
     st.cache_data.clear()
+    yield path
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+@pytest.fixture
+def db(empty_db: Path) -> Path:
+    """Two values from an earlier upload: tc_alignment_rate 80 and verification_points 10 (2025Q2)."""
+    path = empty_db
     seed = Store(path)
     ingest_file(
         seed,
@@ -68,9 +77,7 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         source="test",
     )
     seed.close()
-    yield path
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    return path
 
 
 @contextmanager
@@ -99,7 +106,8 @@ def upload(at: AppTest, data: bytes, name: str = "q3.csv") -> AppTest:
 
 def texts(at: AppTest) -> str:
     """Every message, caption and text on the page, joined."""
-    parts = [e.value for kind in ("success", "info", "warning", "error", "caption", "text") for e in at.get(kind)]
+    kinds = ("success", "info", "warning", "error", "caption", "text")
+    parts = [e.value for kind in kinds for e in at.get(kind)]
     return "\n".join(str(p) for p in parts)
 
 
@@ -157,13 +165,13 @@ BAD = gb18030(
 @pytest.mark.parametrize(
     ("lang", "columns", "headline"),
     [
-        ("zh", ["行", "列", "值", "原因"], "文件“bad.csv”未通过检查，共 2 个问题，未写入任何数据。"),
-        ("en", ["Row", "Column", "Value", "Reason"], "'bad\\.csv' was refused with 2 problem(s); nothing written"),
+        ("zh", ["行", "列", "值", "原因"], "文件“bad\\.csv”未通过检查，共 2 个问题，未写入任何数据。"),
+        ("en", ["Row", "Column", "Value", "Reason"], "'bad\\.csv' was refused with 2 problem(s); nothing"),
     ],
 )
 def test_refused_file_lists_every_problem(db: Path, lang: str, columns: list[str], headline: str) -> None:
     at = upload(open_upload(lang), BAD, "bad.csv")
-    assert headline.replace("nothing written", "nothing was written") in at.error[0].value
+    assert headline in at.error[0].value
     table = at.dataframe[0].value
     assert list(table.columns) == columns
     assert list(table[columns[0]]) == [3, 5]
@@ -200,7 +208,8 @@ def test_english_labels_and_names(db: Path) -> None:
     table = at.dataframe[0].value
     assert list(table["Change"]) == ["new", "revised", "unchanged"]
     assert table["Quarter"].iloc[0] == "2025 Q3"
-    assert table["Agency"].iloc[0] == "State Administration for Market Regulation (SAC)"
+    assert table["Agency"].iloc[0] == "SAMR"  # short names keep the numbers on screen
+    assert table["Indicator"].iloc[1] == "National standard verification points"
     assert at.title[0].value == "Upload"
 
 
@@ -251,3 +260,54 @@ def test_template_download(db: Path, fmt: str, magic: bytes) -> None:
         text = body.decode("utf-8-sig")
         assert text.startswith("指标编号,指标名称,计量单位,目标值,报告期,填报单位,数值,备注")
         assert ",2025Q3,miit,," in text
+
+
+def test_first_upload_into_an_empty_database(empty_db: Path) -> None:
+    at = open_upload("zh")
+    at.text_input(key="upload_who").input("赵六").run()
+    upload(at, gb18030("verification_points,2025Q4,samr,3,"))
+    assert metrics_shown(at) == {"新增": "1", "修订": "0", "未变": "0"}
+    at.button(key="upload_confirm_0").click().run()
+    assert "已保存为第 1 次上传" in at.success[0].value
+    with opened(empty_db) as s:
+        assert s.latest()["value"].tolist() == [3.0]
+
+
+def test_values_changed_between_preview_and_confirm(db: Path) -> None:
+    at = open_upload("en")
+    at.text_input(key="upload_who").input("Li Si").run()
+    upload(at, GOOD)
+    assert metrics_shown(at) == {"New": "1", "Revised": "1", "Unchanged": "1"}
+    with opened(db) as s:  # another user stores the same revision meanwhile
+        ingest_file(
+            s,
+            load_registry(REPO / "targets.yaml"),
+            gb18030("verification_points,2025Q2,samr,12,上调"),
+            "other.csv",
+            uploaded_by="someone else",
+            source="test",
+        )
+    at.button(key="upload_confirm_0").click().run()
+    assert "Stored as upload #3 (q3\\.csv): 1 new, 0 revised, 2 unchanged." in at.success[0].value
+    assert at.info[0].value == t("upload.changed_meanwhile", "en")
+
+
+def test_an_error_after_the_commit_is_a_sentence_that_does_not_deny_the_write(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = open_upload("en")
+    at.text_input(key="upload_who").input("Li Si").run()
+    upload(at, GOOD)
+    real = Store.store_batch
+
+    def commit_then_fail(self, rows, **kwargs):
+        change = real(self, rows, **kwargs)
+        if not kwargs.get("dry_run"):
+            raise RuntimeError("checkpoint failed")  # e.g. DuckDB's CHECKPOINT after COMMIT
+        return change
+
+    monkeypatch.setattr(Store, "store_batch", commit_then_fail)
+    at.button(key="upload_confirm_0").click().run()
+    assert not at.exception
+    assert at.error[0].value == t("upload.store_unexpected", "en")
+    assert "checkpoint failed" not in texts(at)

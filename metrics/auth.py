@@ -1,0 +1,696 @@
+"""Who may view, upload and administer: users, passwords, log-ins, sessions and permissions.
+
+No Streamlit here. The pages and the CLI call these functions, and every permission rule
+lives in this one module (the SQL stays in :mod:`metrics.store`). Times are naive UTC
+``datetime`` values, like the rest of the store; every function that depends on the clock
+takes ``now=None`` so tests can pin it.
+
+Roles
+    ``viewer`` may view; ``uploader`` may also upload for its own agencies (one or more);
+    ``admin`` may upload for every agency, manage users and withdraw uploads.
+    Viewing needs a log-in only when :func:`view_mode` is ``"required"``
+    (``METRICS_VIEW_LOGIN=open|required``; default ``open`` on the demo database, else
+    ``required``). Uploading always needs a log-in. The CLI is run by an operator on the
+    server: it acts for every agency and records the operator's name (``--as NAME``).
+
+Passwords
+    Hashed with argon2id (argon2-cffi); the plain text is never stored or logged. At least
+    :data:`MIN_PASSWORD` characters. A hash made with older parameters is upgraded at the
+    next successful log-in.
+
+Log-in
+    :func:`authenticate` raises :class:`~metrics.errors.AuthenticationFailed` with the same
+    sentence for an unknown name, a wrong password and a disabled account. After
+    :data:`LOCK_AFTER` failures in a row the account is locked for 30 s, doubling with every
+    further failure up to 15 min; the message then says when to try again. Unknown names get
+    the same treatment (counted in memory), so the replies never tell which names exist.
+    Each failure also sleeps :data:`FAILED_LOGIN_DELAY` seconds (tests set it to 0, and may
+    make :data:`HASHER` cheap: the real parameters take about half a second per hash). Every
+    attempt is written to ``audit_log`` (an unknown name only abbreviated, in case it was a
+    password typed into the wrong field).
+
+Sessions
+    A :class:`Session` lasts :func:`session_ttl` (8 h, or ``METRICS_SESSION_HOURS``) from the
+    log-in; it does not slide. :func:`refresh` re-reads the user, so a disabled account, a
+    changed role or a new password ends existing sessions at their next page run.
+
+For the pages (keep the :class:`Session` in ``st.session_state``)::
+
+    mode = auth.view_mode(store)
+    session = auth.refresh(store, st.session_state.get("session"))  # None when logged out/ended
+    if not auth.can_view(session, mode):
+        ...  # show the log-in form; on submit:
+        try:
+            st.session_state["session"] = auth.authenticate(store, name, password)
+        except AuthenticationFailed as exc:
+            st.error(auth.message(exc, lang))  # plain text, in the page's language
+    auth.can_upload(session), auth.is_admin(session)           # to show or hide controls
+    result = auth.upload_as(store, registry, session, data, file_name, dry_run=True)
+    auth.withdraw(store, session, upload_id, reason)
+    # PermissionDenied / AuthenticationFailed: show auth.message(exc, lang)
+
+Every exception raised here carries ``code`` and ``params``; :func:`message` renders it in
+Chinese or English (``str(exc)`` is the English sentence).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import os
+import re
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from typing import Literal, NoReturn, get_args
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from metrics.errors import AuthenticationFailed, IngestRefused, MetricsError, NotFound, PermissionDenied
+from metrics.ingest import IngestResult, ingest_file
+from metrics.registry import Registry
+from metrics.store import Store, now_utc
+
+Role = Literal["viewer", "uploader", "admin"]
+ROLES: tuple[str, ...] = get_args(Role)
+ViewMode = Literal["open", "required"]
+
+NAME_RE = re.compile(r"^[A-Za-z0-9_.@-]{2,64}$")
+MIN_PASSWORD = 10
+MAX_PASSWORD = 1024
+SESSION_TTL = dt.timedelta(hours=8)
+LOCK_AFTER = 5
+LOCK_BASE = dt.timedelta(seconds=30)
+LOCK_MAX = dt.timedelta(minutes=15)
+FAILED_LOGIN_DELAY = 0.75  # seconds slept after each failed log-in; tests set 0
+
+# The demo database only: fixed, documented passwords (there is no default password elsewhere).
+DEMO_USERS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
+    ("demo-admin", "demo-admin-2025", "admin", ()),
+    ("demo-miit", "demo-miit-2025", "uploader", ("miit",)),
+)
+
+# argon2id with the library's (RFC 9106) defaults. Tests may swap in cheap parameters, e.g.
+# ``monkeypatch.setattr(auth, "HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))``.
+HASHER = PasswordHasher()
+
+TEXT: dict[str, dict[str, str]] = {
+    "login_failed": {"en": "Wrong user name or password.", "zh": "用户名或密码错误。"},
+    "locked": {
+        "en": "Too many failed log-ins; try again in {seconds} seconds (after {until} UTC).",
+        "zh": "登录失败次数过多，请在 {seconds} 秒后（UTC {until} 之后）再试。",
+    },
+    "not_logged_in": {"en": "Log in first.", "zh": "请先登录。"},
+    "session_expired": {"en": "Your session has expired; log in again.", "zh": "登录已过期，请重新登录。"},
+    "session_ended": {
+        "en": "Your session has ended (account disabled or changed, or password changed); log in again.",
+        "zh": "登录已失效（账号被停用或变更，或密码已修改），请重新登录。",
+    },
+    "cannot_upload": {
+        "en": "A {role} account may not upload; ask an administrator for an uploader account.",
+        "zh": "{role} 账号不能上传数据，请联系管理员开通上报账号。",
+    },
+    "admin_only": {
+        "en": "Only an administrator may do this ({action}).",
+        "zh": "只有管理员可以执行此操作（{action}）。",
+    },
+    "demo_only": {
+        "en": "Demo users exist only in the demo database; "
+        "create real users with 'python -m metrics user add'.",
+        "zh": "演示账号只能在演示数据库中创建；正式账号请用 'python -m metrics user add' 创建。",
+    },
+    "bad_name": {
+        "en": "User name {name!r} is not allowed: use 2 to 64 letters, digits, '_', '.', '@' or '-'.",
+        "zh": "用户名 {name!r} 不合规：请使用 2 至 64 个字母、数字或 '_'、'.'、'@'、'-'。",
+    },
+    "bad_role": {
+        "en": "Unknown role {role!r}; use viewer, uploader or admin.",
+        "zh": "未知角色 {role!r}；请使用 viewer、uploader 或 admin。",
+    },
+    "short_password": {
+        "en": "The password is too short: use at least {min} characters.",
+        "zh": "密码太短：至少需要 {min} 个字符。",
+    },
+    "long_password": {
+        "en": "The password is too long: use at most {max} characters.",
+        "zh": "密码太长：最多 {max} 个字符。",
+    },
+    "password_is_name": {
+        "en": "The password must not be the user name.",
+        "zh": "密码不能与用户名相同。",
+    },
+    "agency_needed": {
+        "en": "An uploader needs at least one agency (--agency ID).",
+        "zh": "上报账号至少需要指定一个单位（--agency ID）。",
+    },
+    "no_agency_for_role": {
+        "en": "Role {role} takes no agency: only uploaders are limited to agencies.",
+        "zh": "{role} 角色不指定单位：只有上报账号按单位限定。",
+    },
+    "unknown_agency": {
+        "en": "Unknown agency {agency!r}; known agencies: {known}.",
+        "zh": "未知单位 {agency!r}；已有单位：{known}。",
+    },
+    "user_exists": {"en": "User {name!r} already exists.", "zh": "用户 {name!r} 已存在。"},
+    "no_user": {"en": "There is no user {name!r}.", "zh": "不存在用户 {name!r}。"},
+    "reason_needed": {
+        "en": "Give a reason for the withdrawal (it is recorded).",
+        "zh": "请填写撤回原因（将被记录）。",
+    },
+    "bad_view_mode": {
+        "en": "METRICS_VIEW_LOGIN must be 'open' or 'required', not {value!r}.",
+        "zh": "METRICS_VIEW_LOGIN 只能是 'open' 或 'required'，而不是 {value!r}。",
+    },
+    "bad_session_hours": {
+        "en": "METRICS_SESSION_HOURS must be a number of hours from 0.1 to 720, not {value!r}.",
+        "zh": "METRICS_SESSION_HOURS 须为 0.1 至 720 之间的小时数，而不是 {value!r}。",
+    },
+}
+
+
+def _error(cls: type[MetricsError], code: str, **params) -> MetricsError:
+    exc = cls(TEXT[code]["en"].format(**params))
+    exc.code = code
+    exc.params = params
+    return exc
+
+
+def message(exc: BaseException, lang: str = "zh") -> str:
+    """The sentence for an exception raised here, in ``lang`` ("zh" or "en"); plain text."""
+    code = getattr(exc, "code", None)
+    if code in TEXT:
+        return TEXT[code]["zh" if lang == "zh" else "en"].format(**getattr(exc, "params", {}))
+    return str(exc)
+
+
+# --- users and sessions ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class User:
+    """A user as the permission checks see it (never the password hash)."""
+
+    name: str
+    role: Role
+    agencies: tuple[str, ...] = ()
+    disabled: bool = False
+
+
+@dataclass(frozen=True)
+class Session:
+    """A log-in: valid from ``issued_at`` until (not including) ``expires_at``."""
+
+    user: User
+    issued_at: dt.datetime
+    expires_at: dt.datetime
+    stamp: str = field(default="", repr=False)  # fingerprint of the password hash at log-in
+
+
+def session_ttl() -> dt.timedelta:
+    """How long a session lasts: ``METRICS_SESSION_HOURS`` if set, else :data:`SESSION_TTL`."""
+    raw = os.environ.get("METRICS_SESSION_HOURS", "").strip()
+    if not raw:
+        return SESSION_TTL
+    try:
+        hours = float(raw)
+    except ValueError:
+        hours = float("nan")
+    if not 0.1 <= hours <= 720:
+        raise _error(MetricsError, "bad_session_hours", value=raw)
+    return dt.timedelta(hours=hours)
+
+
+def session_valid(session: Session | None, now: dt.datetime | None = None) -> bool:
+    """True while the session has not expired (it ends exactly at ``expires_at``)."""
+    return isinstance(session, Session) and _now(now) < session.expires_at
+
+
+def refresh(store: Store, session: Session | None, now: dt.datetime | None = None) -> Session | None:
+    """The session with its user re-read from the database; None when expired or ended.
+
+    It ends when the account was disabled or removed, or its password changed since the
+    log-in. Call it at the top of every page run.
+    """
+    try:
+        return _live(store, session, now)
+    except PermissionDenied:
+        return None
+
+
+def _live(store: Store, session: Session | None, now: dt.datetime | None) -> Session:
+    if not isinstance(session, Session):
+        raise _error(PermissionDenied, "not_logged_in")
+    if not session_valid(session, now):
+        raise _error(PermissionDenied, "session_expired")
+    record = store.user(session.user.name)
+    if record is None or record["disabled"] or _stamp(record["password_hash"]) != session.stamp:
+        raise _error(PermissionDenied, "session_ended")
+    return replace(session, user=_user(record))
+
+
+# --- passwords ---------------------------------------------------------------------------------
+
+
+def hash_password(password: str) -> str:
+    """An argon2id hash (``$argon2id$...``) of ``password``."""
+    return HASHER.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    """Whether ``password`` matches ``password_hash``; False for a malformed hash."""
+    try:
+        return HASHER.verify(password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    """Whether the hash was made with other parameters than the current ones."""
+    try:
+        return HASHER.check_needs_rehash(password_hash)
+    except InvalidHashError:
+        return True
+
+
+def check_password(password: str, name: str | None = None) -> None:
+    """Raise MetricsError with a sentence when the password may not be used."""
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD:
+        raise _error(MetricsError, "short_password", min=MIN_PASSWORD)
+    if len(password) > MAX_PASSWORD:
+        raise _error(MetricsError, "long_password", max=MAX_PASSWORD)
+    if name is not None and password.strip().casefold() == name.casefold():
+        raise _error(MetricsError, "password_is_name")
+
+
+def check_name(name: str) -> str:
+    """The name if it matches :data:`NAME_RE`; else MetricsError."""
+    if not isinstance(name, str) or not NAME_RE.fullmatch(name):
+        raise _error(MetricsError, "bad_name", name=str(name)[:80])
+    return name
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return hash_password("not a password of anyone: equalises the time of unknown names")
+
+
+def _stamp(password_hash: str) -> str:
+    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
+
+
+# --- managing users ----------------------------------------------------------------------------
+
+
+def add_user(
+    store: Store,
+    registry: Registry,
+    name: str,
+    role: str,
+    agencies: Iterable[str],
+    password: str,
+    actor: str,
+    now: dt.datetime | None = None,
+) -> User:
+    """Create a user; uploaders need at least one known agency, other roles none.
+
+    The caller decides who may do this: the CLI operator, or a page after :func:`require_admin`.
+    """
+    chosen = check_new_user(store, registry, name, role, agencies)
+    check_password(password, name)
+    user = User(name, role, chosen, False)
+    if not store.insert_user(
+        name, role, ",".join(chosen), hash_password(password), actor=actor, at=_now(now)
+    ):
+        raise _error(MetricsError, "user_exists", name=name)
+    return user
+
+
+def check_new_user(
+    store: Store, registry: Registry, name: str, role: str, agencies: Iterable[str]
+) -> tuple[str, ...]:
+    """Everything :func:`add_user` checks except the password; the agencies it would store."""
+    check_name(name)
+    if role not in ROLES:
+        raise _error(MetricsError, "bad_role", role=str(role))
+    chosen = _agencies(registry, role, agencies)
+    taken = {n.casefold(): n for n in store.users()["name"]}
+    if name.casefold() in taken:  # 'Alice' beside 'alice' would invite mistakes
+        raise _error(MetricsError, "user_exists", name=taken[name.casefold()])
+    return chosen
+
+
+def set_password(store: Store, name: str, password: str, actor: str, now: dt.datetime | None = None) -> None:
+    """Replace a user's password; this also lifts a lock-out and ends the user's sessions."""
+    check_password(password, name)
+    done = store.update_user(
+        name,
+        actor=actor,
+        action="user_passwd",
+        detail=f"user {name}: password changed",
+        at=_now(now),
+        password_hash=hash_password(password),
+        failed_logins=0,
+        locked_until=None,
+    )
+    if not done:
+        raise _error(NotFound, "no_user", name=name)
+
+
+def disable_user(store: Store, name: str, actor: str, now: dt.datetime | None = None) -> None:
+    """Disable a user: no more log-ins, and its sessions end (nothing is deleted)."""
+    _set_disabled(store, name, True, actor, now)
+
+
+def enable_user(store: Store, name: str, actor: str, now: dt.datetime | None = None) -> None:
+    """Enable a disabled user again."""
+    _set_disabled(store, name, False, actor, now)
+
+
+def _set_disabled(store: Store, name: str, disabled: bool, actor: str, now: dt.datetime | None) -> None:
+    action = "user_disable" if disabled else "user_enable"
+    word = "disabled" if disabled else "enabled"
+    if not store.update_user(
+        name, actor=actor, action=action, detail=f"user {name}: {word}", at=_now(now), disabled=disabled
+    ):
+        raise _error(NotFound, "no_user", name=name)
+
+
+def list_users(store: Store) -> list[User]:
+    """Every user, by name."""
+    frame = store.users()
+    return [
+        User(name, role, _split(agencies), bool(disabled))
+        for name, role, agencies, disabled in zip(
+            frame["name"], frame["role"], frame["agencies"], frame["disabled"], strict=True
+        )
+    ]
+
+
+def get_user(store: Store, name: str) -> User:
+    """One user; NotFound when there is none."""
+    record = store.user(name)
+    if record is None:
+        raise _error(NotFound, "no_user", name=name)
+    return _user(record)
+
+
+def _agencies(registry: Registry, role: str, agencies: Iterable[str]) -> tuple[str, ...]:
+    chosen = []
+    for item in agencies or ():
+        for part in str(item).split(","):
+            agency = part.strip().lower()
+            if agency and agency not in chosen:
+                chosen.append(agency)
+    if role != "uploader":
+        if chosen:
+            raise _error(MetricsError, "no_agency_for_role", role=role)
+        return ()
+    if not chosen:
+        raise _error(MetricsError, "agency_needed")
+    for agency in chosen:
+        if agency not in registry.agency:
+            raise _error(NotFound, "unknown_agency", agency=agency, known=", ".join(registry.agency))
+    return tuple(sorted(chosen))
+
+
+def _split(agencies: str | None) -> tuple[str, ...]:
+    return tuple(a for a in (agencies or "").split(",") if a)
+
+
+def _user(record: dict) -> User:
+    return User(record["name"], record["role"], _split(record["agencies"]), bool(record["disabled"]))
+
+
+# --- log-in ------------------------------------------------------------------------------------
+
+
+def lock_delay(failures: int) -> dt.timedelta | None:
+    """How long the account is locked after ``failures`` failures in a row (None: not locked)."""
+    if failures < LOCK_AFTER:
+        return None
+    return min(LOCK_BASE * 2 ** min(failures - LOCK_AFTER, 20), LOCK_MAX)
+
+
+# Unknown names are counted here, per database, so that they lock exactly like real accounts.
+_GHOSTS: OrderedDict[tuple[str, str], tuple[int, dt.datetime | None]] = OrderedDict()
+_GHOSTS_LOCK = threading.Lock()
+_GHOSTS_MAX = 10_000
+
+
+def authenticate(
+    store: Store,
+    name: str,
+    password: str,
+    now: dt.datetime | None = None,
+    delay: float | None = None,
+) -> Session:
+    """Log in: a :class:`Session`, or AuthenticationFailed (one sentence for every failure).
+
+    ``delay`` overrides :data:`FAILED_LOGIN_DELAY` (seconds slept after a failure).
+    """
+    now = _now(now)
+    name = name.strip() if isinstance(name, str) else ""
+    password = password if isinstance(password, str) else ""
+    record = store.user(name) if NAME_RE.fullmatch(name) else None
+    if record is None:
+        _unknown_name(store, name, password, now, delay)
+    locked = record["locked_until"]
+    if locked is not None and now < locked:
+        store.add_audit(name, "login_locked", "refused: account locked", at=now)
+        raise _locked(locked, now)
+    # Checked even for a disabled account, so that the reply takes the same time.
+    good = len(password) <= MAX_PASSWORD and verify_password(record["password_hash"], password)
+    if not good or record["disabled"]:
+        note = " (account disabled)" if record["disabled"] else ""
+        _, until = store.record_login_failure(name, now, lock_delay, note)
+        _pause(delay)
+        raise _locked(until, now) if until else _error(AuthenticationFailed, "login_failed")
+    new_hash = hash_password(password) if needs_rehash(record["password_hash"]) else None
+    store.record_login_success(name, now, new_hash)
+    return Session(
+        user=_user(record),
+        issued_at=now,
+        expires_at=now + session_ttl(),
+        stamp=_stamp(new_hash or record["password_hash"]),
+    )
+
+
+def _unknown_name(store: Store, name: str, password: str, now: dt.datetime, delay: float | None) -> NoReturn:
+    verify_password(_dummy_hash(), password[:MAX_PASSWORD])  # the same work as for a real account
+    key = (store.path, name)
+    shown = f"{name[:2]}… ({len(name)} characters)" if name else "(empty)"
+    with _GHOSTS_LOCK:
+        failures, until = _GHOSTS.get(key, (0, None))
+        if until is not None and now < until:
+            locked = True
+        else:
+            locked = False
+            failures += 1
+            wait = lock_delay(failures)
+            until = now + wait if wait else None
+            _GHOSTS[key] = (failures, until)
+            _GHOSTS.move_to_end(key)
+            while len(_GHOSTS) > _GHOSTS_MAX:
+                _GHOSTS.popitem(last=False)
+    if locked:
+        store.add_audit(f"unknown:{shown}", "login_locked", "refused: name locked", at=now)
+        raise _locked(until, now)
+    store.add_audit(f"unknown:{shown}", "login_failed", f"unknown user; failed attempt {failures}", at=now)
+    _pause(delay)
+    raise _locked(until, now) if until else _error(AuthenticationFailed, "login_failed")
+
+
+def _locked(until: dt.datetime, now: dt.datetime) -> MetricsError:
+    seconds = max(1, int(-(-(until - now).total_seconds() // 1)))  # rounded up
+    return _error(AuthenticationFailed, "locked", seconds=seconds, until=f"{until:%Y-%m-%d %H:%M:%S}")
+
+
+def _pause(delay: float | None) -> None:
+    seconds = FAILED_LOGIN_DELAY if delay is None else delay
+    if seconds > 0:
+        time.sleep(seconds)
+
+
+# --- permissions -------------------------------------------------------------------------------
+
+
+def view_mode(store: Store) -> ViewMode:
+    """``METRICS_VIEW_LOGIN`` if set, else ``open`` on the demo database and ``required`` otherwise."""
+    raw = os.environ.get("METRICS_VIEW_LOGIN", "").strip()
+    if not raw:
+        return "open" if store.is_demo else "required"
+    mode = raw.lower()
+    if mode not in ("open", "required"):
+        raise _error(MetricsError, "bad_view_mode", value=raw)
+    return mode
+
+
+def can_view(session: Session | None, mode: str, now: dt.datetime | None = None) -> bool:
+    """Whether the pages may be shown: always when open, else with a valid session."""
+    return mode == "open" or session_valid(session, now)
+
+
+def can_upload(session: Session | None, now: dt.datetime | None = None) -> bool:
+    """Whether to offer uploading (an uploader or admin with a valid session)."""
+    try:
+        require_upload(session, now)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def is_admin(session: Session | None, now: dt.datetime | None = None) -> bool:
+    """Whether to offer administration (an admin with a valid session)."""
+    try:
+        require_admin(session, now=now)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def allowed_agencies(session: Session | None) -> frozenset[str] | None:
+    """The agencies this session may upload for: None means all (admin); empty means none."""
+    if not isinstance(session, Session):
+        return frozenset()
+    if session.user.role == "admin":
+        return None
+    if session.user.role == "uploader":
+        return frozenset(session.user.agencies)
+    return frozenset()
+
+
+def require_upload(session: Session | None, now: dt.datetime | None = None) -> None:
+    """PermissionDenied unless the session is valid and may upload for some agency."""
+    _require_valid(session, now)
+    role = session.user.role
+    if role == "admin" or (role == "uploader" and session.user.agencies):
+        return
+    raise _error(PermissionDenied, "cannot_upload", role=role)
+
+
+def require_admin(session: Session | None, action: str = "administration", now: dt.datetime | None = None):
+    """PermissionDenied unless the session is a valid admin session."""
+    _require_valid(session, now)
+    if session.user.role != "admin":
+        raise _error(PermissionDenied, "admin_only", action=action)
+
+
+def _require_valid(session: Session | None, now: dt.datetime | None) -> None:
+    if not isinstance(session, Session):
+        raise _error(PermissionDenied, "not_logged_in")
+    if not session_valid(session, now):
+        raise _error(PermissionDenied, "session_expired")
+
+
+# --- acting as a signed-in user ----------------------------------------------------------------
+
+
+def upload_as(
+    store: Store,
+    registry: Registry,
+    session: Session | None,
+    data: bytes,
+    file_name: str,
+    dry_run: bool = False,
+    *,
+    today: dt.date | None = None,
+    now: dt.datetime | None = None,
+) -> IngestResult:
+    """The upload page's ingestion: only for the session's agencies, recorded under its name.
+
+    Raises PermissionDenied (not logged in, expired, viewer) or IngestRefused; a file with a
+    row for an agency the user may not report for is refused whole, each such row named
+    (problem code ``forbidden_agency``), and the attempt is written to ``audit_log``.
+    """
+    session = _live(store, session, now)
+    require_upload(session, now)
+    try:
+        return ingest_file(
+            store,
+            registry,
+            data,
+            file_name,
+            uploaded_by=session.user.name,
+            source="web",
+            dry_run=dry_run,
+            allowed_agencies=allowed_agencies(session),
+            today=today,
+        )
+    except IngestRefused as exc:
+        rows = [p for p in exc.problems if p.code == "forbidden_agency"]
+        if rows and not dry_run:
+            listed = ", ".join(str(p.row) for p in rows[:50]) + (" …" if len(rows) > 50 else "")
+            agencies = ", ".join(sorted({str(p.params.get("agency")) for p in rows}))
+            store.add_audit(
+                session.user.name,
+                "upload_forbidden",
+                f"file {file_name[:200]}: refused, rows {listed} are for {agencies}",
+                at=_now(now),
+            )
+        raise
+
+
+def withdraw(
+    store: Store, session: Session | None, upload_id: int, reason: str, now: dt.datetime | None = None
+) -> None:
+    """Admin only: stop counting an upload (previous revisions count again); recorded."""
+    session = _live(store, session, now)
+    require_admin(session, "withdraw an upload", now)
+    store.withdraw_upload(upload_number(upload_id), by=session.user.name, reason=_reason(reason))
+
+
+def operator_withdraw(store: Store, operator: str, upload_id: int, reason: str) -> None:
+    """The CLI's withdrawal: the operator on the server acts as admin, recorded by name."""
+    store.withdraw_upload(upload_number(upload_id), by=operator, reason=_reason(reason))
+
+
+def upload_number(upload_id: int | str) -> int:
+    """An upload id given as text or number; NotFound when it is not a whole number."""
+    try:
+        return int(str(upload_id).strip().lstrip("#"))
+    except ValueError:
+        raise NotFound(f"{str(upload_id)[:40]!r} is not an upload number") from None
+
+
+def _reason(reason: str) -> str:
+    text = " ".join(str(reason or "").split())
+    if not text:
+        raise _error(MetricsError, "reason_needed")
+    return text[:500]
+
+
+# --- the demo ----------------------------------------------------------------------------------
+
+
+def seed_demo_users(store: Store, registry: Registry) -> list[tuple[str, str, str, tuple[str, ...]]]:
+    """Create the demo users (:data:`DEMO_USERS`) in a demo database; their (name, password, role,
+    agencies). Refuses (PermissionDenied) on any other database."""
+    if not store.is_demo:
+        raise _error(PermissionDenied, "demo_only")
+    for name, password, role, agencies in DEMO_USERS:
+        if store.user(name) is None:
+            add_user(store, registry, name, role, agencies, password, actor="demo")
+        else:
+            set_password(store, name, password, actor="demo")
+    return list(DEMO_USERS)
+
+
+def demo_login_lines(users: Iterable[tuple[str, str, str, tuple[str, ...]]] = DEMO_USERS) -> list[str]:
+    """One line per demo user saying how to log in."""
+    lines = []
+    for name, password, role, agencies in users:
+        scope = f" for {', '.join(agencies)}" if agencies else ""
+        lines.append(f"  demo {role}{scope}: user {name}, password {password}")
+    return lines
+
+
+def _now(now: dt.datetime | None) -> dt.datetime:
+    if now is None:
+        return now_utc()
+    if now.tzinfo is not None:
+        return now.astimezone(dt.UTC).replace(tzinfo=None)
+    return now

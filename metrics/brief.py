@@ -1,0 +1,503 @@
+"""Briefing deck: a 16:9 PowerPoint with native, editable charts, in Chinese or English.
+
+:func:`build_brief` is pure (no streamlit, no files): the ``brief`` command writes its
+bytes to ``OUT.pptx`` and the overview page can hand the same bytes to a download
+button, e.g. ``st.download_button(..., data=build_brief(reg, obs, period, lang,
+demo=store.is_demo), file_name=f"brief_{period}_{lang}.pptx", mime=PPTX_MIME)``. It costs
+three passes of the status engine (the figures of the quarter and the two snapshots of
+"what changed") plus building about ten slides: well under a second on the demo data, so
+it can be called when the button is pressed, or cached on ``(data_version, period, lang)``.
+
+Slides, in order (:func:`slide_kinds`): title; summary of the numeric indicators
+(kind ``kpi``); one slide per numeric indicator with a native line chart; measures 21–35
+by section; agencies (worst status, late reports); what changed since the previous
+quarter. Every number comes from :mod:`metrics.progress` and is formatted by
+:mod:`metrics.charts` as on the pages; every word comes from the catalogue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pandas as pd
+
+from metrics import charts, periods, progress
+from metrics.brief_slides import (
+    CONTENT_TOP,
+    DEMO_FILL,
+    FOOTER_TOP,
+    MARGIN,
+    MUTED,
+    SECTION_FILL,
+    Cell,
+    Deck,
+    Para,
+    Series,
+    fit_size,
+    fit_table,
+    nice_axis,
+)
+from metrics.i18n import t
+from metrics.registry import Indicator, Registry
+
+PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+WIDTH = 13.333 - 2 * MARGIN  # usable width, inches
+BOTTOM = FOOTER_TOP - 0.08  # content ends above the footer
+STATUS_FILL, STATUS_INK, STATUS_ICON = charts.STATUS_COLORS, charts.STATUS_INK, charts.STATUS_ICONS
+
+
+def slide_kinds(registry: Registry) -> list[str]:
+    """The deck's slides in order: ``title``, ``summary``, ``kpi:<id>`` per KPI, ``measures``,
+    ``agencies``, ``changes``."""
+    kpis = [f"kpi:{i.id}" for i in registry.indicators if i.kind == "kpi"]
+    return ["title", "summary", *kpis, "measures", "agencies", "changes"]
+
+
+def build_brief(
+    registry: Registry,
+    obs: pd.DataFrame,
+    as_of: str,
+    lang: str,
+    *,
+    demo: bool,
+    generated: dt.date | None = None,
+) -> bytes:
+    """The briefing deck (``.pptx`` bytes) as of quarter ``as_of`` in ``lang`` (``zh``/``en``).
+
+    ``obs`` is ``Store.observations()``; ``demo`` marks the deck as demo data (title slide
+    and every footer); ``generated`` is the date printed on the title slide (default:
+    today). Raises ValueError for an unknown language or an unreadable quarter.
+    """
+    if lang not in ("zh", "en"):
+        raise ValueError(f"language must be 'zh' or 'en', not {lang!r}")
+    period = periods.parse_period(as_of)
+    if period is None:
+        raise ValueError(f"not a quarter: {as_of!r}")
+    brief = _Brief(registry, obs, period, lang, demo)
+    generated = generated or dt.date.today()
+    _title_slide(brief, generated)
+    _summary_slide(brief)
+    for ind in registry.indicators:
+        if ind.kind == "kpi":
+            _kpi_slide(brief, ind)
+    _measures_slide(brief)
+    _agencies_slide(brief)
+    _changes_slide(brief)
+    _footers(brief)
+    title = registry.plan.title_zh if lang == "zh" else registry.plan.title_en
+    return brief.deck.save(title, t("brief.subtitle", lang, period=brief.period(period)), generated)
+
+
+class _Brief:
+    """The quarter's numbers and the formatting helpers every slide uses."""
+
+    def __init__(self, registry: Registry, obs: pd.DataFrame, as_of: str, lang: str, demo: bool):
+        self.reg, self.obs, self.as_of, self.lang, self.demo = registry, obs, as_of, lang, demo
+        self.figs = progress.figures(registry, obs, as_of)
+        nat = self.figs[self.figs["figure"] == "national"]
+        self.national = nat.set_index("indicator_id", drop=False)
+        self.values = progress.current_values(registry, obs, as_of)
+        self.deck = Deck(lang)
+
+    def tr(self, key: str, **params: object) -> str:
+        return t(key, self.lang, **params)
+
+    def period(self, period: object) -> str:
+        return "—" if _missing(period) else periods.label(str(period), self.lang)
+
+    def unit(self, ind: Indicator) -> str:
+        return ind.unit_label(self.lang)
+
+    def value(self, value: object, ind: Indicator) -> str:
+        return charts.format_value(value, self.unit(ind), self.lang)
+
+    def target(self, ind: Indicator) -> str:
+        return charts.format_target(ind.target, ind.direction, self.unit(ind), self.lang)
+
+    def deadline(self, ind: Indicator) -> str:
+        return self.period(periods.of_date(ind.deadline))
+
+    def status(self, status: str) -> str:
+        """Symbol and word: status is never shown by colour alone."""
+        return f"{STATUS_ICON[status]} {self.tr('status.' + status)}"
+
+    def status_cell(self, status: str) -> Cell:
+        return Cell(self.status(status), bold=True, color=STATUS_INK[status], fill=STATUS_FILL[status])
+
+    def agency(self, agency_id: object) -> str:
+        if _missing(agency_id):
+            return self.tr("figure.national")
+        ag = self.reg.agency.get(str(agency_id))
+        return ag.short(self.lang) if ag else str(agency_id)
+
+    def join(self, items: list[str]) -> str:
+        return ("、" if self.lang == "zh" else ", ").join(items)
+
+    def labelled(self, label: str, value: str) -> str:
+        return f"{label}{'：' if self.lang == 'zh' else ': '}{value}"
+
+    def counts(self, statuses: pd.Series) -> str:
+        """``▲ 需加快 21 · ✓ 已实现 5`` for a column of statuses."""
+        n = statuses.value_counts()
+        return " · ".join(f"{self.status(s)} {int(n[s])}" for s in charts.STATUS_ORDER if s in n)
+
+    def source(self) -> str:
+        plan = self.reg.plan
+        source = plan.source_zh if self.lang == "zh" else plan.source_en
+        return self.tr("chart.source", source=source, as_of=self.period(self.as_of))
+
+
+def _missing(value: object) -> bool:
+    if value is None or value is pd.NA:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+# ---------------------------------------------------------------------------- slides
+
+
+def _title_slide(b: _Brief, generated: dt.date) -> None:
+    deck = b.deck
+    slide = deck.title_slide()
+    plan = b.reg.plan
+    title = plan.title_zh if b.lang == "zh" else plan.title_en
+    width = 13.333 - 2 * 0.8
+    size = fit_size([Para(title)], width - 0.1, 2.1, 36, 24, b.lang)
+    deck.fill_placeholder(slide.shapes.title, 0.8, 1.3, width, 2.2, [Para(title, bold=True)], size)
+    subtitle = b.tr("brief.subtitle", period=b.period(b.as_of))
+    deck.fill_placeholder(slide.placeholders[1], 0.8, 3.6, width, 0.7, [Para(subtitle)], 24)
+    date = f"{generated.year}年{generated.month}月{generated.day}日" if b.lang == "zh" else (
+        f"{generated.day} {generated:%B %Y}"
+    )
+    lines = [Para(b.tr("brief.generated", date=date)), Para(b.source(), scale=0.85, space_before=4)]
+    deck.text(slide, 0.8, 4.35, width, 0.9, [Para(p.text, p.scale, color=MUTED, space_before=p.space_before) for p in lines], 16)
+    if b.demo:
+        deck.badge(slide, 0.8, 5.55, 3.0, 0.55, b.tr("demo.badge"), DEMO_FILL, "#000000", 16)
+        deck.text(slide, 4.0, 5.5, width - 3.2, 0.65, [Para(b.tr("brief.demo_note"))], 14, min_size=11)
+
+
+def _summary_slide(b: _Brief) -> None:
+    slide = b.deck.slide(b.tr("brief.summary_title"))
+    head = ["col.indicator", "col.latest", "col.period", "col.target", "brief.col_deadline", "col.gap", "col.status"]
+    rows = [[Cell(b.tr(k)) for k in head]]
+    for ind in b.reg.indicators:
+        if ind.kind != "kpi":
+            continue
+        r = b.national.loc[ind.id]
+        rows.append(
+            [
+                Cell(ind.name(b.lang), bold=True),
+                Cell(b.value(r["latest_value"], ind), align="right"),
+                Cell(b.period(r["latest_period"])),
+                Cell(b.target(ind), align="right"),
+                Cell(b.deadline(ind)),
+                Cell(charts.format_gap(r["gap"], b.unit(ind), b.lang), align="right"),
+                b.status_cell(str(r["status"])),
+            ]
+        )
+    widths = [3.85, 1.3, 1.6, 1.3, 1.6, 1.3, 1.48]
+    size, heights, n = fit_table(rows, widths, 4.6, 15, 10, b.lang)
+    b.deck.table(slide, MARGIN, CONTENT_TOP + 0.1, widths, rows[:n], size, heights)
+    top = CONTENT_TOP + 0.1 + sum(heights) + 0.35
+    note = b.tr("brief.summary_counts", n=len(b.national), counts=b.counts(b.national["status"]))
+    b.deck.text(slide, MARGIN, top, WIDTH, BOTTOM - top, [Para(note)], 14, min_size=10)
+
+
+def kpi_chart_data(b: _Brief, ind: Indicator) -> tuple[list[str], list[float | None], list[float | None]]:
+    """Quarters shown (canonical), the national values (None where not reported) and the
+    straight-line path from the baseline to the target at the deadline (None outside it)."""
+    nat = b.national.loc[ind.id]
+    own = b.values[(b.values["indicator_id"] == ind.id) & (b.values["agency_id"] == ind.owner)]
+    reported = dict(zip(own["period"].astype(str), own["value"].astype(float), strict=True))
+    deadline = periods.of_date(ind.deadline)
+    known = list(reported)
+    if not _missing(nat["baseline_period"]):
+        known.append(str(nat["baseline_period"]))
+    first = min(known or [b.reg.first_period], key=periods.index)
+    last = max([*known, deadline, b.as_of], key=periods.index)
+    quarters = periods.span(first, last)
+    national = [reported.get(q) for q in quarters]
+    path: list[float | None] = [None] * len(quarters)
+    if not _missing(nat["baseline_period"]) and not _missing(nat["baseline_value"]):
+        qb, qd, vb = periods.index(str(nat["baseline_period"])), periods.index(deadline), float(nat["baseline_value"])
+        for k, q in enumerate(quarters):
+            qi = periods.index(q)
+            if qb <= qi <= qd:
+                path[k] = ind.target if qd == qb else vb + (ind.target - vb) * (qi - qb) / (qd - qb)
+    return quarters, national, path
+
+
+def _kpi_slide(b: _Brief, ind: Indicator) -> None:
+    deck = b.deck
+    nat = b.national.loc[ind.id]
+    status = str(nat["status"])
+    slide = deck.slide(ind.name(b.lang), size=24)
+    measure = b.reg.measure[ind.measure]
+    context = b.tr(
+        "indicator.context",
+        measure=measure.id,
+        title=measure.title(b.lang),
+        kind=b.tr("kind." + ind.kind),
+        owner=b.agency(ind.owner),
+    )
+    deck.text(slide, MARGIN, 1.1, WIDTH, 0.4, [Para(context, color=MUTED)], 13, min_size=10)
+    quarters, national, path = kpi_chart_data(b, ind)
+    series = [
+        Series(b.tr("chart.national"), national, charts.NATIONAL_COLOR, 2.75, markers=True),
+        Series(b.tr("chart.target_line", target=b.target(ind)), [ind.target] * len(quarters), charts.INK, 1.5, "long_dash"),
+        Series(b.tr("chart.expected_path"), path, MUTED, 1.75, "dot"),
+    ]
+    shown = [v for s in series for v in s.values if v is not None]
+    deck.line_chart(
+        slide,
+        MARGIN,
+        1.55,
+        7.75,
+        BOTTOM - 1.6,
+        categories=[b.period(q) for q in quarters],
+        series=series,
+        title=b.tr("brief.chart_title"),
+        axis_title=b.tr("chart.unit", unit=b.unit(ind)),
+        number_format=_number_format(shown),
+        axis=nice_axis(shown),
+    )
+    x = MARGIN + 7.95
+    w = 13.333 - MARGIN - x
+    deck.badge(slide, x, 1.6, w, 0.5, b.status(status), STATUS_FILL[status], STATUS_INK[status], 16)
+    deck.text(slide, x, 2.2, w, BOTTOM - 2.2, _kpi_text(b, ind, nat, status), 13, min_size=10)
+
+
+def _kpi_text(b: _Brief, ind: Indicator, nat: pd.Series, status: str) -> list[Para]:
+    lg = b.lang
+    unit = b.unit(ind)
+    out = [
+        Para(b.labelled(b.tr("metric.latest", period=b.period(nat["latest_period"])), b.value(nat["latest_value"], ind)), bold=True),
+        Para(b.labelled(b.tr("metric.target", deadline=b.deadline(ind)), b.target(ind))),
+        Para(b.labelled(b.tr("metric.gap"), charts.format_gap(nat["gap"], unit, lg))),
+        Para(b.labelled(b.tr("metric.progress"), charts.format_share(nat["progress"]))),
+        Para(b.tr("indicator.method_title"), bold=True, space_before=8),
+        Para(b.tr("status_explain." + status), scale=0.9),
+    ]
+    out += [Para("• " + line, scale=0.9, space_before=2) for line in _method_lines(b, ind, nat)]
+    note = nat["latest_note"]
+    if not _missing(note) and str(note).strip():
+        out.append(Para(b.tr("brief.latest_note", note=str(note).strip()), scale=0.9, color=MUTED, space_before=6))
+    return out
+
+
+def _method_lines(b: _Brief, ind: Indicator, nat: pd.Series) -> list[str]:
+    """The method numbers in plain words, as the indicator page states them."""
+    if nat["n_points"] < 1:
+        return []
+    unit, lg = b.unit(ind), b.lang
+    lines = [
+        b.tr(
+            "method.values",
+            base_period=b.period(nat["baseline_period"]),
+            base=b.value(nat["baseline_value"], ind),
+            latest_period=b.period(nat["latest_period"]),
+            latest=b.value(nat["latest_value"], ind),
+            target=b.target(ind),
+            deadline=b.deadline(ind),
+        )
+    ]
+    if nat["n_points"] < 2:
+        return lines
+    lines.append(
+        b.tr(
+            "method.progress",
+            progress=charts.format_share(nat["progress"]),
+            as_of=b.period(b.as_of),
+            expected=charts.format_share(nat["expected_progress"]),
+            expected_value=b.value(nat["expected_value"], ind),
+        )
+    )
+    if not math.isnan(nat["cagr_ratio"]):
+        lines.append(b.tr("method.ratio", r=f"{nat['cagr_ratio']:.2f}"))
+    if not math.isnan(nat["required_pace"]) and nat["gap"] > 0:
+        lines.append(
+            b.tr(
+                "method.pace",
+                required=charts.format_gap(abs(nat["required_pace"]), unit, lg),
+                observed=charts.format_gap(abs(nat["observed_pace"]), unit, lg),
+                direction=b.tr("method.up" if nat["observed_pace"] >= 0 else "method.down"),
+            )
+        )
+    if not math.isnan(nat["projected_value"]):
+        attain = nat["projected_attainment_period"]
+        attain_text = (
+            b.tr("method.no_attainment")
+            if _missing(attain)
+            else b.tr("method.attainment", period=b.period(attain))
+        )
+        lines.append(b.tr("method.projection", projected=b.value(nat["projected_value"], ind), attain=attain_text))
+    return lines
+
+
+def _number_format(values: list[float]) -> str:
+    """The chart data's format: thousands separators and the decimals the data have (at most 2)."""
+    decimals = max((len(charts.format_number(v).partition(".")[2]) for v in values), default=0)
+    return "#,##0" + ("." + "0" * decimals if decimals else "")
+
+
+def _measures_slide(b: _Brief) -> None:
+    slide = b.deck.slide(b.tr("brief.measures_title"))
+    roll = progress.measure_rollup(b.reg, b.figs).set_index("measure")
+    sections = progress.section_rollup(b.reg, b.figs).set_index("section")
+    head = ["brief.col_section", "col.measure", "col.lead", "brief.col_counts", "brief.col_worst"]
+    rows = [[Cell(b.tr(k)) for k in head]]
+    merges = []
+    for section in b.reg.sections:
+        measures = [m for m in b.reg.measures if m.section == section.id]
+        if not measures:
+            continue
+        start = len(rows)
+        label = f"{charts.cn_numeral(section.id)}、{section.title_zh}" if b.lang == "zh" else (
+            f"{section.id}. {section.title_en}"
+        )
+        worst = str(sections.loc[section.id, "worst_status"])
+        for k, m in enumerate(measures):
+            counts = {s: int(roll.loc[m.id, f"kpi_{s}"] + roll.loc[m.id, f"milestone_{s}"]) for s in progress.STATUSES}
+            count_text = "  ".join(f"{STATUS_ICON[s]} {counts[s]}" for s in charts.STATUS_ORDER if counts[s])
+            leads = [b.agency(a) for a in m.leads]
+            lead_text = b.join(leads) if leads else b.tr("brief.jointly", names=b.join([b.agency(a) for a in m.sharing]))
+            rows.append(
+                [
+                    Cell(f"{label}\n{b.status(worst)}" if k == 0 else "", bold=True, fill=SECTION_FILL),
+                    Cell(f"（{charts.cn_numeral(m.id)}）{m.title_zh}" if b.lang == "zh" else f"{m.id}. {m.title_en}"),
+                    Cell(lead_text),
+                    Cell(count_text or "—"),
+                    b.status_cell(str(roll.loc[m.id, "worst_status"])),
+                ]
+            )
+        if len(measures) > 1:
+            merges.append((start, 0, len(rows) - 1, 0))
+    widths = [1.75, 4.55, 2.85, 1.6, 1.68]
+    legend_top = BOTTOM - 0.36
+    estimate = [[Cell("")] + r[1:] if i else r for i, r in enumerate(rows)]
+    size, heights, n = fit_table(estimate, widths, legend_top - CONTENT_TOP - 0.05, 13, 10, b.lang)
+    b.deck.table(slide, MARGIN, CONTENT_TOP, widths, rows[:n], size, heights, merges)
+    items = "  ".join(b.status(s) for s in charts.STATUS_ORDER)
+    b.deck.text(slide, MARGIN, legend_top, WIDTH, 0.36, [Para(b.tr("brief.legend", items=items), color=MUTED)], 11, min_size=9)
+
+
+def _agencies_slide(b: _Brief) -> None:
+    slide = b.deck.slide(b.tr("brief.agencies_title"))
+    late = progress.late_reports(b.reg, b.obs, b.as_of)
+    roll = progress.agency_rollup(b.reg, b.figs, late)
+    head = ["col.agency", "col.lead_measures", "col.shared_measures", "brief.col_worst", "col.late"]
+    rows = [[Cell(b.tr(k)) for k in head]]
+    for a in b.reg.agencies:
+        mine = roll[roll["agency_id"] == a.id]
+        responsible = mine[mine["role"].isin(["lead", "shared"])]
+        roles = b.reg.measures_of(a.id)
+        n_late = int(mine["late"].sum())
+        rows.append(
+            [
+                Cell(a.short(b.lang)),
+                Cell(charts.format_ranges(roles["lead"])),
+                Cell(charts.format_ranges(roles["shared"])),
+                b.status_cell(progress.worst_status(responsible["worst_status"])),
+                Cell(str(n_late), bold=n_late > 0, align="right"),
+            ]
+        )
+    widths = [2.75, 1.15, 1.3, 1.9, 0.75]
+    size, heights, n = fit_table(rows, widths, BOTTOM - CONTENT_TOP, 12, 10, b.lang)
+    b.deck.table(slide, MARGIN, CONTENT_TOP, widths, rows[:n], size, heights)
+
+    x = MARGIN + sum(widths) + 0.3
+    w = 13.333 - MARGIN - x
+    title = b.tr("brief.late_count", title=b.tr("overview.late_title", period=b.period(b.as_of)), n=len(late))
+    b.deck.text(slide, x, CONTENT_TOP - 0.05, w, 0.45, [Para(title, bold=True)], 14, min_size=11)
+    top = CONTENT_TOP + 0.45
+    if late.empty:
+        b.deck.text(slide, x, top, w, 0.6, [Para(b.tr("overview.late_none"))], 13, min_size=10)
+        return
+    late_rows = [[Cell(b.tr("col.agency")), Cell(b.tr("col.indicator"))]]
+    for r in late.itertuples():
+        ind = b.reg.indicator[r.indicator_id]
+        late_rows.append([Cell(b.agency(r.agency_id)), Cell(ind.name(b.lang))])
+    _table_with_more(b, slide, x, top, [1.5, w - 1.5], late_rows, BOTTOM - top, 12)
+
+
+def _table_with_more(b: _Brief, slide, x: float, y: float, widths, rows, height: float, max_pt: float) -> float:
+    """A table that, when it cannot fit even at 10 pt, lists what fits and says how many more."""
+    size, heights, n = fit_table(rows, widths, height, max_pt, 10, b.lang)
+    if n < len(rows):
+        size, heights, n = fit_table(rows, widths, height - 0.35, max_pt, 10, b.lang)
+    b.deck.table(slide, x, y, widths, rows[:n], size, heights)
+    bottom = y + sum(heights)
+    if n < len(rows):
+        more = b.tr("brief.more_rows", n=len(rows) - n)
+        b.deck.text(slide, x, bottom + 0.02, sum(widths), 0.33, [Para(more, color=MUTED)], 11, min_size=9)
+        bottom += 0.35
+    return bottom
+
+
+def _changes_slide(b: _Brief) -> None:
+    previous = periods.shift(b.as_of, -1)
+    title = b.tr("overview.changes_title", start=b.period(previous), end=b.period(b.as_of))
+    slide = b.deck.slide(title)
+    delta = progress.changes(b.reg, b.obs, previous, b.as_of)
+    moved, fresh, revised = delta["status_changes"], delta["new_values"], delta["revisions"]
+    counts = b.tr("overview.changes_counts", moved=len(moved), new=len(fresh), revised=len(revised))
+    b.deck.text(slide, MARGIN, CONTENT_TOP - 0.1, WIDTH, 0.4, [Para(counts)], 14, min_size=11)
+    top = CONTENT_TOP + 0.35
+    revision_block = 0.0
+    rev_rows = []
+    if len(revised):
+        head = ["col.indicator", "col.agency", "col.period", "col.old_value", "col.new_value", "col.uploaded_by"]
+        rev_rows = [[Cell(b.tr(k)) for k in head]]
+        for r in revised.itertuples():
+            ind = b.reg.indicator[r.indicator_id]
+            rev_rows.append(
+                [
+                    Cell(ind.name(b.lang)),
+                    Cell(b.agency(r.agency_id)),
+                    Cell(b.period(r.period)),
+                    Cell(b.value(r.old_value, ind), align="right"),
+                    Cell(b.value(r.new_value, ind), align="right"),
+                    Cell(str(r.uploaded_by)),
+                ]
+            )
+        revision_block = min(0.45 + 0.4 * len(rev_rows), 1.9)
+    if moved.empty:
+        b.deck.text(slide, MARGIN, top, WIDTH, 0.5, [Para(b.tr("brief.no_status_changes"))], 13)
+        bottom = top + 0.5
+    else:
+        moved = moved.sort_values("figure", key=lambda s: s.map({"national": 0, "agency": 1}), kind="stable")
+        head = ["col.indicator", "col.figure", "col.from_status", "col.to_status", "col.from_value", "col.to_value"]
+        rows = [[Cell(b.tr(k)) for k in head]]
+        for r in moved.itertuples():
+            ind = b.reg.indicator[r.indicator_id]
+            rows.append(
+                [
+                    Cell(ind.name(b.lang)),
+                    Cell(b.agency(r.agency_id)),
+                    b.status_cell(str(r.from_status)),
+                    b.status_cell(str(r.to_status)),
+                    Cell(b.value(r.from_value, ind), align="right"),
+                    Cell(b.value(r.to_value, ind), align="right"),
+                ]
+            )
+        widths = [4.75, 1.3, 1.85, 1.85, 1.34, 1.34]
+        bottom = _table_with_more(b, slide, MARGIN, top, widths, rows, BOTTOM - top - revision_block, 12)
+    if rev_rows:
+        y = bottom + 0.15
+        b.deck.text(slide, MARGIN, y, WIDTH, 0.38, [Para(b.tr("overview.revisions_title"), bold=True)], 13)
+        widths = [4.75, 1.3, 1.85, 1.5, 1.5, 1.53]
+        _table_with_more(b, slide, MARGIN, y + 0.4, widths, rev_rows, BOTTOM - y - 0.4, 12)
+
+
+def _footers(b: _Brief) -> None:
+    """Source and as-of line, demo marker and page number on every slide after the title."""
+    slides = list(b.deck.prs.slides)
+    for k, slide in enumerate(slides[1:], start=2):
+        right = 1.0
+        if b.demo:
+            b.deck.badge(slide, 13.333 - MARGIN - 1.0 - 2.3, FOOTER_TOP + 0.04, 2.2, 0.32, b.tr("demo.badge"), DEMO_FILL, "#000000", 10)
+        b.deck.text(slide, MARGIN, FOOTER_TOP, WIDTH - right - 2.4, 0.4, [Para(b.source(), color=MUTED)], 10, min_size=9)
+        b.deck.text(
+            slide, 13.333 - MARGIN - right, FOOTER_TOP, right, 0.4, [Para(f"{k} / {len(slides)}", color=MUTED)], 10, align="right"
+        )

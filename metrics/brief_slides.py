@@ -1,0 +1,446 @@
+"""Slide-building blocks of the briefing deck (python-pptx): fonts, text that fits, tables, charts.
+
+Everything here is layout; what goes on the slides is decided in :mod:`metrics.brief`.
+
+Fonts: every run, table cell and chart text carries an explicit East Asian typeface
+(``a:ea`` = Microsoft YaHei) next to the Latin one, and the theme's fonts are set to the
+same, so Chinese renders in a font that Chinese Office and WPS installs have.
+
+Fitting: PowerPoint does not shrink text when a file is opened, so sizes are chosen here
+from a conservative estimate of the wrapped text (a CJK character is 1 em wide, a Latin
+character at most 0.55 em, lines 1.45 em in Chinese). Table rows only grow in
+PowerPoint, so a table is sized from its estimated wrapped height, never from a guess.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from lxml import etree
+from pptx import Presentation
+from pptx.chart.data import CategoryChartData
+from pptx.dml.color import RGBColor
+from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_MARKER_STYLE, XL_TICK_LABEL_POSITION
+from pptx.enum.dml import MSO_LINE_DASH_STYLE
+from pptx.enum.shapes import MSO_SHAPE
+from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.oxml.ns import qn
+from pptx.util import Emu, Inches, Pt
+
+from metrics import charts
+
+EA_FONT = "Microsoft YaHei"  # on every Chinese Windows Office / WPS install
+LATIN_FONT = {"zh": EA_FONT, "en": "Arial"}
+LANG_TAG = {"zh": "zh-CN", "en": "en-US"}
+SLIDE_W, SLIDE_H = Inches(13.333), Inches(7.5)  # 16:9
+MARGIN = 0.45  # inches
+CONTENT_TOP = 1.25  # below the slide title
+FOOTER_TOP = 7.0
+INK, MUTED, GRID = charts.INK, charts.MUTED, charts.GRID
+HEADER_FILL = charts.INK
+BAND_FILL = "#F5F7FA"
+SECTION_FILL = "#E4E7EB"
+DEMO_FILL = "#E69F00"  # the pages' demo badge
+_LAYOUT_TITLE, _LAYOUT_TITLE_ONLY = 0, 5
+_NO_STYLE_TABLE = "{2D5ABB26-0587-4C30-8999-92F81FD0307C}"  # "No Style, No Grid": fills set per cell
+_EM_PER_COLUMN = 0.55  # charts.wrap counts a Latin character as 1 column, a CJK one as 2
+_CELL_MARGIN_X, _CELL_MARGIN_Y = 0.06, 0.035  # inches
+_BOX_MARGIN = 0.05
+
+
+def _rgb(hex_color: str) -> RGBColor:
+    return RGBColor.from_string(hex_color.lstrip("#"))
+
+
+def line_height(lang: str) -> float:
+    """Line pitch in em: Noto/YaHei CJK lines are taller than Arial's."""
+    return 1.45 if lang == "zh" else 1.22
+
+
+def count_lines(text: str, width_in: float, size_pt: float) -> int:
+    """Lines ``text`` takes in a box ``width_in`` wide at ``size_pt`` (explicit newlines kept)."""
+    columns = max(4, int(width_in * 72 / (size_pt * _EM_PER_COLUMN)))
+    return sum(charts.wrap(part, columns).count("<br>") + 1 for part in text.split("\n"))
+
+
+@dataclass(frozen=True)
+class Para:
+    """One paragraph of a text box; ``scale`` multiplies the box's font size."""
+
+    text: str
+    scale: float = 1.0
+    bold: bool = False
+    color: str = INK
+    space_before: float = 0.0  # points
+    fill: str | None = None  # for a whole box only (status chips)
+
+
+@dataclass
+class Cell:
+    text: str
+    bold: bool = False
+    color: str = INK
+    fill: str | None = None
+    align: str = "left"
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    values: Sequence[float | None]
+    color: str
+    width: float = 2.0  # points
+    dash: str | None = None  # None, "dash", "dot", "long_dash"
+    markers: bool = False
+
+
+@dataclass
+class Deck:
+    """A 16:9 presentation in one language, with helpers that set both font slots."""
+
+    lang: str
+    prs: object = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.prs = Presentation()
+        self.prs.slide_width, self.prs.slide_height = SLIDE_W, SLIDE_H
+        _theme_fonts(self.prs, LATIN_FONT[self.lang])
+
+    # ------------------------------------------------------------------ fonts
+
+    def font(self, font, size: float | None = None, bold: bool | None = None, color: str | None = None):
+        """Latin and East Asian typeface, language, size, weight and colour of a python-pptx Font."""
+        font.name = LATIN_FONT[self.lang]
+        if size is not None:
+            font.size = Pt(size)
+        if bold is not None:
+            font.bold = bold
+        if color is not None:
+            font.color.rgb = _rgb(color)
+        rpr = font._rPr
+        for old in rpr.findall(qn("a:ea")):
+            rpr.remove(old)
+        ea = etree.SubElement(rpr, qn("a:ea"))
+        ea.set("typeface", EA_FONT)
+        rpr.remove(ea)
+        rpr.find(qn("a:latin")).addnext(ea)  # schema order: latin, ea, cs
+        rpr.set("lang", LANG_TAG[self.lang])
+        rpr.set("altLang", LANG_TAG["en" if self.lang == "zh" else "zh"])
+        return font
+
+    # ------------------------------------------------------------------ slides
+
+    def title_slide(self):
+        slide = self.prs.slides.add_slide(self.prs.slide_layouts[_LAYOUT_TITLE])
+        return slide
+
+    def slide(self, title: str, size: float = 26):
+        """A "Title Only" slide with the title placeholder laid out for 16:9."""
+        slide = self.prs.slides.add_slide(self.prs.slide_layouts[_LAYOUT_TITLE_ONLY])
+        width = 13.333 - 2 * MARGIN
+        size = fit_size([Para(title)], width - 2 * _BOX_MARGIN, 0.95, size, 16, self.lang)
+        self.fill_placeholder(slide.shapes.title, MARGIN, 0.25, width, 0.95, [Para(title, bold=True)], size)
+        return slide
+
+    def fill_placeholder(self, shape, x, y, w, h, paras: list[Para], size: float, align: str = "left"):
+        shape.left, shape.top, shape.width, shape.height = Inches(x), Inches(y), Inches(w), Inches(h)
+        self._fill(shape.text_frame, paras, size, align, MSO_ANCHOR.MIDDLE)
+
+    def text(
+        self,
+        slide,
+        x: float,
+        y: float,
+        w: float,
+        h: float,
+        paras: list[Para],
+        size: float,
+        *,
+        min_size: float | None = None,
+        align: str = "left",
+        anchor=MSO_ANCHOR.TOP,
+        fill: str | None = None,
+    ):
+        """A text box at (x, y) inches; with ``min_size`` the size shrinks until the text fits."""
+        if min_size is not None:
+            size = fit_size(paras, w - 2 * _BOX_MARGIN, h - 2 * _BOX_MARGIN, size, min_size, self.lang)
+        shape = slide.shapes.add_textbox(Inches(x), Inches(y), Inches(w), Inches(h))
+        if fill:
+            shape.fill.solid()
+            shape.fill.fore_color.rgb = _rgb(fill)
+        self._fill(shape.text_frame, paras, size, align, anchor)
+        return shape
+
+    def badge(self, slide, x: float, y: float, w: float, h: float, text: str, fill: str, ink: str, size=14):
+        """A rounded label (the demo marker, a status chip): colour plus words, never colour alone."""
+        shape = slide.shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE, Inches(x), Inches(y), Inches(w), Inches(h))
+        shape.fill.solid()
+        shape.fill.fore_color.rgb = _rgb(fill)
+        shape.line.fill.background()
+        shape.shadow.inherit = False
+        self._fill(shape.text_frame, [Para(text, bold=True, color=ink)], size, "center", MSO_ANCHOR.MIDDLE)
+        return shape
+
+    def _fill(self, tf, paras: list[Para], size: float, align: str, anchor) -> None:
+        tf.word_wrap = True
+        tf.auto_size = MSO_AUTO_SIZE.NONE
+        tf.vertical_anchor = anchor
+        for side in ("left", "right", "top", "bottom"):
+            setattr(tf, f"margin_{side}", Inches(_BOX_MARGIN))
+        for i, para in enumerate(paras):
+            p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
+            p.alignment = _ALIGN[align]
+            if para.space_before:
+                p.space_before = Pt(para.space_before)
+            run = p.add_run()
+            run.text = para.text
+            self.font(run.font, round(size * para.scale * 2) / 2, para.bold, para.color)
+
+    # ------------------------------------------------------------------ tables
+
+    def table(
+        self,
+        slide,
+        x: float,
+        y: float,
+        widths: Sequence[float],
+        rows: list[list[Cell]],
+        size: float,
+        heights: Sequence[float],
+        merges: Sequence[tuple[int, int, int, int]] = (),
+    ):
+        """A table with a dark header row, light banding and hairlines; sizes come from :func:`fit_table`.
+
+        ``merges``: (first row, column, last row, column) spans; their other cells stay empty.
+        """
+        shape = slide.shapes.add_table(
+            len(rows), len(widths), Inches(x), Inches(y), Inches(sum(widths)), Inches(sum(heights))
+        )
+        table = shape.table
+        style = table._tbl.tblPr.find(qn("a:tableStyleId"))
+        if style is not None:
+            style.text = _NO_STYLE_TABLE
+        table.first_row = True
+        table.horz_banding = False
+        for j, w in enumerate(widths):
+            table.columns[j].width = Inches(w)
+        for i, (row, h) in enumerate(zip(rows, heights, strict=True)):
+            table.rows[i].height = Emu(int(Inches(h)))
+            for j, cell_spec in enumerate(row):
+                header = i == 0
+                fill = HEADER_FILL if header else cell_spec.fill or ("#FFFFFF" if i % 2 else BAND_FILL)
+                color = "#FFFFFF" if header else cell_spec.color
+                self._cell(table.cell(i, j), cell_spec, size, fill, color, header)
+        for r0, c0, r1, c1 in merges:
+            table.cell(r0, c0).merge(table.cell(r1, c1))
+        return shape
+
+    def _cell(self, cell, spec: Cell, size: float, fill: str, color: str, header: bool) -> None:
+        cell.margin_left = cell.margin_right = Inches(_CELL_MARGIN_X)
+        cell.margin_top = cell.margin_bottom = Inches(_CELL_MARGIN_Y)
+        cell.vertical_anchor = MSO_ANCHOR.MIDDLE
+        cell.fill.solid()
+        cell.fill.fore_color.rgb = _rgb(fill)
+        tf = cell.text_frame
+        tf.word_wrap = True
+        for k, line in enumerate(spec.text.split("\n")):
+            p = tf.paragraphs[0] if k == 0 else tf.add_paragraph()
+            p.alignment = _ALIGN[spec.align]
+            run = p.add_run()
+            run.text = line
+            self.font(run.font, size, spec.bold or header, color)
+        tcpr = cell._tc.get_or_add_tcPr()
+        line = etree.Element(qn("a:lnB"), w=str(Pt(0.75)))
+        solid = etree.SubElement(line, qn("a:solidFill"))
+        etree.SubElement(solid, qn("a:srgbClr"), val=GRID.lstrip("#"))
+        tcpr.insert(0, line)  # lnL, lnR, lnT, lnB come before the fill
+
+    # ------------------------------------------------------------------ charts
+
+    def line_chart(
+        self,
+        slide,
+        x: float,
+        y: float,
+        w: float,
+        h: float,
+        *,
+        categories: Sequence[str],
+        series: Sequence[Series],
+        title: str,
+        axis_title: str,
+        number_format: str,
+        axis: tuple[float, float, float],
+    ):
+        """A native, editable line chart (data in the embedded workbook; None = a gap)."""
+        data = CategoryChartData(number_format=number_format)
+        data.categories = list(categories)
+        for s in series:
+            data.add_series(s.name, list(s.values))
+        frame = slide.shapes.add_chart(
+            XL_CHART_TYPE.LINE_MARKERS, Inches(x), Inches(y), Inches(w), Inches(h), data
+        )
+        chart = frame.chart
+        self.font(chart.font, 12, color=INK)
+        chart.has_title = True
+        chart.chart_title.text_frame.text = title
+        for p in chart.chart_title.text_frame.paragraphs:
+            for r in p.runs:
+                self.font(r.font, 14, True, INK)
+        chart.has_legend = True
+        chart.legend.position = XL_LEGEND_POSITION.BOTTOM
+        chart.legend.include_in_layout = False
+        self.font(chart.legend.font, 12, color=INK)
+        for plot_series, spec in zip(chart.plots[0].series, series, strict=True):
+            plot_series.smooth = False
+            line = plot_series.format.line
+            line.color.rgb = _rgb(spec.color)
+            line.width = Pt(spec.width)
+            if spec.dash:
+                line.dash_style = _DASH[spec.dash]
+            marker = plot_series.marker
+            if spec.markers:
+                marker.style = XL_MARKER_STYLE.CIRCLE
+                marker.size = 7
+                marker.format.fill.solid()
+                marker.format.fill.fore_color.rgb = _rgb(spec.color)
+                marker.format.line.color.rgb = _rgb(spec.color)
+            else:
+                marker.style = XL_MARKER_STYLE.NONE
+        lo, hi, step = axis
+        value_axis = chart.value_axis
+        value_axis.minimum_scale, value_axis.maximum_scale, value_axis.major_unit = lo, hi, step
+        value_axis.has_major_gridlines = True
+        value_axis.major_gridlines.format.line.color.rgb = _rgb(GRID)
+        value_axis.format.line.fill.background()
+        value_axis.tick_labels.number_format = _axis_format(step)
+        value_axis.tick_labels.number_format_is_linked = False
+        self.font(value_axis.tick_labels.font, 11, color=MUTED)
+        value_axis.has_title = True
+        value_axis.axis_title.text_frame.text = axis_title
+        for p in value_axis.axis_title.text_frame.paragraphs:
+            for r in p.runs:
+                self.font(r.font, 11, False, MUTED)
+        category_axis = chart.category_axis
+        category_axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW
+        category_axis.format.line.color.rgb = _rgb(MUTED)
+        category_axis.has_major_gridlines = False
+        self.font(category_axis.tick_labels.font, 10 if len(categories) > 8 else 11, color=INK)
+        return frame
+
+    # ------------------------------------------------------------------ output
+
+    def save(self, title: str, subject: str, generated: dt.date) -> bytes:
+        props = self.prs.core_properties
+        props.title, props.subject = title, subject
+        props.author = props.last_modified_by = "metrics brief"
+        props.language = LANG_TAG[self.lang]
+        props.created = props.modified = dt.datetime.combine(generated, dt.time(0, 0))
+        props.revision = 1
+        buffer = io.BytesIO()
+        self.prs.save(buffer)
+        return buffer.getvalue()
+
+
+_ALIGN = {"left": PP_ALIGN.LEFT, "center": PP_ALIGN.CENTER, "right": PP_ALIGN.RIGHT}
+_DASH = {
+    "dash": MSO_LINE_DASH_STYLE.DASH,
+    "dot": MSO_LINE_DASH_STYLE.ROUND_DOT,
+    "long_dash": MSO_LINE_DASH_STYLE.LONG_DASH,
+}
+
+
+def _axis_format(step: float) -> str:
+    """Tick labels with as many decimals as the step needs, thousands separated (as the pages)."""
+    decimals = 0 if step >= 1 else min(2, math.ceil(-math.log10(step) - 1e-9))
+    return "#,##0" + ("." + "0" * decimals if decimals else "")
+
+
+def _theme_fonts(prs, latin: str) -> None:
+    """Theme heading/body fonts: Latin ``latin``, East Asian and Simplified Chinese YaHei."""
+    part = prs.slide_master.part.part_related_by(RT.THEME)
+    root = etree.fromstring(part.blob)
+    for tag in ("a:majorFont", "a:minorFont"):
+        scheme = root.find(f".//{qn(tag)}")
+        scheme.find(qn("a:latin")).set("typeface", latin)
+        scheme.find(qn("a:ea")).set("typeface", EA_FONT)
+        for script_font in scheme.findall(qn("a:font")):
+            if script_font.get("script") == "Hans":
+                script_font.set("typeface", EA_FONT)
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+# ---------------------------------------------------------------------- fitting
+
+
+def paras_height(paras: Sequence[Para], width_in: float, size: float, lang: str) -> float:
+    """Estimated height in inches of ``paras`` wrapped in ``width_in`` at ``size`` points."""
+    total = 0.0
+    for p in paras:
+        s = size * p.scale
+        total += (count_lines(p.text, width_in, s) * s * line_height(lang) + p.space_before) / 72
+    return total
+
+
+def fit_size(
+    paras: Sequence[Para], width_in: float, height_in: float, max_pt: float, min_pt: float, lang: str
+) -> float:
+    """Largest size (half-point steps) from ``max_pt`` down to ``min_pt`` at which the text fits."""
+    size = max_pt
+    while size > min_pt and paras_height(paras, width_in, size, lang) > height_in:
+        size -= 0.5
+    return size
+
+
+def row_heights(rows: list[list[Cell]], widths: Sequence[float], size: float, lang: str) -> list[float]:
+    """Estimated height of every table row (the tallest wrapped cell plus the cell margins)."""
+    pitch = size * line_height(lang) / 72
+    out = []
+    for row in rows:
+        lines = max(
+            count_lines(c.text, w - 2 * _CELL_MARGIN_X, size) for c, w in zip(row, widths, strict=True)
+        )
+        out.append(lines * pitch + 2 * _CELL_MARGIN_Y + 0.02)
+    return out
+
+
+def fit_table(
+    rows: list[list[Cell]], widths: Sequence[float], height_in: float, max_pt: float, min_pt: float, lang: str
+) -> tuple[float, list[float], int]:
+    """Font size, row heights and how many rows fit in ``height_in`` (all of them when possible).
+
+    The size shrinks down to ``min_pt`` first; only then are trailing rows left off.
+    """
+    size = max_pt
+    while True:
+        heights = row_heights(rows, widths, size, lang)
+        if sum(heights) <= height_in or size <= min_pt:
+            break
+        size -= 0.5
+    n = len(rows)
+    while n > 1 and sum(heights[:n]) > height_in:
+        n -= 1
+    return size, heights[:n], n
+
+
+def nice_axis(values: Sequence[float]) -> tuple[float, float, float]:
+    """Axis minimum, maximum and step (1, 2 or 5 × 10ⁿ, about five steps) around ``values``."""
+    lo, hi = min(values), max(values)
+    if hi == lo:
+        pad = abs(hi) * 0.1 or 1.0
+        lo, hi = lo - pad, hi + pad
+    raw = (hi - lo) / 5
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    low = math.floor(lo / step) * step
+    high = math.ceil(hi / step) * step
+    if low == lo and lo != 0 and lo - step >= 0:
+        low -= step  # keep the lowest point off the axis line
+    if high == hi:
+        high += step
+    return round(low, 10), round(high, 10), step

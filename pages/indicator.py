@@ -1,0 +1,239 @@
+"""Indicator / 指标: one indicator's trend, target, projection, values table and method numbers."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import streamlit as st
+
+from metrics import charts, periods
+from pages import common as c
+
+reg = c.registry()
+period = c.as_of()
+briefing = c.is_briefing()
+c.page_header("indicator.title", period)
+if period is None:
+    c.empty_state()
+    st.stop()
+
+ids = [i.id for i in reg.indicators]
+asked = st.query_params.get("indicator")
+unknown = asked is not None and asked not in reg.indicator
+if unknown:
+    st.warning(c.tr("indicator.unknown", id=asked), icon=":material/warning:")
+
+
+def _option(indicator_id: str) -> str:
+    ind = reg.indicator[indicator_id]
+    return f"{c.tr('kind.' + ind.kind)} · {ind.name(c.lang())}"
+
+
+chosen = c.bound_select(
+    "indicator",
+    ids,
+    None if unknown else ids[0],
+    c.tr("indicator.choose"),
+    _option,
+    placeholder=c.tr("indicator.placeholder"),
+)
+if chosen is None:
+    st.stop()
+
+ind = reg.indicator[chosen]
+lg = c.lang()
+unit = c.unit_text(ind.unit)
+figs = c.figures(period)
+rows = figs[figs["indicator_id"] == ind.id]
+nat = rows[rows["figure"] == "national"].iloc[0]
+status = str(nat["status"])
+measure = reg.measure[ind.measure]
+
+st.subheader(ind.name(lg), anchor=False)
+st.html(
+    f"{c.status_badge(status)} <span class='kpi-meta'>&nbsp;"
+    + c.esc_html(
+        c.tr(
+            "indicator.context",
+            measure=measure.id,
+            title=measure.title(lg),
+            kind=c.tr("kind." + ind.kind),
+            owner=c.agency_name(ind.owner),
+        )
+    )
+    + "</span>"
+)
+description = ind.description_zh if lg == "zh" else ind.description_en
+if description:
+    st.text(description)
+
+m1, m2, m3, m4 = st.columns(4)
+m1.metric(
+    c.tr("metric.latest", period=c.period_label(nat["latest_period"])),
+    c.fmt_value(nat["latest_value"], ind.unit),
+)
+m2.metric(
+    c.tr("metric.target", deadline=c.period_label(periods.of_date(ind.deadline))),
+    charts.format_target(ind.target, ind.direction, unit, lg),
+)
+m3.metric(c.tr("metric.gap"), charts.format_gap(nat["gap"], unit, lg))
+m4.metric(c.tr("metric.progress"), charts.format_share(nat["progress"]))
+
+# Trend ---------------------------------------------------------------------------------------
+values = c.current_values(period)
+values = values[values["indicator_id"] == ind.id]
+
+
+def _series(frame: pd.DataFrame) -> pd.DataFrame:
+    hover = [
+        f"{c.period_label(p)}: {c.fmt_value(v, ind.unit)}"
+        + (f"<br>{c.tr('chart.revised_hover', revision=int(r))}" if r > 1 else "")
+        for p, v, r in zip(frame["period"], frame["value"], frame["revision"], strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            "period": frame["period"].to_list(),
+            "value": frame["value"].to_list(),
+            "revised": (frame["revision"] > 1).to_list(),
+            "hover": hover,
+        }
+    )
+
+
+owner_values = values[values["agency_id"] == ind.owner]
+others = {
+    c.agency_name(a, short=True): _series(values[values["agency_id"] == a])
+    for a in pd.unique(values.loc[values["agency_id"] != ind.owner, "agency_id"])
+}
+has_trend = nat["n_points"] >= 2
+spec = charts.TrendSpec(
+    name=ind.name(lg),
+    unit=unit,
+    target=ind.target,
+    direction=ind.direction,
+    deadline=periods.of_date(ind.deadline),
+    status=status,
+    national=_series(owner_values),
+    agencies=others,
+    baseline=(str(nat["baseline_period"]), float(nat["baseline_value"])) if has_trend else None,
+    projection=(str(nat["latest_period"]), float(nat["latest_value"]), float(nat["projected_value"]))
+    if has_trend and not math.isnan(nat["projected_value"])
+    else None,
+    attainment=None
+    if pd.isna(nat["projected_attainment_period"])
+    else str(nat["projected_attainment_period"]),
+)
+ctx = c.chart_context(period)
+c.show_chart(charts.trend(spec, ctx, height=470 if briefing else 500), f"{ind.id}_{period}")
+
+# Method numbers in plain words ---------------------------------------------------------------
+st.subheader(c.tr("indicator.method_title"), anchor=False)
+st.markdown(c.esc(c.tr("status_explain." + status)))
+if nat["n_points"] >= 1:
+    lines = [
+        c.tr(
+            "method.values",
+            base_period=c.period_label(nat["baseline_period"]),
+            base=c.fmt_value(nat["baseline_value"], ind.unit),
+            latest_period=c.period_label(nat["latest_period"]),
+            latest=c.fmt_value(nat["latest_value"], ind.unit),
+            target=charts.format_target(ind.target, ind.direction, unit, lg),
+            deadline=c.period_label(periods.of_date(ind.deadline)),
+        )
+    ]
+    if has_trend:
+        lines.append(
+            c.tr(
+                "method.progress",
+                progress=charts.format_share(nat["progress"]),
+                as_of=c.period_label(period),
+                expected=charts.format_share(nat["expected_progress"]),
+                expected_value=c.fmt_value(nat["expected_value"], ind.unit),
+            )
+        )
+        if not math.isnan(nat["cagr_ratio"]):
+            lines.append(c.tr("method.ratio", r=f"{nat['cagr_ratio']:.2f}"))
+        if not math.isnan(nat["required_pace"]) and nat["gap"] > 0:
+            lines.append(
+                c.tr(
+                    "method.pace",
+                    required=charts.format_gap(abs(nat["required_pace"]), unit, lg),
+                    observed=charts.format_gap(abs(nat["observed_pace"]), unit, lg),
+                    direction=c.tr("method.up" if nat["observed_pace"] >= 0 else "method.down"),
+                )
+            )
+        if spec.projection:
+            attain = (
+                c.tr("method.attainment", period=c.period_label(spec.attainment))
+                if spec.attainment
+                else c.tr("method.no_attainment")
+            )
+            lines.append(
+                c.tr(
+                    "method.projection",
+                    projected=c.fmt_value(nat["projected_value"], ind.unit),
+                    attain=attain,
+                )
+            )
+    for line in lines:
+        st.markdown("- " + c.esc(line))
+    st.caption(c.tr("method.see_methodology"))
+
+if briefing:
+    st.stop()
+
+# Agencies' own figures ------------------------------------------------------------------------
+agency_rows = rows[rows["figure"] == "agency"]
+if len(agency_rows):
+    st.subheader(c.tr("indicator.agencies_title"), anchor=False)
+    st.dataframe(
+        pd.DataFrame(
+            {
+                c.tr("col.agency"): [c.agency_name(a) for a in agency_rows["agency_id"]],
+                c.tr("col.status"): [c.status_text(s) for s in agency_rows["status"]],
+                c.tr("col.latest"): [c.fmt_value(v, ind.unit) for v in agency_rows["latest_value"]],
+                c.tr("col.period"): [c.period_label(p) for p in agency_rows["latest_period"]],
+                c.tr("col.progress"): (agency_rows["progress"].clip(0, 1) * 100).round(0).to_list(),
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            c.tr("col.progress"): st.column_config.ProgressColumn(min_value=0, max_value=100, format="%d%%")
+        },
+    )
+
+# Values table (every revision, with notes and who reported them) ------------------------------
+st.subheader(c.tr("indicator.values_title"), anchor=False)
+hist = c.history(ind.id)
+hist = hist[[periods.index(p) <= periods.index(period) for p in hist["period"]]].sort_values(
+    ["period", "agency_id", "revision"], ascending=[False, True, False]
+)
+if hist.empty:
+    st.info(c.tr("indicator.no_values"))
+else:
+    current = set(zip(values["period"], values["agency_id"], values["revision"], strict=True))
+    state = [
+        c.tr("value.withdrawn")
+        if w
+        else (c.tr("value.current") if (p, a, r) in current else c.tr("value.superseded"))
+        for p, a, r, w in zip(
+            hist["period"], hist["agency_id"], hist["revision"], hist["withdrawn"], strict=True
+        )
+    ]
+    table = pd.DataFrame(
+        {
+            c.tr("col.period"): [c.period_label(p) for p in hist["period"]],
+            c.tr("col.agency"): [c.agency_name(a, short=True) for a in hist["agency_id"]],
+            c.tr("col.value"): [c.fmt_value(v, ind.unit) for v in hist["value"]],
+            c.tr("col.revision"): hist["revision"].astype(int).to_list(),
+            c.tr("col.state"): state,
+            c.tr("col.note"): hist["note"].fillna("").astype(str).to_list(),
+            c.tr("col.uploaded_by"): hist["uploaded_by"].astype(str).to_list(),
+            c.tr("col.uploaded_at"): hist["uploaded_at"].to_list(),
+            c.tr("col.file"): hist["file_name"].astype(str).to_list(),
+        }
+    )
+    st.dataframe(table, hide_index=True, width="stretch")
+    st.caption(c.tr("indicator.values_note"))

@@ -1,0 +1,39 @@
+"""Methodology / 方法说明: docs/methodology.md in the chosen language."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import streamlit as st
+
+from pages import common as c
+
+DOC = Path(__file__).resolve().parents[1] / "docs" / "methodology.md"
+HEADINGS = {"zh": "中文", "en": "English"}
+
+c.page_header("methodology.title")
+
+
+def language_part(text: str, lang: str) -> str | None:
+    """The part under the top-level heading ``# 中文`` or ``# English`` (None if absent)."""
+    parts = re.split(r"^# +(.+?)\s*$", text, flags=re.MULTILINE)
+    sections = {parts[i].strip(): parts[i + 1] for i in range(1, len(parts) - 1, 2)}
+    body = sections.get(HEADINGS[lang])
+    return body.strip() if body and body.strip() else None
+
+
+try:
+    text = DOC.read_text(encoding="utf-8")
+except (OSError, UnicodeDecodeError):
+    text = None
+
+if text is None:
+    st.info(c.tr("methodology.missing"), icon=":material/info:")
+else:
+    body = language_part(text, c.lang())
+    if body is None:
+        other = language_part(text, "en" if c.lang() == "zh" else "zh")
+        st.info(c.tr("methodology.missing_lang"), icon=":material/info:")
+        body = other or text
+    st.markdown(body)

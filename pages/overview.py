@@ -1,0 +1,217 @@
+"""Overview / 总览: the KPI cards, the status mix, progress toward every target, late reports,
+and what changed since the previous quarter."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import replace
+
+import pandas as pd
+import streamlit as st
+
+from metrics import charts, periods
+from pages import common as c
+
+reg = c.registry()
+period = c.as_of()
+briefing = c.is_briefing()
+c.page_header("overview.title", period)
+if period is None:
+    c.empty_state()
+    st.stop()
+
+figs = c.figures(period)
+national = figs[figs["figure"] == "national"]
+agency = c.agency_filter()
+if agency:
+    mine = {i.id for i in reg.indicators_for(agency)}
+    national = national[national["indicator_id"].isin(mine)]
+ctx = c.chart_context(period)
+values = c.current_values(period)
+
+
+def kpi_card(row: pd.Series) -> None:
+    ind = reg.indicator[row["indicator_id"]]
+    status = str(row["status"])
+    unit = ind.unit
+    owner_values = values[(values["indicator_id"] == ind.id) & (values["agency_id"] == ind.owner)]
+    target = charts.format_target(ind.target, ind.direction, c.unit_text(unit), c.lang())
+    deadline = c.period_label(periods.of_date(ind.deadline))
+    meta = [
+        c.tr("card.latest", period=c.period_label(row["latest_period"])),
+        c.tr("card.target", target=target, deadline=deadline),
+        _gap_text(row, unit),
+    ]
+    with st.container(border=True):
+        st.html(
+            f'<div class="kpi-name">{html.escape(ind.name(c.lang()))}</div>'
+            f'<div class="kpi-value">{html.escape(c.fmt_value(row["latest_value"], unit))}</div>'
+            f'<div class="kpi-meta">{"<br>".join(html.escape(m) for m in meta)}</div>'
+            f'<div style="margin-top:0.4rem">{c.status_badge(status)}</div>'
+        )
+        if len(owner_values) > 1:
+            st.plotly_chart(
+                charts.sparkline(owner_values["value"].to_list(), status, height=44 if briefing else 64),
+                key=f"spark_{ind.id}",
+                config={"displayModeBar": False, "staticPlot": True},
+                theme=None,
+            )
+        elif status == "insufficient_data":
+            st.caption(c.tr("card.one_point"))
+
+
+def _gap_text(row: pd.Series, unit: str) -> str:
+    if pd.isna(row["latest_value"]):
+        return c.tr("card.no_value")
+    if row["gap"] == 0:
+        return c.tr("card.met")
+    return c.tr("card.gap", gap=charts.format_gap(row["gap"], c.unit_text(unit), c.lang()))
+
+
+kpis = national[national["kind"] == "kpi"]
+kind_label = {"kpi": c.tr("kind.kpi_plural"), "milestone": c.tr("kind.milestone_plural")}
+mix = national.groupby(["kind", "status"]).size().rename("n").reset_index()
+mix["group"] = mix["kind"].map(kind_label)
+mix = mix.sort_values("kind", key=lambda s: s.map({"kpi": 0, "milestone": 1}))
+bars = pd.DataFrame(
+    {
+        "name": [c.indicator_name(i) for i in national["indicator_id"]],
+        "progress": national["progress"].to_numpy(),
+        "expected_progress": national["expected_progress"].to_numpy(),
+        "status": national["status"].to_numpy(),
+    }
+)
+suffix = f"{agency}_" if agency else ""
+late = c.late_reports(period)
+if agency:
+    late = late[late["agency_id"] == agency]
+en = c.lang() == "en"
+
+
+def cards(per_row: int) -> None:
+    if kpis.empty:
+        if agency:
+            st.caption(c.tr("overview.no_kpi_for_agency"))
+        return
+    rows = [kpis.iloc[i : i + per_row] for i in range(0, len(kpis), per_row)]
+    for chunk in rows:
+        cols = st.columns(per_row)
+        for col, (_, row) in zip(cols, chunk.iterrows(), strict=False):
+            with col:
+                kpi_card(row)
+
+
+def status_mix(width: int) -> None:
+    c.show_chart(
+        charts.status_mix(mix, replace(ctx, title_width=width), height=230), f"status_mix_{suffix}{period}"
+    )
+
+
+def late_list() -> None:
+    st.subheader(c.tr("overview.late_title", period=c.period_label(period)), anchor=False)
+    if late.empty:
+        st.success(c.tr("overview.late_none"), icon=":material/check_circle:")
+        return
+    if not briefing:
+        st.caption(c.tr("overview.late_note", n=len(late)))
+    st.dataframe(
+        pd.DataFrame(
+            {
+                c.tr("col.agency"): [c.agency_name(a, short=True) for a in late["agency_id"]],
+                c.tr("col.indicator"): [c.indicator_name(i) for i in late["indicator_id"]],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def progress_chart(width: int, compact: bool) -> None:
+    if compact:  # the whole left half of a 16:9 screenshot
+        size = {"label_width": 52, "max_lines": 2, "row_height": 29, "label_size": 10}
+        if not en:
+            size = {"label_width": 44, "max_lines": 1, "row_height": 27}
+        size["compact"] = True
+    else:
+        size = {"label_width": 46, "max_lines": 3} if en else {"label_width": 34, "max_lines": 2}
+    fig = charts.progress_bars(bars, replace(ctx, title_width=width), **size)
+    c.show_chart(fig, f"progress_{suffix}{period}")
+
+
+if briefing:  # 16:9: progress of everything on the left, the KPIs and the mix on the right
+    left, right = st.columns([11, 9], gap="medium")
+    with left:
+        progress_chart(88, compact=True)
+    with right:
+        cards(2)
+        status_mix(60)
+        late_list()
+    st.stop()
+
+cards(min(max(len(kpis), 1), 4))
+left, right = st.columns(2, gap="medium")
+with left:
+    status_mix(44)
+    st.caption(c.tr("overview.mix_note"))
+    late_list()
+with right:
+    progress_chart(44, compact=False)
+
+
+# Changes since the previous quarter ---------------------------------------------------------
+previous = periods.shift(period, -1)
+st.subheader(
+    c.tr("overview.changes_title", start=c.period_label(previous), end=c.period_label(period)), anchor=False
+)
+delta = c.changes(previous, period)
+moved, fresh, revised = delta["status_changes"], delta["new_values"], delta["revisions"]
+if agency:
+    mine = {i.id for i in reg.indicators_for(agency)}
+    moved = moved[moved["indicator_id"].isin(mine)]
+    fresh = fresh[fresh["agency_id"] == agency]
+    revised = revised[revised["agency_id"] == agency]
+st.caption(c.tr("overview.changes_counts", moved=len(moved), new=len(fresh), revised=len(revised)))
+if not moved.empty:
+    moved = moved.sort_values("figure", key=lambda s: s.map({"national": 0, "agency": 1}), kind="stable")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                c.tr("col.indicator"): [c.indicator_name(i) for i in moved["indicator_id"]],
+                c.tr("col.figure"): [c.agency_name(a, short=True) for a in moved["agency_id"]],
+                c.tr("col.from_status"): [c.status_text(s) for s in moved["from_status"]],
+                c.tr("col.to_status"): [c.status_text(s) for s in moved["to_status"]],
+                c.tr("col.from_value"): [
+                    c.fmt_value(v, reg.indicator[i].unit)
+                    for v, i in zip(moved["from_value"], moved["indicator_id"], strict=True)
+                ],
+                c.tr("col.to_value"): [
+                    c.fmt_value(v, reg.indicator[i].unit)
+                    for v, i in zip(moved["to_value"], moved["indicator_id"], strict=True)
+                ],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+if not revised.empty:
+    st.markdown(f"**{c.tr('overview.revisions_title')}**")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                c.tr("col.indicator"): [c.indicator_name(i) for i in revised["indicator_id"]],
+                c.tr("col.agency"): [c.agency_name(a, short=True) for a in revised["agency_id"]],
+                c.tr("col.period"): [c.period_label(p) for p in revised["period"]],
+                c.tr("col.old_value"): [
+                    c.fmt_value(v, reg.indicator[i].unit)
+                    for v, i in zip(revised["old_value"], revised["indicator_id"], strict=True)
+                ],
+                c.tr("col.new_value"): [
+                    c.fmt_value(v, reg.indicator[i].unit)
+                    for v, i in zip(revised["new_value"], revised["indicator_id"], strict=True)
+                ],
+                c.tr("col.uploaded_by"): revised["uploaded_by"].astype(str).to_list(),
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )

@@ -1,0 +1,1 @@
+"""Reliability tests: malformed files, concurrent uploads, a held database, fuzzing."""

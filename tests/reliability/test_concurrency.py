@@ -1,0 +1,218 @@
+"""Uploads from several app sessions at once (threads sharing the process's one Store).
+
+Streamlit runs each session in its own thread and shares the ``Store`` through
+``st.cache_resource``; these tests start uploads together behind a barrier, round after round,
+and check that every upload is stored once and every key's revisions are 1..n with no gap.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import defaultdict
+
+import duckdb
+import pytest
+
+from metrics.ingest import IngestResult, ingest_file
+from metrics.registry import Registry
+from metrics.store import Store
+
+TODAY = dt.date(2025, 11, 15)
+HEADER = "indicator_id,period,agency_id,value,note\r\n"
+THREADS = 4
+ROUNDS = 6
+# Touched by every upload.
+SHARED = [
+    ("verification_points", "2025Q1"),
+    ("verification_points", "2025Q2"),
+    ("std_dev_cycle_months", "2025Q1"),
+    ("tc_alignment_rate", "2025Q3"),
+]
+
+
+def own_keys(thread: int) -> list[tuple[str, str]]:
+    """Keys only this thread touches (overlap with the others through SHARED)."""
+    return [("verification_points", f"2024Q{thread + 1}"), ("ms_annual_report", f"2023Q{thread + 1}")]
+
+
+def value(rnd: int, thread: int, k: int) -> float:
+    """Distinct per upload and key, so every upload revises every key it names (0..100 for % ones)."""
+    return float(rnd * 16 + thread * 4 + k % 4) + k / 100
+
+
+def file_for(rnd: int, thread: int) -> tuple[str, bytes, dict[tuple[str, str], float]]:
+    keys = SHARED + own_keys(thread)
+    values = {key: value(rnd, thread, k) for k, key in enumerate(keys)}
+    rows = [f"{ind},{period},samr,{v},r{rnd} t{thread}\r\n" for (ind, period), v in values.items()]
+    return f"round{rnd}_thread{thread}.csv", (HEADER + "".join(rows)).encode(), values
+
+
+def run_together(jobs) -> list:
+    """Start every job at the same barrier; return results in job order; re-raise the first error."""
+    barrier = threading.Barrier(len(jobs))
+    results: list = [None] * len(jobs)
+    errors: list[BaseException] = []
+
+    def go(i, job):
+        try:
+            barrier.wait(timeout=30)
+            results[i] = job()
+        except BaseException as exc:  # reported below, with its traceback
+            errors.append(exc)
+
+    threads = [threading.Thread(target=go, args=(i, job)) for i, job in enumerate(jobs)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not any(t.is_alive() for t in threads), "an upload thread hung"
+    if errors:
+        raise errors[0]
+    return results
+
+
+@pytest.fixture
+def shared_store(db_path):
+    store = Store.open(db_path)
+    yield store
+    store.close()
+
+
+def ingest(store: Store, registry: Registry, name: str, data: bytes) -> IngestResult:
+    return ingest_file(store, registry, data, name, uploaded_by=name, source="test", today=TODAY)
+
+
+def upload_rounds(store: Store, registry: Registry) -> tuple[dict, dict]:
+    """ROUNDS rounds of THREADS uploads started together; (values sent, result) by file name."""
+    sent: dict[str, dict[tuple[str, str], float]] = {}
+    results: dict[str, IngestResult] = {}
+    for rnd in range(ROUNDS):
+        files = [file_for(rnd, t) for t in range(THREADS)]
+        jobs = [lambda n=n, d=d: ingest(store, registry, n, d) for n, d, _ in files]
+        for (name, _, values), result in zip(files, run_together(jobs), strict=True):
+            sent[name] = values
+            results[name] = result
+    return sent, results
+
+
+def test_simultaneous_uploads_lose_no_revision(shared_store, registry):
+    sent, results = upload_rounds(shared_store, registry)
+    check_every_revision_kept(shared_store, sent, results)
+
+
+def check_every_revision_kept(shared_store: Store, sent: dict, results: dict) -> None:
+    n_uploads = THREADS * ROUNDS
+    # every upload stored once, under its own id
+    ids = sorted(r.change.upload_id for r in results.values())
+    assert ids == list(range(1, n_uploads + 1))
+    uploads = shared_store.uploads()
+    assert len(uploads) == n_uploads
+    assert sorted(uploads["file_name"]) == sorted(sent)
+    by_name = uploads.set_index("file_name")
+    for name, result in results.items():
+        row = by_name.loc[name]
+        assert row["upload_id"] == result.change.upload_id
+        assert row["n_rows"] == len(sent[name])
+        assert row["n_new"] + row["n_revised"] == len(sent[name])
+        assert row["n_unchanged"] == 0
+    assert shared_store.data_version() == n_uploads
+    # each key was new exactly once, whoever came first
+    all_keys = {key for values in sent.values() for key in values}
+    assert sum(r.change.new for r in results.values()) == len(all_keys)
+
+    # revisions 1..n per key, in upload order, each carrying the value its upload sent
+    upload_of = {r.change.upload_id: name for name, r in results.items()}
+    touching: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for name, values in sent.items():
+        for key in values:
+            touching[key].append(results[name].change.upload_id)
+    obs = shared_store.observations(include_withdrawn=True)
+    assert len(obs) == sum(len(v) for v in sent.values())
+    for (ind, period), group in obs.groupby(["indicator_id", "period"]):
+        group = group.sort_values("revision")
+        assert group["revision"].tolist() == list(range(1, len(touching[(ind, period)]) + 1))
+        assert group["upload_id"].tolist() == sorted(touching[(ind, period)])
+        for upload_id, stored in zip(group["upload_id"], group["value"], strict=True):
+            assert stored == sent[upload_of[upload_id]][(ind, period)]
+    assert set(obs.groupby(["indicator_id", "period"]).groups) == set(touching)
+    for key in SHARED:
+        assert len(touching[key]) == n_uploads
+
+    # the latest value of every key is the one of the last upload that named it
+    latest = shared_store.latest().set_index(["indicator_id", "period"])
+    assert len(latest) == len(all_keys)
+    for key, upload_ids in touching.items():
+        last = max(upload_ids)
+        assert latest.loc[key, "value"] == sent[upload_of[last]][key]
+        assert latest.loc[key, "upload_id"] == last
+        assert latest.loc[key, "revision"] == len(upload_ids)
+
+
+def test_the_same_file_uploaded_twice_at_once_is_stored_once(shared_store, registry):
+    """A double click, or two sessions sending the same file: one upload, the other changes nothing."""
+    for rnd in range(ROUNDS):
+        name, data, values = file_for(rnd, 0)
+        a, b = run_together([lambda n=name, d=data: ingest(shared_store, registry, n, d)] * 2)
+        stored = [r for r in (a, b) if r.change.stored]
+        skipped = [r for r in (a, b) if not r.change.stored]
+        assert len(stored) == 1 and len(skipped) == 1
+        assert stored[0].change.upload_id == rnd + 1
+        assert stored[0].change.new + stored[0].change.revised == len(values)
+        assert skipped[0].change.unchanged == len(values)
+        assert skipped[0].change.new == skipped[0].change.revised == 0
+        assert skipped[0].change.identical_upload == stored[0].change.upload_id
+    assert shared_store.counts() == {"uploads": ROUNDS, "observations": ROUNDS * len(file_for(0, 0)[2])}
+    history = shared_store.history("verification_points", "samr", "2025Q1")
+    assert history["revision"].tolist() == list(range(ROUNDS, 0, -1))
+
+
+# --- uploads while pages read ----------------------------------------------------------------
+# Known bug in metrics/store.py (not fixed here; reported): store_batch (and Store._Tx) run
+# CHECKPOINT right after COMMIT, and DuckDB refuses a CHECKPOINT while any other transaction is
+# open: "Cannot CHECKPOINT: there are other write transactions active". The upload is committed,
+# yet the caller gets a raw duckdb.TransactionException. Drop the xfail markers once fixed.
+STORE_CHECKPOINT_BUG = (
+    "metrics/store.py runs CHECKPOINT after COMMIT; it raises while another session's read is open"
+)
+
+
+@pytest.mark.xfail(strict=True, raises=duckdb.TransactionException, reason=STORE_CHECKPOINT_BUG)
+def test_an_upload_while_another_session_reads_is_stored_and_reported(shared_store, registry):
+    page = shared_store.cursor()  # another session in the middle of a query
+    page.execute("BEGIN TRANSACTION")
+    assert page.execute("SELECT count(*) FROM observations").fetchone() == (0,)
+    name, data, values = file_for(0, 0)
+    result = ingest(shared_store, registry, name, data)
+    assert result.change.stored and result.change.new == len(values)
+    page.execute("COMMIT")
+    assert shared_store.counts() == {"uploads": 1, "observations": len(values)}
+
+
+@pytest.mark.xfail(strict=False, raises=duckdb.TransactionException, reason=STORE_CHECKPOINT_BUG)
+def test_pages_keep_reading_while_uploads_land(shared_store, registry):
+    """The same rounds with a page re-running all the time: no error on either side."""
+    versions: list[int] = []
+    stop = threading.Event()
+    reader_errors: list[BaseException] = []
+
+    def dashboard_reader():
+        try:
+            while not stop.is_set():
+                latest = shared_store.latest()
+                versions.append(shared_store.data_version())
+                assert not latest.duplicated(["indicator_id", "period", "agency_id"]).any()
+        except BaseException as exc:
+            reader_errors.append(exc)
+
+    reader = threading.Thread(target=dashboard_reader)
+    reader.start()
+    try:
+        sent, results = upload_rounds(shared_store, registry)
+    finally:
+        stop.set()
+        reader.join(timeout=60)
+    if reader_errors:
+        raise reader_errors[0]
+    assert versions and versions == sorted(versions), "data_version went backwards or was never read"
+    check_every_revision_kept(shared_store, sent, results)

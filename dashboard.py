@@ -6,13 +6,11 @@ kept in the URL), then runs the chosen page from ``pages/``.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 
 from pages import common as c
+from pages import frame
 
-HERE = Path(__file__).resolve().parent
 PAGES = (  # file, url_path, catalogue key, icon
     ("pages/overview.py", "overview", "nav.overview", ":material/dashboard:"),
     ("pages/indicator.py", "indicator", "nav.indicator", ":material/show_chart:"),
@@ -31,17 +29,16 @@ st.set_page_config(
     layout="wide",
     initial_sidebar_state="collapsed" if briefing else "auto",
 )
-c.inject_css(briefing)
+frame.inject_css(briefing)
 
 pages = [
     st.Page(path, title=c.tr(key), icon=icon, url_path=url, default=(url == "overview"))
     for path, url, key, icon in PAGES
-    if (HERE / path).exists()
 ]
 nav = st.navigation(pages, position="hidden" if briefing else "sidebar")
 
-c.sidebar()
-c.demo_badge()
-nav.run()
+frame.sidebar()
+frame.demo_badge()
 if briefing:
-    c.briefing_exit()
+    frame.briefing_exit()
+nav.run()

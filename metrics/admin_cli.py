@@ -25,7 +25,7 @@ import sys
 
 import pandas as pd
 
-from metrics import auth
+from metrics import auth, users
 from metrics.errors import MetricsError
 from metrics.registry import Registry
 from metrics.store import Store, now_utc
@@ -97,9 +97,9 @@ def _common(p: argparse.ArgumentParser, actor: bool = False) -> None:
 def cmd_user_add(args, registry: Registry, store: Store) -> int:
     # Check everything but the password first, so a mistake is reported before the prompt.
     actor = _actor(args)
-    _run(args, auth.check_new_user, store, registry, args.name, args.role, args.agencies)
+    _run(args, users.check_new_user, store, registry, args.name, args.role, args.agencies)
     password = read_password(args.name)
-    user = _run(args, auth.add_user, store, registry, args.name, args.role, args.agencies, password, actor)
+    user = _run(args, users.add_user, store, registry, args.name, args.role, args.agencies, password, actor)
     scope = f" for {', '.join(user.agencies)}" if user.agencies else ""
     print(f"user {user.name} added: {user.role}{scope}")
     return 0
@@ -136,15 +136,15 @@ def cmd_user_list(args, _registry: Registry, store: Store) -> int:
 
 def cmd_user_passwd(args, _registry: Registry, store: Store) -> int:
     actor = _actor(args)
-    _run(args, auth.get_user, store, args.name)  # before the prompt
+    _run(args, users.get_user, store, args.name)  # before the prompt
     password = read_password(args.name)
-    _run(args, auth.set_password, store, args.name, password, actor)
+    _run(args, users.set_password, store, args.name, password, actor)
     print(f"user {args.name}: password changed")
     return 0
 
 
 def cmd_user_state(args, _registry: Registry, store: Store) -> int:
-    change = auth.enable_user if args.enable else auth.disable_user
+    change = users.enable_user if args.enable else users.disable_user
     _run(args, change, store, args.name, _actor(args))
     print(f"user {args.name}: {'enabled' if args.enable else 'disabled'}")
     return 0

@@ -1,7 +1,8 @@
-"""Who may view, upload and administer: users, passwords, log-ins, sessions and permissions.
+"""Who may view, upload and administer: passwords, log-ins, sessions and permissions.
 
 No Streamlit here. The pages and the CLI call these functions, and every permission rule
-lives in this one module (the SQL stays in :mod:`metrics.store`). Times are naive UTC
+lives in this module (creating and changing users is :mod:`metrics.users`; the SQL stays in
+:mod:`metrics.store`; the sentences are in :mod:`metrics.catalog_auth`). Times are naive UTC
 ``datetime`` values, like the rest of the store; every function that depends on the clock
 takes ``now=None`` so tests can pin it.
 
@@ -38,6 +39,7 @@ For the pages (keep the :class:`Session` in ``st.session_state``)::
 
     mode = auth.view_mode(store)
     session = auth.refresh(store, st.session_state.get("session"))  # None when logged out/ended
+    # or auth.check_session(...): the same, but PermissionDenied says why it ended
     if not auth.can_view(session, mode):
         ...  # show the log-in form; on submit:
         try:
@@ -63,13 +65,13 @@ import re
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Literal, NoReturn, get_args
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from metrics.catalog_auth import AUTH
 from metrics.errors import AuthenticationFailed, IngestRefused, MetricsError, NotFound, PermissionDenied
 from metrics.ingest import IngestResult, ingest_file
 from metrics.registry import Registry
@@ -88,92 +90,15 @@ LOCK_BASE = dt.timedelta(seconds=30)
 LOCK_MAX = dt.timedelta(minutes=15)
 FAILED_LOGIN_DELAY = 0.75  # seconds slept after each failed log-in; tests set 0
 
-# The demo database only: fixed, documented passwords (there is no default password elsewhere).
-DEMO_USERS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
-    ("demo-admin", "demo-admin-2025", "admin", ()),
-    ("demo-miit", "demo-miit-2025", "uploader", ("miit",)),
-)
-
 # argon2id with the library's (RFC 9106) defaults. Tests may swap in cheap parameters, e.g.
 # ``monkeypatch.setattr(auth, "HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))``.
 HASHER = PasswordHasher()
 
-TEXT: dict[str, dict[str, str]] = {
-    "login_failed": {"en": "Wrong user name or password.", "zh": "用户名或密码错误。"},
-    "locked": {
-        "en": "Too many failed log-ins; try again in {seconds} seconds (after {until} UTC).",
-        "zh": "登录失败次数过多，请在 {seconds} 秒后（UTC {until} 之后）再试。",
-    },
-    "not_logged_in": {"en": "Log in first.", "zh": "请先登录。"},
-    "session_expired": {"en": "Your session has expired; log in again.", "zh": "登录已过期，请重新登录。"},
-    "session_ended": {
-        "en": "Your session has ended (account disabled or changed, or password changed); log in again.",
-        "zh": "登录已失效（账号被停用或变更，或密码已修改），请重新登录。",
-    },
-    "cannot_upload": {
-        "en": "A {role} account may not upload; ask an administrator for an uploader account.",
-        "zh": "{role} 账号不能上传数据，请联系管理员开通上报账号。",
-    },
-    "admin_only": {
-        "en": "Only an administrator may do this ({action}).",
-        "zh": "只有管理员可以执行此操作（{action}）。",
-    },
-    "demo_only": {
-        "en": "Demo users exist only in the demo database; "
-        "create real users with 'python -m metrics user add'.",
-        "zh": "演示账号只能在演示数据库中创建；正式账号请用 'python -m metrics user add' 创建。",
-    },
-    "bad_name": {
-        "en": "User name {name!r} is not allowed: use 2 to 64 letters, digits, '_', '.', '@' or '-'.",
-        "zh": "用户名 {name!r} 不合规：请使用 2 至 64 个字母、数字或 '_'、'.'、'@'、'-'。",
-    },
-    "bad_role": {
-        "en": "Unknown role {role!r}; use viewer, uploader or admin.",
-        "zh": "未知角色 {role!r}；请使用 viewer、uploader 或 admin。",
-    },
-    "short_password": {
-        "en": "The password is too short: use at least {min} characters.",
-        "zh": "密码太短：至少需要 {min} 个字符。",
-    },
-    "long_password": {
-        "en": "The password is too long: use at most {max} characters.",
-        "zh": "密码太长：最多 {max} 个字符。",
-    },
-    "password_is_name": {
-        "en": "The password must not be the user name.",
-        "zh": "密码不能与用户名相同。",
-    },
-    "agency_needed": {
-        "en": "An uploader needs at least one agency (--agency ID).",
-        "zh": "上报账号至少需要指定一个单位（--agency ID）。",
-    },
-    "no_agency_for_role": {
-        "en": "Role {role} takes no agency: only uploaders are limited to agencies.",
-        "zh": "{role} 角色不指定单位：只有上报账号按单位限定。",
-    },
-    "unknown_agency": {
-        "en": "Unknown agency {agency!r}; known agencies: {known}.",
-        "zh": "未知单位 {agency!r}；已有单位：{known}。",
-    },
-    "user_exists": {"en": "User {name!r} already exists.", "zh": "用户 {name!r} 已存在。"},
-    "no_user": {"en": "There is no user {name!r}.", "zh": "不存在用户 {name!r}。"},
-    "reason_needed": {
-        "en": "Give a reason for the withdrawal (it is recorded).",
-        "zh": "请填写撤回原因（将被记录）。",
-    },
-    "bad_view_mode": {
-        "en": "METRICS_VIEW_LOGIN must be 'open' or 'required', not {value!r}.",
-        "zh": "METRICS_VIEW_LOGIN 只能是 'open' 或 'required'，而不是 {value!r}。",
-    },
-    "bad_session_hours": {
-        "en": "METRICS_SESSION_HOURS must be a number of hours from 0.1 to 720, not {value!r}.",
-        "zh": "METRICS_SESSION_HOURS 须为 0.1 至 720 之间的小时数，而不是 {value!r}。",
-    },
-}
 
-
-def _error(cls: type[MetricsError], code: str, **params) -> MetricsError:
-    exc = cls(TEXT[code]["en"].format(**params))
+def coded_error(cls: type[MetricsError], code: str, **params) -> MetricsError:
+    """An exception of ``cls`` carrying ``code`` and ``params`` (the English sentence as text);
+    the sentences are the ``auth.<code>`` entries of :mod:`metrics.catalog_auth`."""
+    exc = cls(AUTH[f"auth.{code}"]["en"].format(**params))
     exc.code = code
     exc.params = params
     return exc
@@ -181,9 +106,9 @@ def _error(cls: type[MetricsError], code: str, **params) -> MetricsError:
 
 def message(exc: BaseException, lang: str = "zh") -> str:
     """The sentence for an exception raised here, in ``lang`` ("zh" or "en"); plain text."""
-    code = getattr(exc, "code", None)
-    if code in TEXT:
-        return TEXT[code]["zh" if lang == "zh" else "en"].format(**getattr(exc, "params", {}))
+    entry = AUTH.get(f"auth.{getattr(exc, 'code', None)}")
+    if entry is not None:
+        return entry["zh" if lang == "zh" else "en"].format(**getattr(exc, "params", {}))
     return str(exc)
 
 
@@ -220,13 +145,13 @@ def session_ttl() -> dt.timedelta:
     except ValueError:
         hours = float("nan")
     if not 0.1 <= hours <= 720:
-        raise _error(MetricsError, "bad_session_hours", value=raw)
+        raise coded_error(MetricsError, "bad_session_hours", value=raw)
     return dt.timedelta(hours=hours)
 
 
 def session_valid(session: Session | None, now: dt.datetime | None = None) -> bool:
     """True while the session has not expired (it ends exactly at ``expires_at``)."""
-    return isinstance(session, Session) and _now(now) < session.expires_at
+    return isinstance(session, Session) and as_utc(now) < session.expires_at
 
 
 def refresh(store: Store, session: Session | None, now: dt.datetime | None = None) -> Session | None:
@@ -236,20 +161,28 @@ def refresh(store: Store, session: Session | None, now: dt.datetime | None = Non
     log-in. Call it at the top of every page run.
     """
     try:
-        return _live(store, session, now)
+        return check_session(store, session, now)
     except PermissionDenied:
         return None
 
 
-def _live(store: Store, session: Session | None, now: dt.datetime | None) -> Session:
+def check_session(store: Store, session: Session | None, now: dt.datetime | None = None) -> Session:
+    """Like :func:`refresh`, but PermissionDenied says why there is no session (``not_logged_in``,
+    ``session_expired`` or ``session_ended``), for a page to tell the user."""
     if not isinstance(session, Session):
-        raise _error(PermissionDenied, "not_logged_in")
+        raise coded_error(PermissionDenied, "not_logged_in")
     if not session_valid(session, now):
-        raise _error(PermissionDenied, "session_expired")
+        raise coded_error(PermissionDenied, "session_expired")
     record = store.user(session.user.name)
     if record is None or record["disabled"] or _stamp(record["password_hash"]) != session.stamp:
-        raise _error(PermissionDenied, "session_ended")
-    return replace(session, user=_user(record))
+        raise coded_error(PermissionDenied, "session_ended")
+    return replace(session, user=user_from_record(record))
+
+
+def logout(store: Store, session: Session | None, now: dt.datetime | None = None) -> None:
+    """Record that the user logged out (the page then forgets the session)."""
+    if isinstance(session, Session):
+        store.add_audit(session.user.name, "logout", "logged out", at=as_utc(now))
 
 
 # --- passwords ---------------------------------------------------------------------------------
@@ -279,17 +212,17 @@ def needs_rehash(password_hash: str) -> bool:
 def check_password(password: str, name: str | None = None) -> None:
     """Raise MetricsError with a sentence when the password may not be used."""
     if not isinstance(password, str) or len(password) < MIN_PASSWORD:
-        raise _error(MetricsError, "short_password", min=MIN_PASSWORD)
+        raise coded_error(MetricsError, "short_password", min=MIN_PASSWORD)
     if len(password) > MAX_PASSWORD:
-        raise _error(MetricsError, "long_password", max=MAX_PASSWORD)
+        raise coded_error(MetricsError, "long_password", max=MAX_PASSWORD)
     if name is not None and password.strip().casefold() == name.casefold():
-        raise _error(MetricsError, "password_is_name")
+        raise coded_error(MetricsError, "password_is_name")
 
 
 def check_name(name: str) -> str:
     """The name if it matches :data:`NAME_RE`; else MetricsError."""
     if not isinstance(name, str) or not NAME_RE.fullmatch(name):
-        raise _error(MetricsError, "bad_name", name=str(name)[:80])
+        raise coded_error(MetricsError, "bad_name", name=str(name)[:80])
     return name
 
 
@@ -302,127 +235,14 @@ def _stamp(password_hash: str) -> str:
     return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
 
 
-# --- managing users ----------------------------------------------------------------------------
-
-
-def add_user(
-    store: Store,
-    registry: Registry,
-    name: str,
-    role: str,
-    agencies: Iterable[str],
-    password: str,
-    actor: str,
-    now: dt.datetime | None = None,
-) -> User:
-    """Create a user; uploaders need at least one known agency, other roles none.
-
-    The caller decides who may do this: the CLI operator, or a page after :func:`require_admin`.
-    """
-    chosen = check_new_user(store, registry, name, role, agencies)
-    check_password(password, name)
-    user = User(name, role, chosen, False)
-    if not store.insert_user(
-        name, role, ",".join(chosen), hash_password(password), actor=actor, at=_now(now)
-    ):
-        raise _error(MetricsError, "user_exists", name=name)
-    return user
-
-
-def check_new_user(
-    store: Store, registry: Registry, name: str, role: str, agencies: Iterable[str]
-) -> tuple[str, ...]:
-    """Everything :func:`add_user` checks except the password; the agencies it would store."""
-    check_name(name)
-    if role not in ROLES:
-        raise _error(MetricsError, "bad_role", role=str(role))
-    chosen = _agencies(registry, role, agencies)
-    taken = {n.casefold(): n for n in store.users()["name"]}
-    if name.casefold() in taken:  # 'Alice' beside 'alice' would invite mistakes
-        raise _error(MetricsError, "user_exists", name=taken[name.casefold()])
-    return chosen
-
-
-def set_password(store: Store, name: str, password: str, actor: str, now: dt.datetime | None = None) -> None:
-    """Replace a user's password; this also lifts a lock-out and ends the user's sessions."""
-    check_password(password, name)
-    done = store.update_user(
-        name,
-        actor=actor,
-        action="user_passwd",
-        detail=f"user {name}: password changed",
-        at=_now(now),
-        password_hash=hash_password(password),
-        failed_logins=0,
-        locked_until=None,
-    )
-    if not done:
-        raise _error(NotFound, "no_user", name=name)
-
-
-def disable_user(store: Store, name: str, actor: str, now: dt.datetime | None = None) -> None:
-    """Disable a user: no more log-ins, and its sessions end (nothing is deleted)."""
-    _set_disabled(store, name, True, actor, now)
-
-
-def enable_user(store: Store, name: str, actor: str, now: dt.datetime | None = None) -> None:
-    """Enable a disabled user again."""
-    _set_disabled(store, name, False, actor, now)
-
-
-def _set_disabled(store: Store, name: str, disabled: bool, actor: str, now: dt.datetime | None) -> None:
-    action = "user_disable" if disabled else "user_enable"
-    word = "disabled" if disabled else "enabled"
-    if not store.update_user(
-        name, actor=actor, action=action, detail=f"user {name}: {word}", at=_now(now), disabled=disabled
-    ):
-        raise _error(NotFound, "no_user", name=name)
-
-
-def list_users(store: Store) -> list[User]:
-    """Every user, by name."""
-    frame = store.users()
-    return [
-        User(name, role, _split(agencies), bool(disabled))
-        for name, role, agencies, disabled in zip(
-            frame["name"], frame["role"], frame["agencies"], frame["disabled"], strict=True
-        )
-    ]
-
-
-def get_user(store: Store, name: str) -> User:
-    """One user; NotFound when there is none."""
-    record = store.user(name)
-    if record is None:
-        raise _error(NotFound, "no_user", name=name)
-    return _user(record)
-
-
-def _agencies(registry: Registry, role: str, agencies: Iterable[str]) -> tuple[str, ...]:
-    chosen = []
-    for item in agencies or ():
-        for part in str(item).split(","):
-            agency = part.strip().lower()
-            if agency and agency not in chosen:
-                chosen.append(agency)
-    if role != "uploader":
-        if chosen:
-            raise _error(MetricsError, "no_agency_for_role", role=role)
-        return ()
-    if not chosen:
-        raise _error(MetricsError, "agency_needed")
-    for agency in chosen:
-        if agency not in registry.agency:
-            raise _error(NotFound, "unknown_agency", agency=agency, known=", ".join(registry.agency))
-    return tuple(sorted(chosen))
-
-
-def _split(agencies: str | None) -> tuple[str, ...]:
+def split_agencies(agencies: str | None) -> tuple[str, ...]:
+    """The agencies of a ``users.agencies`` cell (comma-separated ids)."""
     return tuple(a for a in (agencies or "").split(",") if a)
 
 
-def _user(record: dict) -> User:
-    return User(record["name"], record["role"], _split(record["agencies"]), bool(record["disabled"]))
+def user_from_record(record: dict) -> User:
+    """A :class:`User` from a row of :meth:`Store.user` (the password hash left behind)."""
+    return User(record["name"], record["role"], split_agencies(record["agencies"]), bool(record["disabled"]))
 
 
 # --- log-in ------------------------------------------------------------------------------------
@@ -452,7 +272,7 @@ def authenticate(
 
     ``delay`` overrides :data:`FAILED_LOGIN_DELAY` (seconds slept after a failure).
     """
-    now = _now(now)
+    now = as_utc(now)
     name = name.strip() if isinstance(name, str) else ""
     password = password if isinstance(password, str) else ""
     record = store.user(name) if NAME_RE.fullmatch(name) else None
@@ -468,11 +288,11 @@ def authenticate(
         note = " (account disabled)" if record["disabled"] else ""
         _, until = store.record_login_failure(name, now, lock_delay, note)
         _pause(delay)
-        raise _locked(until, now) if until else _error(AuthenticationFailed, "login_failed")
+        raise _locked(until, now) if until else coded_error(AuthenticationFailed, "login_failed")
     new_hash = hash_password(password) if needs_rehash(record["password_hash"]) else None
     store.record_login_success(name, now, new_hash)
     return Session(
-        user=_user(record),
+        user=user_from_record(record),
         issued_at=now,
         expires_at=now + session_ttl(),
         stamp=_stamp(new_hash or record["password_hash"]),
@@ -501,12 +321,12 @@ def _unknown_name(store: Store, name: str, password: str, now: dt.datetime, dela
         raise _locked(until, now)
     store.add_audit(f"unknown:{shown}", "login_failed", f"unknown user; failed attempt {failures}", at=now)
     _pause(delay)
-    raise _locked(until, now) if until else _error(AuthenticationFailed, "login_failed")
+    raise _locked(until, now) if until else coded_error(AuthenticationFailed, "login_failed")
 
 
 def _locked(until: dt.datetime, now: dt.datetime) -> MetricsError:
     seconds = max(1, int(-(-(until - now).total_seconds() // 1)))  # rounded up
-    return _error(AuthenticationFailed, "locked", seconds=seconds, until=f"{until:%Y-%m-%d %H:%M:%S}")
+    return coded_error(AuthenticationFailed, "locked", seconds=seconds, until=f"{until:%Y-%m-%d %H:%M:%S}")
 
 
 def _pause(delay: float | None) -> None:
@@ -525,7 +345,7 @@ def view_mode(store: Store) -> ViewMode:
         return "open" if store.is_demo else "required"
     mode = raw.lower()
     if mode not in ("open", "required"):
-        raise _error(MetricsError, "bad_view_mode", value=raw)
+        raise coded_error(MetricsError, "bad_view_mode", value=raw)
     return mode
 
 
@@ -569,21 +389,21 @@ def require_upload(session: Session | None, now: dt.datetime | None = None) -> N
     role = session.user.role
     if role == "admin" or (role == "uploader" and session.user.agencies):
         return
-    raise _error(PermissionDenied, "cannot_upload", role=role)
+    raise coded_error(PermissionDenied, "cannot_upload", role=role)
 
 
 def require_admin(session: Session | None, action: str = "administration", now: dt.datetime | None = None):
     """PermissionDenied unless the session is a valid admin session."""
     _require_valid(session, now)
     if session.user.role != "admin":
-        raise _error(PermissionDenied, "admin_only", action=action)
+        raise coded_error(PermissionDenied, "admin_only", action=action)
 
 
 def _require_valid(session: Session | None, now: dt.datetime | None) -> None:
     if not isinstance(session, Session):
-        raise _error(PermissionDenied, "not_logged_in")
+        raise coded_error(PermissionDenied, "not_logged_in")
     if not session_valid(session, now):
-        raise _error(PermissionDenied, "session_expired")
+        raise coded_error(PermissionDenied, "session_expired")
 
 
 # --- acting as a signed-in user ----------------------------------------------------------------
@@ -606,7 +426,7 @@ def upload_as(
     row for an agency the user may not report for is refused whole, each such row named
     (problem code ``forbidden_agency``), and the attempt is written to ``audit_log``.
     """
-    session = _live(store, session, now)
+    session = check_session(store, session, now)
     require_upload(session, now)
     try:
         return ingest_file(
@@ -624,12 +444,12 @@ def upload_as(
         rows = [p for p in exc.problems if p.code == "forbidden_agency"]
         if rows and not dry_run:
             listed = ", ".join(str(p.row) for p in rows[:50]) + (" …" if len(rows) > 50 else "")
-            agencies = ", ".join(sorted({str(p.params.get("agency")) for p in rows}))
+            agencies = ", ".join(sorted({str(p.params.get("agency") or p.value) for p in rows}))
             store.add_audit(
                 session.user.name,
                 "upload_forbidden",
                 f"file {file_name[:200]}: refused, rows {listed} are for {agencies}",
-                at=_now(now),
+                at=as_utc(now),
             )
         raise
 
@@ -638,7 +458,7 @@ def withdraw(
     store: Store, session: Session | None, upload_id: int, reason: str, now: dt.datetime | None = None
 ) -> None:
     """Admin only: stop counting an upload (previous revisions count again); recorded."""
-    session = _live(store, session, now)
+    session = check_session(store, session, now)
     require_admin(session, "withdraw an upload", now)
     store.withdraw_upload(upload_number(upload_id), by=session.user.name, reason=_reason(reason))
 
@@ -659,36 +479,12 @@ def upload_number(upload_id: int | str) -> int:
 def _reason(reason: str) -> str:
     text = " ".join(str(reason or "").split())
     if not text:
-        raise _error(MetricsError, "reason_needed")
+        raise coded_error(MetricsError, "reason_needed")
     return text[:500]
 
 
-# --- the demo ----------------------------------------------------------------------------------
-
-
-def seed_demo_users(store: Store, registry: Registry) -> list[tuple[str, str, str, tuple[str, ...]]]:
-    """Create the demo users (:data:`DEMO_USERS`) in a demo database; their (name, password, role,
-    agencies). Refuses (PermissionDenied) on any other database."""
-    if not store.is_demo:
-        raise _error(PermissionDenied, "demo_only")
-    for name, password, role, agencies in DEMO_USERS:
-        if store.user(name) is None:
-            add_user(store, registry, name, role, agencies, password, actor="demo")
-        else:
-            set_password(store, name, password, actor="demo")
-    return list(DEMO_USERS)
-
-
-def demo_login_lines(users: Iterable[tuple[str, str, str, tuple[str, ...]]] = DEMO_USERS) -> list[str]:
-    """One line per demo user saying how to log in."""
-    lines = []
-    for name, password, role, agencies in users:
-        scope = f" for {', '.join(agencies)}" if agencies else ""
-        lines.append(f"  demo {role}{scope}: user {name}, password {password}")
-    return lines
-
-
-def _now(now: dt.datetime | None) -> dt.datetime:
+def as_utc(now: dt.datetime | None) -> dt.datetime:
+    """``now`` as naive UTC; the current time when None."""
     if now is None:
         return now_utc()
     if now.tzinfo is not None:

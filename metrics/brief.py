@@ -5,8 +5,9 @@ bytes to ``OUT.pptx`` and the overview page can hand the same bytes to a downloa
 button, e.g. ``st.download_button(..., data=build_brief(reg, obs, period, lang,
 demo=store.is_demo), file_name=f"brief_{period}_{lang}.pptx", mime=PPTX_MIME)``. It costs
 three passes of the status engine (the figures of the quarter and the two snapshots of
-"what changed") plus building about ten slides: well under a second on the demo data, so
-it can be called when the button is pressed, or cached on ``(data_version, period, lang)``.
+"what changed") plus building nine slides: under a second on the demo data (most of it
+python-pptx building table cells), so it can run when the button is pressed; cache it on
+``(data_version, period, lang)`` if the button is drawn on every rerun.
 
 Slides, in order (:func:`slide_kinds`): title; summary of the numeric indicators
 (kind ``kpi``); one slide per numeric indicator with a native line chart; measures 21–35
@@ -21,6 +22,7 @@ import datetime as dt
 import math
 
 import pandas as pd
+from pptx.enum.text import MSO_ANCHOR
 
 from metrics import charts, periods, progress
 from metrics.brief_slides import (
@@ -37,6 +39,7 @@ from metrics.brief_slides import (
     fit_size,
     fit_table,
     nice_axis,
+    row_heights,
 )
 from metrics.i18n import t
 from metrics.registry import Indicator, Registry
@@ -122,8 +125,8 @@ class _Brief:
         """Symbol and word: status is never shown by colour alone."""
         return f"{STATUS_ICON[status]} {self.tr('status.' + status)}"
 
-    def status_cell(self, status: str) -> Cell:
-        return Cell(self.status(status), bold=True, color=STATUS_INK[status], fill=STATUS_FILL[status])
+    def status_cell(self, status: str, wrap: bool = False) -> Cell:
+        return Cell(self.status(status), True, STATUS_INK[status], STATUS_FILL[status], wrap=wrap)
 
     def agency(self, agency_id: object) -> str:
         if _missing(agency_id):
@@ -167,19 +170,32 @@ def _title_slide(b: _Brief, generated: dt.date) -> None:
     deck.fill_placeholder(slide.shapes.title, 0.8, 1.3, width, 2.2, [Para(title, bold=True)], size)
     subtitle = b.tr("brief.subtitle", period=b.period(b.as_of))
     deck.fill_placeholder(slide.placeholders[1], 0.8, 3.6, width, 0.7, [Para(subtitle)], 24)
-    date = f"{generated.year}年{generated.month}月{generated.day}日" if b.lang == "zh" else (
-        f"{generated.day} {generated:%B %Y}"
-    )
-    lines = [Para(b.tr("brief.generated", date=date)), Para(b.source(), scale=0.85, space_before=4)]
-    deck.text(slide, 0.8, 4.35, width, 0.9, [Para(p.text, p.scale, color=MUTED, space_before=p.space_before) for p in lines], 16)
+    if b.lang == "zh":
+        date = f"{generated.year}年{generated.month}月{generated.day}日"
+    else:
+        date = f"{generated.day} {generated:%B %Y}"
+    lines = [
+        Para(b.tr("brief.generated", date=date), color=MUTED),
+        Para(b.source(), scale=0.85, color=MUTED, space_before=4),
+    ]
+    deck.text(slide, 0.8, 4.35, width, 0.9, lines, 16)
     if b.demo:
         deck.badge(slide, 0.8, 5.55, 3.0, 0.55, b.tr("demo.badge"), DEMO_FILL, "#000000", 16)
-        deck.text(slide, 4.0, 5.5, width - 3.2, 0.65, [Para(b.tr("brief.demo_note"))], 14, min_size=11)
+        note = [Para(b.tr("brief.demo_note"))]
+        deck.text(slide, 4.0, 5.55, width - 3.2, 0.55, note, 14, min_size=11, anchor=MSO_ANCHOR.MIDDLE)
 
 
 def _summary_slide(b: _Brief) -> None:
     slide = b.deck.slide(b.tr("brief.summary_title"))
-    head = ["col.indicator", "col.latest", "col.period", "col.target", "brief.col_deadline", "col.gap", "col.status"]
+    head = [
+        "col.indicator",
+        "col.latest",
+        "col.period",
+        "col.target",
+        "brief.col_deadline",
+        "col.gap",
+        "col.status",
+    ]
     rows = [[Cell(b.tr(k)) for k in head]]
     for ind in b.reg.indicators:
         if ind.kind != "kpi":
@@ -188,16 +204,20 @@ def _summary_slide(b: _Brief) -> None:
         rows.append(
             [
                 Cell(ind.name(b.lang), bold=True),
-                Cell(b.value(r["latest_value"], ind), align="right"),
-                Cell(b.period(r["latest_period"])),
-                Cell(b.target(ind), align="right"),
-                Cell(b.deadline(ind)),
-                Cell(charts.format_gap(r["gap"], b.unit(ind), b.lang), align="right"),
-                b.status_cell(str(r["status"])),
+                Cell(b.value(r["latest_value"], ind), align="right", wrap=False),
+                Cell(b.period(r["latest_period"]), wrap=False),
+                Cell(b.target(ind), align="right", wrap=False),
+                Cell(b.deadline(ind), wrap=False),
+                Cell(charts.format_gap(r["gap"], b.unit(ind), b.lang), align="right", wrap=False),
+                b.status_cell(str(r["status"]), wrap=True),
             ]
         )
-    widths = [3.85, 1.3, 1.6, 1.3, 1.6, 1.3, 1.48]
-    size, heights, n = fit_table(rows, widths, 4.6, 15, 10, b.lang)
+    if b.lang == "zh":
+        widths = [3.45, 1.25, 1.85, 1.2, 1.85, 1.38, 1.45]
+    else:
+        widths = [3.7, 1.45, 1.1, 1.35, 1.2, 1.3, 2.33]
+    size, heights, n = fit_table(rows, widths, 4.6, 16, 10, b.lang)
+    heights = heights[:1] + [max(h, 0.62) for h in heights[1:]]  # a few rows: give them air
     b.deck.table(slide, MARGIN, CONTENT_TOP + 0.1, widths, rows[:n], size, heights)
     top = CONTENT_TOP + 0.1 + sum(heights) + 0.35
     note = b.tr("brief.summary_counts", n=len(b.national), counts=b.counts(b.national["status"]))
@@ -220,11 +240,16 @@ def kpi_chart_data(b: _Brief, ind: Indicator) -> tuple[list[str], list[float | N
     national = [reported.get(q) for q in quarters]
     path: list[float | None] = [None] * len(quarters)
     if not _missing(nat["baseline_period"]) and not _missing(nat["baseline_value"]):
-        qb, qd, vb = periods.index(str(nat["baseline_period"])), periods.index(deadline), float(nat["baseline_value"])
+        qb, qd, vb = (
+            periods.index(str(nat["baseline_period"])),
+            periods.index(deadline),
+            float(nat["baseline_value"]),
+        )
         for k, q in enumerate(quarters):
             qi = periods.index(q)
             if qb <= qi <= qd:
-                path[k] = ind.target if qd == qb else vb + (ind.target - vb) * (qi - qb) / (qd - qb)
+                share = 1.0 if qd == qb else (qi - qb) / (qd - qb)
+                path[k] = round(vb + (ind.target - vb) * share, 4)  # a drawn line: no float noise
     return quarters, national, path
 
 
@@ -241,38 +266,58 @@ def _kpi_slide(b: _Brief, ind: Indicator) -> None:
         kind=b.tr("kind." + ind.kind),
         owner=b.agency(ind.owner),
     )
-    deck.text(slide, MARGIN, 1.1, WIDTH, 0.4, [Para(context, color=MUTED)], 13, min_size=10)
+    deck.text(slide, MARGIN, 1.0, WIDTH, 0.4, [Para(context, color=MUTED)], 13, min_size=10)
     quarters, national, path = kpi_chart_data(b, ind)
+    targets = [ind.target] * len(quarters)
     series = [
-        Series(b.tr("chart.national"), national, charts.NATIONAL_COLOR, 2.75, markers=True),
-        Series(b.tr("chart.target_line", target=b.target(ind)), [ind.target] * len(quarters), charts.INK, 1.5, "long_dash"),
-        Series(b.tr("chart.expected_path"), path, MUTED, 1.75, "dot"),
+        Series(
+            b.tr("chart.national"),
+            national,
+            charts.NATIONAL_COLOR,
+            _number_format(national),
+            2.75,
+            markers=True,
+        ),
+        Series(
+            b.tr("chart.target_line", target=b.target(ind)),
+            targets,
+            charts.INK,
+            _number_format(targets),
+            1.5,
+            "long_dash",
+        ),
+        Series(b.tr("chart.expected_path"), path, MUTED, _number_format(path), 1.75, "dot"),
     ]
     shown = [v for s in series for v in s.values if v is not None]
     deck.line_chart(
         slide,
         MARGIN,
-        1.55,
+        1.45,
         7.75,
-        BOTTOM - 1.6,
+        BOTTOM - 1.5,
         categories=[b.period(q) for q in quarters],
         series=series,
         title=b.tr("brief.chart_title"),
         axis_title=b.tr("chart.unit", unit=b.unit(ind)),
-        number_format=_number_format(shown),
         axis=nice_axis(shown),
     )
     x = MARGIN + 7.95
     w = 13.333 - MARGIN - x
-    deck.badge(slide, x, 1.6, w, 0.5, b.status(status), STATUS_FILL[status], STATUS_INK[status], 16)
-    deck.text(slide, x, 2.2, w, BOTTOM - 2.2, _kpi_text(b, ind, nat, status), 13, min_size=10)
+    deck.badge(slide, x, 1.5, w, 0.5, b.status(status), STATUS_FILL[status], STATUS_INK[status], 16)
+    deck.text(slide, x, 2.1, w, BOTTOM - 2.1, _kpi_text(b, ind, nat, status), 13, min_size=10)
 
 
 def _kpi_text(b: _Brief, ind: Indicator, nat: pd.Series, status: str) -> list[Para]:
     lg = b.lang
     unit = b.unit(ind)
     out = [
-        Para(b.labelled(b.tr("metric.latest", period=b.period(nat["latest_period"])), b.value(nat["latest_value"], ind)), bold=True),
+        Para(
+            b.labelled(
+                b.tr("metric.latest", period=b.period(nat["latest_period"])),
+                b.value(nat["latest_value"], ind),
+            ),
+            bold=True,
+        ),
         Para(b.labelled(b.tr("metric.target", deadline=b.deadline(ind)), b.target(ind))),
         Para(b.labelled(b.tr("metric.gap"), charts.format_gap(nat["gap"], unit, lg))),
         Para(b.labelled(b.tr("metric.progress"), charts.format_share(nat["progress"]))),
@@ -282,7 +327,9 @@ def _kpi_text(b: _Brief, ind: Indicator, nat: pd.Series, status: str) -> list[Pa
     out += [Para("• " + line, scale=0.9, space_before=2) for line in _method_lines(b, ind, nat)]
     note = nat["latest_note"]
     if not _missing(note) and str(note).strip():
-        out.append(Para(b.tr("brief.latest_note", note=str(note).strip()), scale=0.9, color=MUTED, space_before=6))
+        out.append(
+            Para(b.tr("brief.latest_note", note=str(note).strip()), scale=0.9, color=MUTED, space_before=6)
+        )
     return out
 
 
@@ -331,13 +378,17 @@ def _method_lines(b: _Brief, ind: Indicator, nat: pd.Series) -> list[str]:
             if _missing(attain)
             else b.tr("method.attainment", period=b.period(attain))
         )
-        lines.append(b.tr("method.projection", projected=b.value(nat["projected_value"], ind), attain=attain_text))
+        lines.append(
+            b.tr("method.projection", projected=b.value(nat["projected_value"], ind), attain=attain_text)
+        )
     return lines
 
 
-def _number_format(values: list[float]) -> str:
-    """The chart data's format: thousands separators and the decimals the data have (at most 2)."""
-    decimals = max((len(charts.format_number(v).partition(".")[2]) for v in values), default=0)
+def _number_format(values: list[float | None]) -> str:
+    """A series' format: thousands separators and the decimals its data have (at most 2, as the pages)."""
+    decimals = max(
+        (len(charts.format_number(v).partition(".")[2]) for v in values if v is not None), default=0
+    )
     return "#,##0" + ("." + "0" * decimals if decimals else "")
 
 
@@ -353,19 +404,32 @@ def _measures_slide(b: _Brief) -> None:
         if not measures:
             continue
         start = len(rows)
-        label = f"{charts.cn_numeral(section.id)}、{section.title_zh}" if b.lang == "zh" else (
-            f"{section.id}. {section.title_en}"
+        label = (
+            f"{charts.cn_numeral(section.id)}、{section.title_zh}"
+            if b.lang == "zh"
+            else (f"{section.id}. {section.title_en}")
         )
         worst = str(sections.loc[section.id, "worst_status"])
         for k, m in enumerate(measures):
-            counts = {s: int(roll.loc[m.id, f"kpi_{s}"] + roll.loc[m.id, f"milestone_{s}"]) for s in progress.STATUSES}
+            counts = {
+                s: int(roll.loc[m.id, f"kpi_{s}"] + roll.loc[m.id, f"milestone_{s}"])
+                for s in progress.STATUSES
+            }
             count_text = "  ".join(f"{STATUS_ICON[s]} {counts[s]}" for s in charts.STATUS_ORDER if counts[s])
             leads = [b.agency(a) for a in m.leads]
-            lead_text = b.join(leads) if leads else b.tr("brief.jointly", names=b.join([b.agency(a) for a in m.sharing]))
+            lead_text = (
+                b.join(leads)
+                if leads
+                else b.tr("brief.jointly", names=b.join([b.agency(a) for a in m.sharing]))
+            )
             rows.append(
                 [
                     Cell(f"{label}\n{b.status(worst)}" if k == 0 else "", bold=True, fill=SECTION_FILL),
-                    Cell(f"（{charts.cn_numeral(m.id)}）{m.title_zh}" if b.lang == "zh" else f"{m.id}. {m.title_en}"),
+                    Cell(
+                        f"（{charts.cn_numeral(m.id)}）{m.title_zh}"
+                        if b.lang == "zh"
+                        else f"{m.id}. {m.title_en}"
+                    ),
                     Cell(lead_text),
                     Cell(count_text or "—"),
                     b.status_cell(str(roll.loc[m.id, "worst_status"])),
@@ -373,13 +437,23 @@ def _measures_slide(b: _Brief) -> None:
             )
         if len(measures) > 1:
             merges.append((start, 0, len(rows) - 1, 0))
-    widths = [1.75, 4.55, 2.85, 1.6, 1.68]
-    legend_top = BOTTOM - 0.36
-    estimate = [[Cell("")] + r[1:] if i else r for i, r in enumerate(rows)]
-    size, heights, n = fit_table(estimate, widths, legend_top - CONTENT_TOP - 0.05, 13, 10, b.lang)
+    # Chinese titles are short and agency names long; English the other way round.
+    widths = [1.75, 3.0, 4.35, 1.45, 1.88] if b.lang == "zh" else [1.95, 5.33, 2.0, 1.3, 1.85]
+    legend_top = BOTTOM - 0.32
+    size, heights, n = fit_table(rows, widths, legend_top - CONTENT_TOP - 0.04, 13, 10, b.lang, merges)
+    merges = [(r0, c0, min(r1, n - 1), c1) for r0, c0, r1, c1 in merges if r0 < n - 1]
     b.deck.table(slide, MARGIN, CONTENT_TOP, widths, rows[:n], size, heights, merges)
     items = "  ".join(b.status(s) for s in charts.STATUS_ORDER)
-    b.deck.text(slide, MARGIN, legend_top, WIDTH, 0.36, [Para(b.tr("brief.legend", items=items), color=MUTED)], 11, min_size=9)
+    b.deck.text(
+        slide,
+        MARGIN,
+        legend_top,
+        WIDTH,
+        0.32,
+        [Para(b.tr("brief.legend", items=items), color=MUTED)],
+        11,
+        min_size=9,
+    )
 
 
 def _agencies_slide(b: _Brief) -> None:
@@ -402,7 +476,7 @@ def _agencies_slide(b: _Brief) -> None:
                 Cell(str(n_late), bold=n_late > 0, align="right"),
             ]
         )
-    widths = [2.75, 1.15, 1.3, 1.9, 0.75]
+    widths = [2.45, 1.2, 1.8, 1.9, 0.75]
     size, heights, n = fit_table(rows, widths, BOTTOM - CONTENT_TOP, 12, 10, b.lang)
     b.deck.table(slide, MARGIN, CONTENT_TOP, widths, rows[:n], size, heights)
 
@@ -421,7 +495,9 @@ def _agencies_slide(b: _Brief) -> None:
     _table_with_more(b, slide, x, top, [1.5, w - 1.5], late_rows, BOTTOM - top, 12)
 
 
-def _table_with_more(b: _Brief, slide, x: float, y: float, widths, rows, height: float, max_pt: float) -> float:
+def _table_with_more(
+    b: _Brief, slide, x: float, y: float, widths, rows, height: float, max_pt: float
+) -> float:
     """A table that, when it cannot fit even at 10 pt, lists what fits and says how many more."""
     size, heights, n = fit_table(rows, widths, height, max_pt, 10, b.lang)
     if n < len(rows):
@@ -447,7 +523,14 @@ def _changes_slide(b: _Brief) -> None:
     revision_block = 0.0
     rev_rows = []
     if len(revised):
-        head = ["col.indicator", "col.agency", "col.period", "col.old_value", "col.new_value", "col.uploaded_by"]
+        head = [
+            "col.indicator",
+            "col.agency",
+            "col.period",
+            "col.old_value",
+            "col.new_value",
+            "col.uploaded_by",
+        ]
         rev_rows = [[Cell(b.tr(k)) for k in head]]
         for r in revised.itertuples():
             ind = b.reg.indicator[r.indicator_id]
@@ -455,19 +538,26 @@ def _changes_slide(b: _Brief) -> None:
                 [
                     Cell(ind.name(b.lang)),
                     Cell(b.agency(r.agency_id)),
-                    Cell(b.period(r.period)),
-                    Cell(b.value(r.old_value, ind), align="right"),
-                    Cell(b.value(r.new_value, ind), align="right"),
+                    Cell(b.period(r.period), wrap=False),
+                    Cell(b.value(r.old_value, ind), align="right", wrap=False),
+                    Cell(b.value(r.new_value, ind), align="right", wrap=False),
                     Cell(str(r.uploaded_by)),
                 ]
             )
-        revision_block = min(0.45 + 0.4 * len(rev_rows), 1.9)
+        revision_block = min(0.6 + sum(row_heights(rev_rows, _rev_widths(b.lang), 11, b.lang)), 2.0)
     if moved.empty:
         b.deck.text(slide, MARGIN, top, WIDTH, 0.5, [Para(b.tr("brief.no_status_changes"))], 13)
         bottom = top + 0.5
     else:
         moved = moved.sort_values("figure", key=lambda s: s.map({"national": 0, "agency": 1}), kind="stable")
-        head = ["col.indicator", "col.figure", "col.from_status", "col.to_status", "col.from_value", "col.to_value"]
+        head = [
+            "col.indicator",
+            "col.figure",
+            "col.from_status",
+            "col.to_status",
+            "col.from_value",
+            "col.to_value",
+        ]
         rows = [[Cell(b.tr(k)) for k in head]]
         for r in moved.itertuples():
             ind = b.reg.indicator[r.indicator_id]
@@ -477,17 +567,21 @@ def _changes_slide(b: _Brief) -> None:
                     Cell(b.agency(r.agency_id)),
                     b.status_cell(str(r.from_status)),
                     b.status_cell(str(r.to_status)),
-                    Cell(b.value(r.from_value, ind), align="right"),
-                    Cell(b.value(r.to_value, ind), align="right"),
+                    Cell(b.value(r.from_value, ind), align="right", wrap=False),
+                    Cell(b.value(r.to_value, ind), align="right", wrap=False),
                 ]
             )
-        widths = [4.75, 1.3, 1.85, 1.85, 1.34, 1.34]
+        widths = [4.0, 2.35, 1.6, 1.6, 1.44, 1.44] if b.lang == "zh" else [5.33, 1.1, 1.9, 1.9, 1.1, 1.1]
         bottom = _table_with_more(b, slide, MARGIN, top, widths, rows, BOTTOM - top - revision_block, 12)
     if rev_rows:
         y = bottom + 0.15
         b.deck.text(slide, MARGIN, y, WIDTH, 0.38, [Para(b.tr("overview.revisions_title"), bold=True)], 13)
-        widths = [4.75, 1.3, 1.85, 1.5, 1.5, 1.53]
-        _table_with_more(b, slide, MARGIN, y + 0.4, widths, rev_rows, BOTTOM - y - 0.4, 12)
+        _table_with_more(b, slide, MARGIN, y + 0.4, _rev_widths(b.lang), rev_rows, BOTTOM - y - 0.4, 12)
+
+
+def _rev_widths(lang: str) -> list[float]:
+    """Chinese agency names are long, English indicator names are."""
+    return [4.0, 2.35, 1.75, 1.4, 1.4, 1.53] if lang == "zh" else [5.63, 1.1, 1.75, 1.3, 1.3, 1.35]
 
 
 def _footers(b: _Brief) -> None:
@@ -496,8 +590,34 @@ def _footers(b: _Brief) -> None:
     for k, slide in enumerate(slides[1:], start=2):
         right = 1.0
         if b.demo:
-            b.deck.badge(slide, 13.333 - MARGIN - 1.0 - 2.3, FOOTER_TOP + 0.04, 2.2, 0.32, b.tr("demo.badge"), DEMO_FILL, "#000000", 10)
-        b.deck.text(slide, MARGIN, FOOTER_TOP, WIDTH - right - 2.4, 0.4, [Para(b.source(), color=MUTED)], 10, min_size=9)
+            b.deck.badge(
+                slide,
+                13.333 - MARGIN - 1.0 - 2.3,
+                FOOTER_TOP + 0.04,
+                2.2,
+                0.32,
+                b.tr("demo.badge"),
+                DEMO_FILL,
+                "#000000",
+                10,
+            )
         b.deck.text(
-            slide, 13.333 - MARGIN - right, FOOTER_TOP, right, 0.4, [Para(f"{k} / {len(slides)}", color=MUTED)], 10, align="right"
+            slide,
+            MARGIN,
+            FOOTER_TOP,
+            WIDTH - right - 2.4,
+            0.4,
+            [Para(b.source(), color=MUTED)],
+            10,
+            min_size=9,
+        )
+        b.deck.text(
+            slide,
+            13.333 - MARGIN - right,
+            FOOTER_TOP,
+            right,
+            0.4,
+            [Para(f"{k} / {len(slides)}", color=MUTED)],
+            10,
+            align="right",
         )

@@ -37,9 +37,9 @@ from metrics import charts
 EA_FONT = "Microsoft YaHei"  # on every Chinese Windows Office / WPS install
 LATIN_FONT = {"zh": EA_FONT, "en": "Arial"}
 LANG_TAG = {"zh": "zh-CN", "en": "en-US"}
-SLIDE_W, SLIDE_H = Inches(13.333), Inches(7.5)  # 16:9
+SLIDE_W, SLIDE_H = Emu(12192000), Emu(6858000)  # 16:9, as PowerPoint's "Widescreen"
 MARGIN = 0.45  # inches
-CONTENT_TOP = 1.25  # below the slide title
+CONTENT_TOP = 1.15  # below the slide title
 FOOTER_TOP = 7.0
 INK, MUTED, GRID = charts.INK, charts.MUTED, charts.GRID
 HEADER_FILL = charts.INK
@@ -49,7 +49,7 @@ DEMO_FILL = "#E69F00"  # the pages' demo badge
 _LAYOUT_TITLE, _LAYOUT_TITLE_ONLY = 0, 5
 _NO_STYLE_TABLE = "{2D5ABB26-0587-4C30-8999-92F81FD0307C}"  # "No Style, No Grid": fills set per cell
 _EM_PER_COLUMN = 0.55  # charts.wrap counts a Latin character as 1 column, a CJK one as 2
-_CELL_MARGIN_X, _CELL_MARGIN_Y = 0.06, 0.035  # inches
+_CELL_MARGIN_X, _CELL_MARGIN_Y = 0.06, 0.03  # inches
 _BOX_MARGIN = 0.05
 
 
@@ -87,6 +87,7 @@ class Cell:
     color: str = INK
     fill: str | None = None
     align: str = "left"
+    wrap: bool = True  # False: the table's size shrinks until this cell takes one line
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,7 @@ class Series:
     name: str
     values: Sequence[float | None]
     color: str
+    number_format: str
     width: float = 2.0  # points
     dash: str | None = None  # None, "dash", "dot", "long_dash"
     markers: bool = False
@@ -143,8 +145,8 @@ class Deck:
         """A "Title Only" slide with the title placeholder laid out for 16:9."""
         slide = self.prs.slides.add_slide(self.prs.slide_layouts[_LAYOUT_TITLE_ONLY])
         width = 13.333 - 2 * MARGIN
-        size = fit_size([Para(title)], width - 2 * _BOX_MARGIN, 0.95, size, 16, self.lang)
-        self.fill_placeholder(slide.shapes.title, MARGIN, 0.25, width, 0.95, [Para(title, bold=True)], size)
+        size = fit_size([Para(title)], width - 2 * _BOX_MARGIN, 0.8 - 2 * _BOX_MARGIN, size, 16, self.lang)
+        self.fill_placeholder(slide.shapes.title, MARGIN, 0.2, width, 0.8, [Para(title, bold=True)], size)
         return slide
 
     def fill_placeholder(self, shape, x, y, w, h, paras: list[Para], size: float, align: str = "left"):
@@ -178,11 +180,15 @@ class Deck:
 
     def badge(self, slide, x: float, y: float, w: float, h: float, text: str, fill: str, ink: str, size=14):
         """A rounded label (the demo marker, a status chip): colour plus words, never colour alone."""
-        shape = slide.shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE, Inches(x), Inches(y), Inches(w), Inches(h))
+        shape = slide.shapes.add_shape(
+            MSO_SHAPE.ROUNDED_RECTANGLE, Inches(x), Inches(y), Inches(w), Inches(h)
+        )
         shape.fill.solid()
         shape.fill.fore_color.rgb = _rgb(fill)
         shape.line.fill.background()
-        shape.shadow.inherit = False
+        style = shape._element.find(qn("p:style"))
+        if style is not None:  # the theme's effect style draws a shadow under the badge
+            shape._element.remove(style)
         self._fill(shape.text_frame, [Para(text, bold=True, color=ink)], size, "center", MSO_ANCHOR.MIDDLE)
         return shape
 
@@ -235,6 +241,8 @@ class Deck:
                 header = i == 0
                 fill = HEADER_FILL if header else cell_spec.fill or ("#FFFFFF" if i % 2 else BAND_FILL)
                 color = "#FFFFFF" if header else cell_spec.color
+                if header and len(rows) > 1:  # a header sits over its column's numbers
+                    cell_spec = Cell(cell_spec.text, align=rows[1][j].align)
                 self._cell(table.cell(i, j), cell_spec, size, fill, color, header)
         for r0, c0, r1, c1 in merges:
             table.cell(r0, c0).merge(table.cell(r1, c1))
@@ -274,14 +282,13 @@ class Deck:
         series: Sequence[Series],
         title: str,
         axis_title: str,
-        number_format: str,
         axis: tuple[float, float, float],
     ):
         """A native, editable line chart (data in the embedded workbook; None = a gap)."""
-        data = CategoryChartData(number_format=number_format)
+        data = CategoryChartData()
         data.categories = list(categories)
         for s in series:
-            data.add_series(s.name, list(s.values))
+            data.add_series(s.name, list(s.values), s.number_format)
         frame = slide.shapes.add_chart(
             XL_CHART_TYPE.LINE_MARKERS, Inches(x), Inches(y), Inches(w), Inches(h), data
         )
@@ -397,29 +404,57 @@ def fit_size(
     return size
 
 
-def row_heights(rows: list[list[Cell]], widths: Sequence[float], size: float, lang: str) -> list[float]:
-    """Estimated height of every table row (the tallest wrapped cell plus the cell margins)."""
+def row_heights(
+    rows: list[list[Cell]],
+    widths: Sequence[float],
+    size: float,
+    lang: str,
+    merges: Sequence[tuple[int, int, int, int]] = (),
+) -> list[float]:
+    """Estimated height of every table row (the tallest wrapped cell plus the cell margins);
+    a vertically merged cell makes the last row of its span tall enough for its text."""
     pitch = size * line_height(lang) / 72
+    pad = 2 * _CELL_MARGIN_Y + 0.015
+    merged = {(r, c0) for r0, c0, r1, _ in merges for r in range(r0, r1 + 1)}
     out = []
-    for row in rows:
+    for i, row in enumerate(rows):
         lines = max(
-            count_lines(c.text, w - 2 * _CELL_MARGIN_X, size) for c, w in zip(row, widths, strict=True)
+            count_lines("" if (i, j) in merged else c.text, w - 2 * _CELL_MARGIN_X, size)
+            for j, (c, w) in enumerate(zip(row, widths, strict=True))
         )
-        out.append(lines * pitch + 2 * _CELL_MARGIN_Y + 0.02)
+        out.append(lines * pitch + pad)
+    for r0, c0, r1, _ in merges:
+        need = count_lines(rows[r0][c0].text, widths[c0] - 2 * _CELL_MARGIN_X, size) * pitch + pad
+        have = sum(out[r0 : r1 + 1])
+        if need > have:
+            out[r1] += need - have
     return out
 
 
 def fit_table(
-    rows: list[list[Cell]], widths: Sequence[float], height_in: float, max_pt: float, min_pt: float, lang: str
+    rows: list[list[Cell]],
+    widths: Sequence[float],
+    height_in: float,
+    max_pt: float,
+    min_pt: float,
+    lang: str,
+    merges: Sequence[tuple[int, int, int, int]] = (),
 ) -> tuple[float, list[float], int]:
     """Font size, row heights and how many rows fit in ``height_in`` (all of them when possible).
 
     The size shrinks down to ``min_pt`` first; only then are trailing rows left off.
+    ``merges`` are vertical spans (first row, column, last row, column).
     """
     size = max_pt
     while True:
-        heights = row_heights(rows, widths, size, lang)
-        if sum(heights) <= height_in or size <= min_pt:
+        heights = row_heights(rows, widths, size, lang, merges)
+        fits = sum(heights) <= height_in and all(
+            count_lines(c.text, w - 2 * _CELL_MARGIN_X, size) == c.text.count("\n") + 1
+            for row in rows
+            for c, w in zip(row, widths, strict=True)
+            if not c.wrap
+        )
+        if fits or size <= min_pt:
             break
         size -= 0.5
     n = len(rows)

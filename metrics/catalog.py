@@ -59,7 +59,7 @@ PROBLEMS: dict[str, dict[str, str]] = {
         "en": "{agency} is not responsible for measure {measure} and may not report {indicator}.",
     },
     "problem.forbidden_agency": {
-        "zh": "当前账号只能报送 {allowed} 的数据，不能报送 {agency} 的数据。",
+        "zh": "当前账号只能报送{allowed}的数据，不能报送{agency}的数据。",
         "en": "This account may report only for {allowed}, not for {agency}.",
     },
     "problem.bad_period": {
@@ -113,8 +113,8 @@ PROBLEMS: dict[str, dict[str, str]] = {
         "en": "This indicator is measured in '{unit}', not a percentage; the value cannot carry %.",
     },
     "problem.conflict": {
-        "zh": "同一指标、报告期、填报单位在第 {rows} 行出现多次且数值不同。",
-        "en": "The same indicator, period and agency appear in rows {rows} with different values.",
+        "zh": "同一指标、报告期、填报单位在第 {rows} 行出现多次，数值或备注不同。",
+        "en": "The same indicator, period and agency appear in rows {rows} with different values or notes.",
     },
     "problem.sheet_missing": {
         "zh": "工作簿中没有可读的工作表。",

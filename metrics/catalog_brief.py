@@ -6,7 +6,10 @@ so that a slide says exactly what the page says.
 
 BRIEF: dict[str, dict[str, str]] = {
     # --- title slide ------------------------------------------------------------------------
-    "brief.subtitle": {"zh": "目标进展汇报 · 截至{period}", "en": "Progress towards targets · as of {period}"},
+    "brief.subtitle": {
+        "zh": "目标进展汇报 · 截至{period}",
+        "en": "Progress towards targets · as of {period}",
+    },
     "brief.generated": {"zh": "生成日期：{date}", "en": "Generated on {date}"},
     "brief.demo_note": {
         "zh": "本文件中的数值均为虚构的示例数据，不反映真实进展。",
@@ -34,7 +37,7 @@ BRIEF: dict[str, dict[str, str]] = {
         "en": "Measures 21–35: status and lead agencies",
     },
     "brief.col_section": {"zh": "部分", "en": "Section"},
-    "brief.col_counts": {"zh": "指标与里程碑状态（个）", "en": "Indicators by status"},
+    "brief.col_counts": {"zh": "指标状态（个）", "en": "Indicators by status"},
     "brief.col_worst": {"zh": "最差状态", "en": "Worst status"},
     "brief.jointly": {"zh": "{names}（共同负责）", "en": "{names} (jointly)"},
     "brief.legend": {"zh": "符号：{items}", "en": "Symbols: {items}"},

@@ -113,10 +113,12 @@ UI: dict[str, dict[str, str]] = {
     "chart.unit": {"zh": "单位：{unit}", "en": "Unit: {unit}"},
     "chart.as_of": {"zh": "截至{period}", "en": "As of {period}"},
     "chart.status_mix_title": {"zh": "指标状态分布", "en": "Status of indicators and milestones"},
-    "chart.count_axis": {"zh": "指标个数", "en": "Number of indicators"},
+    "chart.share_axis": {"zh": "占该类指标的比例", "en": "Share of the group"},
+    "chart.mix_unit": {"zh": "%（条内数字为指标个数）", "en": "% of the group (numbers in bars are counts)"},
+    "chart.progress_unit": {"zh": "从基线到目标距离的 %", "en": "% of the distance from baseline to target"},
     "chart.progress_title": {
         "zh": "各指标距目标完成程度（从基线到目标的距离已完成的比例）",
-        "en": "Progress toward target: share of the distance from baseline to target covered",
+        "en": "Progress toward target (share of the distance covered)",
     },
     "chart.progress_axis": {"zh": "已完成距离", "en": "Distance covered"},
     "chart.expected_marker": {"zh": "按期应达进度", "en": "Expected by now"},
@@ -137,9 +139,8 @@ UI: dict[str, dict[str, str]] = {
     },
     "chart.grid_title": {
         "zh": "部门 × 举措：各举措最差状态（实心＝牵头，空心＝参与）",
-        "en": "Agency × measure: worst status of each measure (filled = lead, open = sharing)",
+        "en": "Agency × measure: worst status (filled = lead, open = sharing)",
     },
-    "chart.grid_measure_axis": {"zh": "举措编号", "en": "Measure"},
     # --- overview -------------------------------------------------------------------------
     "overview.title": {"zh": "总览", "en": "Overview"},
     "card.latest": {"zh": "最新：{period}", "en": "Latest: {period}"},
@@ -316,6 +317,7 @@ UI: dict[str, dict[str, str]] = {
     "col.note": {"zh": "备注", "en": "Note"},
     "col.measure": {"zh": "举措", "en": "Measure"},
     "col.lead": {"zh": "牵头单位", "en": "Lead"},
+    "col.sharing": {"zh": "参与单位", "en": "Sharing"},
     "col.mean_progress": {"zh": "平均进度", "en": "Mean progress"},
     "col.n_indicators": {"zh": "指标数", "en": "Indicators"},
     "col.kind": {"zh": "类型", "en": "Kind"},

@@ -68,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _extensions():
     """Sub-command groups that live beside the modules they drive."""
     out = []
-    for name in ("metrics.report_cli", "metrics.admin_cli"):
+    for name in ("metrics.report_cli", "metrics.admin_cli", "metrics.brief_cli"):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
@@ -88,7 +88,11 @@ def main(argv: list[str] | None = None) -> int:
         mode = getattr(args, "needs_store", False)
         if not mode:
             return args.handler(args, registry)
-        store = Store.open(config.db_path(args.db), read_only=(mode == "read"))
+        path = config.db_path(args.db)
+        if getattr(args, "dry_run", False) and not path.exists():
+            store = Store(":memory:")  # a dry run creates no database file
+        else:
+            store = Store.open(path, read_only=(mode == "read"))
         try:
             return args.handler(args, registry, store)
         finally:

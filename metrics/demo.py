@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from metrics.auth import demo_login_lines, seed_demo_users
 from metrics.errors import IngestRefused, MetricsError
 from metrics.i18n import problem_text
 from metrics.ingest import ingest_file
 from metrics.registry import Registry
 from metrics.store import Store
+from metrics.users import demo_login_lines, seed_demo_users
 
 DEMO_ACTOR = "demo"
 SAMPLE_SUFFIXES = (".csv", ".xlsx")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from metrics.catalog import PROBLEMS
+from metrics.catalog_auth import AUTH
 from metrics.catalog_brief import BRIEF
 from metrics.catalog_data import DATA_PAGES
 from metrics.catalog_ui import UI
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
     from metrics.errors import Problem
 
 LANGS = ("zh", "en")
-CATALOG: dict[str, dict[str, str]] = {**PROBLEMS, **UI, **DATA_PAGES, **BRIEF}
+CATALOG: dict[str, dict[str, str]] = {**PROBLEMS, **UI, **DATA_PAGES, **BRIEF, **AUTH}
 
 
 def t(key: str, lang: str = "zh", **params: object) -> str:
@@ -29,7 +30,7 @@ def t(key: str, lang: str = "zh", **params: object) -> str:
 
 def problem_text(problem: Problem, lang: str = "zh") -> str:
     """One line saying where (row, column), what (value) and why."""
-    reason = t(f"problem.{problem.code}", lang, **problem.params)
+    reason = t(f"problem.{problem.code}", lang, **localized(problem.params, lang))
     where = []
     if problem.row is not None:
         where.append(t("where.row", lang, row=problem.row))
@@ -44,3 +45,13 @@ def problem_text(problem: Problem, lang: str = "zh") -> str:
 
 def _clip(value: str, limit: int = 60) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def localized(params: dict, lang: str) -> dict:
+    """``name_zh``/``name_en`` params fill ``{name}`` in that language."""
+    suffix = "_zh" if lang == "zh" else "_en"
+    out = dict(params)
+    for key, value in params.items():
+        if key.endswith(suffix):
+            out[key[: -len(suffix)]] = value
+    return out

@@ -53,7 +53,7 @@ def parse_file(
     try:
         table = read_table(data, file_name)
     except Unreadable as exc:
-        raise IngestRefused(file_name, [exc.problem]) from None
+        raise IngestRefused(file_name, exc.problems) from None
     rows, problems, dropped = validate(registry, table, today=today, allowed_agencies=allowed_agencies)
     if problems:
         raise IngestRefused(file_name, problems)
@@ -113,7 +113,9 @@ def validate(
                 column="agency_id",
                 value=cols["agency_id"].iloc[i],
                 params={
-                    "agency": registry.agency[ag_id].name_zh,
+                    "agency": ag_id,
+                    "agency_zh": registry.agency[ag_id].name_zh,
+                    "agency_en": registry.agency[ag_id].short("en"),
                     "measure": ind.measure,
                     "indicator": ind_id,
                 },
@@ -122,7 +124,7 @@ def validate(
     if allowed_agencies is not None:
         allowed = set(allowed_agencies)
         forbidden = agency.notna() & ~agency.isin(allowed)
-        names = "、".join(sorted(allowed)) or "-"
+        allowed_known = sorted(a for a in allowed if a in registry.agency)
         for i in np.flatnonzero(forbidden.to_numpy()):
             problems.append(
                 Problem(
@@ -130,7 +132,13 @@ def validate(
                     row=int(rowno[i]),
                     column="agency_id",
                     value=cols["agency_id"].iloc[i],
-                    params={"agency": agency.iloc[i], "allowed": names},
+                    params={
+                        "agency": agency.iloc[i],
+                        "agency_zh": registry.agency[agency.iloc[i]].name_zh,
+                        "agency_en": registry.agency[agency.iloc[i]].short("en"),
+                        "allowed_zh": "、".join(registry.agency[a].name_zh for a in allowed_known) or "—",
+                        "allowed_en": ", ".join(registry.agency[a].short("en") for a in allowed_known) or "-",
+                    },
                 )
             )
 
@@ -326,7 +334,7 @@ def _range_problems(registry, indicator, value, has_pct, value_problem, texts, r
 
 
 def _deduplicate(rows: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem], int]:
-    """Drop exact repeats of a row; refuse the same key with different values."""
+    """Drop exact repeats of a row; refuse the same key with different values or notes."""
     key = ["indicator_id", "period", "agency_id"]
     complete = rows.dropna(subset=[*key, "value"])
     dup = complete.duplicated(key, keep=False)
@@ -334,7 +342,7 @@ def _deduplicate(rows: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem], int]:
         return rows, [], 0
     problems = []
     groups = complete[dup].groupby(key, sort=False)
-    spread = groups["value"].nunique()
+    spread = groups["value"].nunique() + groups["note"].nunique(dropna=False) - 1
     for k in spread[spread > 1].index:
         grp = groups.get_group(k)
         listed = ", ".join(str(r) for r in grp["row"])

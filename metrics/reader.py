@@ -65,8 +65,9 @@ class Table:
 class Unreadable(Exception):
     """Internal: the file cannot be read at all; carries the problem to report."""
 
-    def __init__(self, problem: Problem):
+    def __init__(self, problem: Problem, more: list[Problem] | None = None):
         self.problem = problem
+        self.problems = [problem, *(more or [])]
 
 
 def _norm_header(text: object) -> str:
@@ -158,7 +159,9 @@ def _read_csv(text: str) -> Table:
             engine="c",
         )
     except pd.errors.ParserError as exc:
-        raise Unreadable(_parser_problem(str(exc))) from None
+        first = _parser_problem(str(exc))
+        ragged = _ragged_rows(text, delim, header_idx) if first.row is not None else []
+        raise Unreadable(first, [p for p in ragged if p.row != first.row]) from None
     except pd.errors.EmptyDataError:
         raise Unreadable(Problem("file_empty")) from None
     header = [str(h) for h in frame.iloc[0].tolist()]
@@ -166,6 +169,22 @@ def _read_csv(text: str) -> Table:
     frame.columns = range(len(header))
     frame["row"] = pd.RangeIndex(header_idx + 2, header_idx + 2 + len(frame))
     return _canonical_frame(frame, header, header_idx + 1)
+
+
+def _ragged_rows(text: str, delim: str, header_idx: int) -> list[Problem]:
+    """Every row with more fields than the header (pandas stops at the first one)."""
+    try:
+        records = list(csv.reader(io.StringIO(text), delimiter=delim))
+    except csv.Error:
+        return []
+    if len(records) <= header_idx:
+        return []
+    width = len(records[header_idx])
+    return [
+        Problem("bad_csv", row=i + 1, params={"detail": f"{len(rec)} / {width}"})
+        for i, rec in enumerate(records[header_idx + 1 :], start=header_idx + 1)
+        if len(rec) > width
+    ]
 
 
 def _parser_problem(message: str) -> Problem:

@@ -107,7 +107,7 @@ class Store:
         self.path = str(path)
         self.read_only = read_only
         self._con = _connect(self.path, read_only)
-        self._write_lock = threading.Lock()
+        self._write_lock = _process_lock(self.path)
         if not read_only:
             self._migrate()
         elif self.schema_version() == 0:
@@ -116,8 +116,13 @@ class Store:
             )
 
     @classmethod
-    def open(cls, path: str | Path, read_only: bool = False, wait_seconds: float = 5.0) -> Store:
-        """Open, retrying while another process holds the file, then say so in words."""
+    def open(cls, path: str | Path, read_only: bool = False, wait_seconds: float | None = None) -> Store:
+        """Open, retrying while another process holds the file, then say so in words.
+
+        ``wait_seconds`` defaults to ``$METRICS_DB_WAIT`` or 5 seconds.
+        """
+        if wait_seconds is None:
+            wait_seconds = float(os.environ.get("METRICS_DB_WAIT") or 5.0)
         deadline = time.monotonic() + wait_seconds
         while True:
             try:
@@ -171,7 +176,7 @@ class Store:
         def __exit__(self, exc_type, exc, tb):
             if exc_type is None:
                 self.cur.execute("COMMIT")
-                self.cur.execute("CHECKPOINT")
+                _checkpoint(self.cur)
             else:
                 self.cur.execute("ROLLBACK")
             return False
@@ -260,7 +265,7 @@ class Store:
                 raise
             finally:
                 cur.unregister("incoming_raw")
-            cur.execute("CHECKPOINT")
+            _checkpoint(cur)
             return Change(upload_id, n_new, n_rev, n_same, None, None)
 
     def _classify(self, cur, rows: pd.DataFrame) -> None:
@@ -494,6 +499,31 @@ class Store:
             )
             .df()
         )
+
+
+_LOCKS: dict[str, threading.Lock] = {}
+_LOCKS_GUARD = threading.Lock()
+
+
+def _process_lock(path: str) -> threading.Lock:
+    """One write lock per database file in this process, shared by every Store on it."""
+    key = path if path == ":memory:" else os.path.realpath(path)
+    if key == ":memory:":
+        return threading.Lock()
+    with _LOCKS_GUARD:
+        return _LOCKS.setdefault(key, threading.Lock())
+
+
+def _checkpoint(cur) -> None:
+    """Fold the WAL into the database file after a commit.
+
+    The commit is already durable in the WAL; DuckDB refuses a checkpoint while another
+    session has a transaction open, and then the next checkpoint does the work.
+    """
+    try:
+        cur.execute("CHECKPOINT")
+    except duckdb.TransactionException:
+        pass
 
 
 def _bump(cur) -> None:

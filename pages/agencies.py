@@ -7,11 +7,12 @@ import streamlit as st
 
 from metrics import charts, progress
 from pages import common as c
+from pages.frame import page_header
 
 reg = c.registry()
 period = c.as_of()
 briefing = c.is_briefing()
-c.page_header("agencies.title", period)
+page_header("agencies.title", period)
 if period is None:
     c.empty_state()
     st.stop()

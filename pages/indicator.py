@@ -9,11 +9,12 @@ import streamlit as st
 
 from metrics import charts, periods
 from pages import common as c
+from pages.frame import page_header
 
 reg = c.registry()
 period = c.as_of()
 briefing = c.is_briefing()
-c.page_header("indicator.title", period)
+page_header("indicator.title", period)
 if period is None:
     c.empty_state()
     st.stop()

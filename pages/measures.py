@@ -7,11 +7,12 @@ import streamlit as st
 
 from metrics import charts, progress
 from pages import common as c
+from pages.frame import page_header
 
 reg = c.registry()
 period = c.as_of()
 briefing = c.is_briefing()
-c.page_header("measures.title", period)
+page_header("measures.title", period)
 if period is None:
     c.empty_state()
     st.stop()
@@ -53,7 +54,6 @@ def agencies_text(m_id: int, role: str) -> str:
 summary = pd.DataFrame(
     {
         c.tr("col.measure"): [measure_label(m.id) for m in measures],
-        c.tr("col.lead"): [agencies_text(m.id, "lead") or "—" for m in measures],
         c.tr("col.status"): [c.status_text(rollup.loc[m.id, "worst_status"]) for m in measures],
         c.tr("col.mean_progress"): [
             None if pd.isna(v) else round(float(v) * 100)
@@ -62,6 +62,8 @@ summary = pd.DataFrame(
         c.tr("col.n_indicators"): [
             int(rollup.loc[m.id, "n_kpi"] + rollup.loc[m.id, "n_milestone"]) for m in measures
         ],
+        c.tr("col.lead"): [agencies_text(m.id, "lead") or "—" for m in measures],
+        c.tr("col.sharing"): [agencies_text(m.id, "shared") or "—" for m in measures],
     }
 )
 st.caption(c.tr("measures.summary_note"))
@@ -73,6 +75,12 @@ st.dataframe(
     column_config={
         c.tr("col.mean_progress"): st.column_config.ProgressColumn(min_value=0, max_value=100, format="%d%%"),
     },
+)
+plan = reg.plan
+st.caption(
+    c.tr(
+        "chart.source", source=plan.source_zh if lg == "zh" else plan.source_en, as_of=c.period_label(period)
+    )
 )
 if briefing:
     st.stop()

@@ -8,11 +8,12 @@ from pathlib import Path
 import streamlit as st
 
 from pages import common as c
+from pages.frame import page_header
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "methodology.md"
 HEADINGS = {"zh": "中文", "en": "English"}
 
-c.page_header("methodology.title")
+page_header("methodology.title")
 
 
 def language_part(text: str, lang: str) -> str | None:

@@ -11,11 +11,12 @@ import streamlit as st
 
 from metrics import charts, periods
 from pages import common as c
+from pages.frame import page_header
 
 reg = c.registry()
 period = c.as_of()
 briefing = c.is_briefing()
-c.page_header("overview.title", period)
+page_header("overview.title", period)
 if period is None:
     c.empty_state()
     st.stop()
@@ -128,7 +129,7 @@ def late_list() -> None:
 
 def progress_chart(width: int, compact: bool) -> None:
     if compact:  # the whole left half of a 16:9 screenshot
-        size = {"label_width": 52, "max_lines": 2, "row_height": 29, "label_size": 10}
+        size = {"label_width": 110, "row_height": 28, "label_size": 11, "labels_above": True}
         if not en:
             size = {"label_width": 44, "max_lines": 1, "row_height": 27}
         size["compact"] = True
@@ -141,7 +142,7 @@ def progress_chart(width: int, compact: bool) -> None:
 if briefing:  # 16:9: progress of everything on the left, the KPIs and the mix on the right
     left, right = st.columns([11, 9], gap="medium")
     with left:
-        progress_chart(88, compact=True)
+        progress_chart(60, compact=True)
     with right:
         cards(2)
         status_mix(60)

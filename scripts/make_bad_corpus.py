@@ -438,6 +438,25 @@ CORPUS: dict[str, tuple[str, str, Callable[[], bytes]]] = {
         "not_number (row 10)",
         nul_after_4k,
     ),
+    "concatenated_with_bom.csv": (
+        "two UTF-8-BOM exports pasted together: the second header (with its BOM) is row 4",
+        "unknown_agency, unknown_indicator, bad_period, not_number (row 4)",
+        lambda: (
+            csv_bytes(
+                "verification_points,2025Q1,samr,12,",
+                "verification_points,2025Q2,samr,13,",
+                encoding="utf-8-sig",
+            )
+            + csv_bytes("verification_points,2025Q3,samr,14,", encoding="utf-8-sig")
+        ),
+    ),
+    "total_row.csv": (
+        "a 合计 (total) row under the data, with no period or agency",
+        "unknown_agency, unknown_indicator, bad_period (row 4)",
+        lambda: csv_bytes(
+            "verification_points,2025Q1,samr,12,", "verification_points,2025Q2,samr,13,", "合计,,,25,"
+        ),
+    ),
     "gb18030_unknown_headers.csv": (
         "GB18030 text whose headers are not column names (a pasted report)",
         "no_header",

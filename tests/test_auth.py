@@ -9,7 +9,9 @@ from argon2 import PasswordHasher
 from conftest import TODAY
 
 from metrics import auth
+from metrics import users as accounts
 from metrics.errors import AuthenticationFailed, IngestRefused, MetricsError, NotFound, PermissionDenied
+from metrics.i18n import CATALOG
 from metrics.store import Store
 
 T0 = dt.datetime(2025, 11, 15, 9, 0, 0)
@@ -36,11 +38,11 @@ def fast_and_clean(monkeypatch):
 @pytest.fixture
 def users(store, registry):
     """One user per role: admin ``boss``, uploader ``miit-officer`` (miit), viewer ``reader``."""
-    auth.add_user(store, registry, "boss", "admin", [], "boss-password-1", actor="test", now=EARLIER)
-    auth.add_user(
+    accounts.add_user(store, registry, "boss", "admin", [], "boss-password-1", actor="test", now=EARLIER)
+    accounts.add_user(
         store, registry, "miit-officer", "uploader", ["miit"], "miit-password-1", actor="test", now=EARLIER
     )
-    auth.add_user(store, registry, "reader", "viewer", [], "reader-password-1", actor="test", now=EARLIER)
+    accounts.add_user(store, registry, "reader", "viewer", [], "reader-password-1", actor="test", now=EARLIER)
     return {
         "admin": ("boss", "boss-password-1"),
         "uploader": ("miit-officer", "miit-password-1"),
@@ -65,7 +67,7 @@ def test_hash_is_argon2id_and_the_password_is_nowhere_in_the_database_file(
     store, registry, db_path, monkeypatch
 ):
     monkeypatch.setattr(auth, "HASHER", PasswordHasher())  # the production parameters
-    auth.add_user(store, registry, "alice", "uploader", ["miit"], PW, actor="test")
+    accounts.add_user(store, registry, "alice", "uploader", ["miit"], PW, actor="test")
     login(store, ("alice", PW))
     failure(store, "alice", PW + "x", T0)
     stored = store.user("alice")["password_hash"]
@@ -85,7 +87,7 @@ def test_hash_is_argon2id_and_the_password_is_nowhere_in_the_database_file(
 
 
 def test_a_hash_made_with_older_parameters_is_upgraded_at_log_in(store, registry, monkeypatch):
-    auth.add_user(store, registry, "alice", "viewer", [], PW, actor="test")
+    accounts.add_user(store, registry, "alice", "viewer", [], PW, actor="test")
     old = store.user("alice")["password_hash"]
     monkeypatch.setattr(auth, "HASHER", PasswordHasher(time_cost=2, memory_cost=16, parallelism=1))
     assert auth.needs_rehash(old)
@@ -108,7 +110,7 @@ def test_a_hash_made_with_older_parameters_is_upgraded_at_log_in(store, registry
 )
 def test_password_policy(store, registry, password, expected):
     with pytest.raises(MetricsError) as info:
-        auth.add_user(store, registry, "alice-2025", "viewer", [], password, actor="test")
+        accounts.add_user(store, registry, "alice-2025", "viewer", [], password, actor="test")
     assert str(info.value) == expected
     assert store.user("alice-2025") is None
 
@@ -117,16 +119,16 @@ def test_password_policy(store, registry, password, expected):
 
 
 def test_add_list_disable_enable_and_every_change_is_audited(store, registry):
-    auth.add_user(store, registry, "alice", "uploader", ["SAMR", "miit", "miit,samr"], PW, actor="ops")
-    auth.add_user(store, registry, "bob", "admin", (), PW, actor="ops")
-    assert auth.list_users(store) == [
+    accounts.add_user(store, registry, "alice", "uploader", ["SAMR", "miit", "miit,samr"], PW, actor="ops")
+    accounts.add_user(store, registry, "bob", "admin", (), PW, actor="ops")
+    assert accounts.list_users(store) == [
         auth.User("alice", "uploader", ("miit", "samr"), False),
         auth.User("bob", "admin", (), False),
     ]
-    auth.disable_user(store, "alice", actor="ops")
-    assert auth.get_user(store, "alice").disabled
-    auth.enable_user(store, "alice", actor="ops")
-    auth.set_password(store, "alice", "another-password", actor="ops")
+    accounts.disable_user(store, "alice", actor="ops")
+    assert accounts.get_user(store, "alice").disabled
+    accounts.enable_user(store, "alice", actor="ops")
+    accounts.set_password(store, "alice", "another-password", actor="ops")
     log = store.audit_log()
     assert list(log["action"])[::-1] == ["user_add", "user_add", "user_disable", "user_enable", "user_passwd"]
     assert set(log["actor"]) == {"ops"}
@@ -171,38 +173,41 @@ def test_add_list_disable_enable_and_every_change_is_audited(store, registry):
 )
 def test_add_user_refuses_with_a_sentence(store, registry, name, role, agencies, error, expected):
     with pytest.raises(error) as info:
-        auth.add_user(store, registry, name, role, agencies, PW, actor="test")
+        accounts.add_user(store, registry, name, role, agencies, PW, actor="test")
     assert str(info.value) == expected
     assert store.users().empty and store.audit_log().empty
 
 
 def test_unknown_agency_is_named(store, registry):
     with pytest.raises(NotFound) as info:
-        auth.add_user(store, registry, "alice", "uploader", ["miit", "mitt"], PW, actor="test")
+        accounts.add_user(store, registry, "alice", "uploader", ["miit", "mitt"], PW, actor="test")
     assert str(info.value).startswith("Unknown agency 'mitt'; known agencies: samr, cac, ")
     assert store.users().empty
 
 
 def test_duplicate_and_missing_users(store, registry):
-    auth.add_user(store, registry, "alice", "viewer", [], PW, actor="test")
+    accounts.add_user(store, registry, "alice", "viewer", [], PW, actor="test")
     with pytest.raises(MetricsError, match=r"^User 'alice' already exists\.$"):
-        auth.add_user(store, registry, "alice", "admin", [], PW, actor="test")
+        accounts.add_user(store, registry, "alice", "admin", [], PW, actor="test")
     with pytest.raises(MetricsError, match=r"^User 'alice' already exists\.$"):
-        auth.add_user(store, registry, "Alice", "admin", [], PW, actor="test")  # names differ only in case
-    assert auth.get_user(store, "alice").role == "viewer"
-    for change in (auth.disable_user, auth.enable_user):
+        accounts.add_user(
+            store, registry, "Alice", "admin", [], PW, actor="test"
+        )  # names differ only in case
+    assert accounts.get_user(store, "alice").role == "viewer"
+    for change in (accounts.disable_user, accounts.enable_user):
         with pytest.raises(NotFound, match=r"^There is no user 'ghost'\.$"):
             change(store, "ghost", actor="test")
     with pytest.raises(NotFound, match="ghost"):
-        auth.set_password(store, "ghost", PW, actor="test")
+        accounts.set_password(store, "ghost", PW, actor="test")
 
 
 def test_messages_come_in_both_languages(store, registry):
     with pytest.raises(MetricsError) as info:
-        auth.add_user(store, registry, "alice", "viewer", [], "short", actor="test")
+        accounts.add_user(store, registry, "alice", "viewer", [], "short", actor="test")
     assert auth.message(info.value, "en") == str(info.value)
     assert auth.message(info.value, "zh") == "密码太短：至少需要 10 个字符。"
-    assert set(auth.TEXT) and all(set(v) == {"en", "zh"} for v in auth.TEXT.values())
+    texts = {k: v for k, v in CATALOG.items() if k.startswith("auth.")}
+    assert texts and all(set(v) == {"en", "zh"} for v in texts.values())
 
 
 # --- log-in ------------------------------------------------------------------------------------
@@ -232,7 +237,7 @@ def test_session_length_from_the_environment(store, users, monkeypatch):
 
 
 def test_one_generic_sentence_for_unknown_user_wrong_password_and_disabled_account(store, users):
-    auth.disable_user(store, "reader", actor="test")
+    accounts.disable_user(store, "reader", actor="test")
     wrong = failure(store, "boss", "not-the-password", T0)
     unknown = failure(store, "nobody-here", "not-the-password", T0)
     disabled = failure(store, "reader", "reader-password-1", T0)  # the right password
@@ -245,18 +250,18 @@ def test_one_generic_sentence_for_unknown_user_wrong_password_and_disabled_accou
 
 def test_disabled_user_cannot_log_in_and_loses_live_sessions(store, users):
     session = login(store, users["uploader"])
-    auth.disable_user(store, "miit-officer", actor="boss")
+    accounts.disable_user(store, "miit-officer", actor="boss")
     assert auth.refresh(store, session, T0) is None
     with pytest.raises(PermissionDenied, match="ended"):
         auth.upload_as(store, None, session, csv("x"), "q.csv", now=T0)
     failure(store, *users["uploader"], T0)
-    auth.enable_user(store, "miit-officer", actor="boss")
+    accounts.enable_user(store, "miit-officer", actor="boss")
     assert login(store, users["uploader"]).user.name == "miit-officer"
 
 
 def test_password_change_ends_sessions_and_the_old_password(store, users):
     session = login(store, users["viewer"])
-    auth.set_password(store, "reader", "a-new-password", actor="reader")
+    accounts.set_password(store, "reader", "a-new-password", actor="reader")
     assert auth.refresh(store, session, T0) is None
     failure(store, *users["viewer"], T0)
     assert login(store, ("reader", "a-new-password")).user.role == "viewer"
@@ -306,7 +311,7 @@ def test_unknown_names_lock_exactly_like_real_accounts(store, users):
 def test_set_password_lifts_a_lockout(store, users):
     for i in range(5):
         failure(store, "reader", "wrong-password", T0 + i * SECOND)
-    auth.set_password(store, "reader", "fresh-password", actor="boss")
+    accounts.set_password(store, "reader", "fresh-password", actor="boss")
     assert login(store, ("reader", "fresh-password"), now=T0 + 5 * SECOND).user.name == "reader"
 
 
@@ -400,7 +405,7 @@ def test_uploader_is_refused_a_whole_file_with_a_row_of_another_agency(store, re
     assert forbidden == info.value.problems
     assert [(p.row, p.column, p.value) for p in forbidden] == [(4, "agency_id", "samr")]
     assert forbidden[0].message("en") == (
-        "row 4, column 'agency_id', value 'samr': This account may report only for miit, not for samr."
+        "row 4, column 'agency_id', value 'samr': This account may report only for MIIT, not for SAMR."
     )
     assert store.counts() == {"observations": 0, "uploads": 0}
     assert store.latest().empty
@@ -440,7 +445,7 @@ def test_admin_may_upload_for_any_agency(store, registry, users):
 
 
 def test_uploader_with_several_agencies(store, registry):
-    auth.add_user(store, registry, "both", "uploader", ["miit", "samr"], PW, actor="test")
+    accounts.add_user(store, registry, "both", "uploader", ["miit", "samr"], PW, actor="test")
     session = login(store, ("both", PW))
     data = csv("tc_alignment_rate,2025Q3,miit,80,", "tc_alignment_rate,2025Q3,samr,90,")
     assert auth.upload_as(store, registry, session, data, "two.csv", today=TODAY, now=T0).change.new == 2
@@ -517,19 +522,19 @@ def test_operator_withdrawal_records_the_operator(store, registry, users):
 
 def test_demo_users_only_in_the_demo_database(store, registry):
     with pytest.raises(PermissionDenied, match="only in the demo database"):
-        auth.seed_demo_users(store, registry)
+        accounts.seed_demo_users(store, registry)
     assert store.users().empty
     store.set_meta("demo", "true")
-    seeded = auth.seed_demo_users(store, registry)
+    seeded = accounts.seed_demo_users(store, registry)
     assert seeded == [
         ("demo-admin", "demo-admin-2025", "admin", ()),
         ("demo-miit", "demo-miit-2025", "uploader", ("miit",)),
     ]
-    assert auth.seed_demo_users(store, registry) == seeded  # again: same users, same passwords
+    assert accounts.seed_demo_users(store, registry) == seeded  # again: same users, same passwords
     for name, password, role, agencies in seeded:
         session = auth.authenticate(store, name, password, now=T0)
         assert (session.user.role, session.user.agencies) == (role, agencies)
-    lines = auth.demo_login_lines(seeded)
+    lines = accounts.demo_login_lines(seeded)
     assert lines == [
         "  demo admin: user demo-admin, password demo-admin-2025",
         "  demo uploader for miit: user demo-miit, password demo-miit-2025",

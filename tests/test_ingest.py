@@ -207,7 +207,7 @@ def test_conflicting_repeats_name_every_row(refusal, registry):
         parse_file(registry, data, "q.csv", today=TODAY)
     assert info.value.problems[1].message("en") == (
         "row 4, column 'value', value '86': "
-        "The same indicator, period and agency appear in rows 2, 4, 5 with different values."
+        "The same indicator, period and agency appear in rows 2, 4, 5 with different values or notes."
     )
 
 
@@ -244,7 +244,7 @@ def test_not_allowed_message_names_agency_measure_and_indicator(registry):
     )
     assert problem.message("en") == (
         "row 2, column 'agency_id', value 'cac': "
-        "中央网信办 is not responsible for measure 25 and may not report tc_alignment_rate."
+        "CAC is not responsible for measure 25 and may not report tc_alignment_rate."
     )
 
 
@@ -413,3 +413,19 @@ def test_excel_percent_cells_are_scaled_unless_the_text_has_a_percent_sign():
     assert values.tolist()[:3] == [85.2, 85.2, 0.5]
     assert has_pct.tolist() == [True, True, False, False]
     assert problems == {3: "not_number"}
+
+
+def test_same_key_and_value_with_different_notes_is_a_conflict_not_a_silent_drop(registry):
+    data = HEADER + b"tc_alignment_rate,2025Q1,samr,85,first\ntc_alignment_rate,2025Q1,samr,85,second\n"
+    with pytest.raises(IngestRefused) as info:
+        parse_file(registry, data, "q.csv", today=TODAY)
+    assert [(p.row, p.code, p.params) for p in info.value.problems] == [
+        (2, "conflict", {"rows": "2, 3"}),
+        (3, "conflict", {"rows": "2, 3"}),
+    ]
+
+
+def test_exact_repeats_are_dropped_and_counted(registry):
+    data = HEADER + b"tc_alignment_rate,2025Q1,samr,85,same\ntc_alignment_rate,2025Q1,samr,85,same\n"
+    batch = parse_file(registry, data, "q.csv", today=TODAY)
+    assert (len(batch.rows), batch.duplicates_dropped, batch.n_file_rows) == (1, 1, 2)

@@ -270,3 +270,19 @@ def test_workbook_without_a_header():
         None,
         {"columns": "indicator_id, period, agency_id, value"},
     )
+
+
+def test_every_row_with_too_many_fields_is_named_not_only_the_first():
+    data = (
+        b"Title\n"
+        b"indicator_id,period,agency_id,value,note\n"
+        b"tc_alignment_rate,2025Q1,samr,85,a,b\n"
+        b"tc_alignment_rate,2025Q2,samr,86,\n"
+        b"tc_alignment_rate,2025Q3,samr,87,a,b,c\n"
+    )
+    with pytest.raises(Unreadable) as info:
+        read_table(data, "q.csv")
+    assert [(p.code, p.row, p.params) for p in info.value.problems] == [
+        ("bad_csv", 3, {"detail": "6 / 5"}),
+        ("bad_csv", 5, {"detail": "7 / 5"}),
+    ]

@@ -11,7 +11,6 @@ import datetime as dt
 import threading
 from collections import defaultdict
 
-import duckdb
 import pytest
 
 from metrics.ingest import IngestResult, ingest_file
@@ -168,16 +167,10 @@ def test_the_same_file_uploaded_twice_at_once_is_stored_once(shared_store, regis
 
 
 # --- uploads while pages read ----------------------------------------------------------------
-# Known bug in metrics/store.py (not fixed here; reported): store_batch (and Store._Tx) run
-# CHECKPOINT right after COMMIT, and DuckDB refuses a CHECKPOINT while any other transaction is
-# open: "Cannot CHECKPOINT: there are other write transactions active". The upload is committed,
-# yet the caller gets a raw duckdb.TransactionException. Drop the xfail markers once fixed.
-STORE_CHECKPOINT_BUG = (
-    "metrics/store.py runs CHECKPOINT after COMMIT; it raises while another session's read is open"
-)
+# DuckDB refuses a CHECKPOINT while another transaction is open; the store must then still report
+# the committed upload (the WAL holds it) instead of raising.
 
 
-@pytest.mark.xfail(strict=True, raises=duckdb.TransactionException, reason=STORE_CHECKPOINT_BUG)
 def test_an_upload_while_another_session_reads_is_stored_and_reported(shared_store, registry):
     page = shared_store.cursor()  # another session in the middle of a query
     page.execute("BEGIN TRANSACTION")
@@ -189,7 +182,6 @@ def test_an_upload_while_another_session_reads_is_stored_and_reported(shared_sto
     assert shared_store.counts() == {"uploads": 1, "observations": len(values)}
 
 
-@pytest.mark.xfail(strict=False, raises=duckdb.TransactionException, reason=STORE_CHECKPOINT_BUG)
 def test_pages_keep_reading_while_uploads_land(shared_store, registry):
     """The same rounds with a page re-running all the time: no error on either side."""
     versions: list[int] = []

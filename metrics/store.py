@@ -7,6 +7,7 @@ transaction followed by a checkpoint, and bumps ``data_version`` so caches can e
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import re
@@ -520,10 +521,8 @@ def _checkpoint(cur) -> None:
     The commit is already durable in the WAL; DuckDB refuses a checkpoint while another
     session has a transaction open, and then the next checkpoint does the work.
     """
-    try:
+    with contextlib.suppress(duckdb.TransactionException):
         cur.execute("CHECKPOINT")
-    except duckdb.TransactionException:
-        pass
 
 
 def _bump(cur) -> None:

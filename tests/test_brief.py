@@ -18,7 +18,8 @@ from pptx.util import Emu
 
 from metrics import charts, periods, progress
 from metrics.brief import PPTX_MIME, build_brief, kpi_chart_data, slide_kinds
-from metrics.brief_slides import EA_FONT, FOOTER_TOP, nice_axis
+from metrics.brief_fit import nice_axis
+from metrics.brief_slides import EA_FONT, FOOTER_TOP
 from metrics.catalog_brief import BRIEF
 from metrics.cli import main
 from metrics.demo import build_demo

@@ -11,14 +11,8 @@ import numpy as np
 import pandas as pd
 
 from metrics import periods
-from metrics.progress import (
-    STATUS_SEVERITY,
-    STATUSES,
-    current_values,
-    figures,
-    period_index,
-    severity_to_status,
-)
+from metrics.method import STATUS_SEVERITY, STATUSES, severity_to_status
+from metrics.progress import current_values, figures, period_index
 from metrics.registry import Registry
 
 KINDS = ("kpi", "milestone")

@@ -26,16 +26,6 @@ STATUSES: tuple[str, ...] = (
     "insufficient_data",
     "no_data",
 )
-STATUS_LABELS: dict[str, dict[str, str]] = {
-    "achieved": {"zh": "已实现", "en": "Achieved"},
-    "on_track": {"zh": "进度正常", "en": "On track"},
-    "acceleration_needed": {"zh": "需加快", "en": "Acceleration needed"},
-    "limited_progress": {"zh": "进展有限", "en": "Limited progress"},
-    "deterioration": {"zh": "退步", "en": "Deterioration"},
-    "missed": {"zh": "逾期未实现", "en": "Missed"},
-    "insufficient_data": {"zh": "数据不足", "en": "Insufficient data"},
-    "no_data": {"zh": "无数据", "en": "No data"},
-}
 ON_TRACK_RATIO = 0.95  # Open SDG / Statistics Canada thresholds
 ACCELERATION_RATIO = 0.6
 ZERO_SUBSTITUTE = 0.001  # sdg-build replaces zeros by 0.001 before taking ratios

@@ -15,7 +15,6 @@ import pandas as pd
 
 from metrics import periods
 from metrics.method import (
-    STATUS_LABELS,
     STATUS_SEVERITY,
     STATUSES,
     _sign,
@@ -434,7 +433,6 @@ def changes(
 __all__ = [
     "FIGURE_COLUMNS",
     "STATUSES",
-    "STATUS_LABELS",
     "STATUS_SEVERITY",
     "agency_rollup",
     "cagr_ratio",

@@ -16,8 +16,8 @@ from typing import Protocol
 import pandas as pd
 
 from metrics import periods
+from metrics.i18n import t
 from metrics.progress import (
-    STATUS_LABELS,
     STATUSES,
     agency_rollup,
     changes,
@@ -159,7 +159,7 @@ def cmd_status(args: argparse.Namespace, registry: Registry, store: ObservationS
     print(_t("status_title", lang, period=periods.label(as_of, lang)))
     print(_table(_HEAD["status"][lang], [_status_row(r, registry, lang) for r in status_records(figs)]))
     national = figs.loc[figs["figure"] == "national", "status"].value_counts()
-    counts = ", ".join(f"{STATUS_LABELS[s][lang]} {national[s]}" for s in STATUSES if s in national)
+    counts = ", ".join(f"{_status(s, lang)} {national[s]}" for s in STATUSES if s in national)
     if counts:
         print(_t("summary", lang, counts=counts))
     return 0
@@ -306,7 +306,7 @@ def _status_row(r: dict, registry: Registry, lang: str) -> list[str]:
         target,
         _num(r["gap"]),
         _pct(r["progress"]),
-        STATUS_LABELS[r["status"]][lang],
+        _status(r["status"], lang),
         pace,
         projection,
     ]
@@ -318,10 +318,10 @@ def _agency_row(r: dict, registry: Registry, lang: str) -> list[str]:
         _t(r["role"], lang),
         ", ".join(str(m) for m in r["measures"]) or "—",
         str(r["n_indicators"]),
-        STATUS_LABELS[r["worst_status"]][lang],
+        _status(r["worst_status"], lang),
         _pct(r["mean_progress"]),
         str(r["own_figures"]),
-        STATUS_LABELS[r["own_worst_status"]][lang],
+        _status(r["own_worst_status"], lang),
         str(r["late"]),
     ]
 
@@ -330,8 +330,8 @@ def _change_row(r: dict, registry: Registry, lang: str) -> list[str]:
     return [
         _indicator_name(registry, r["indicator_id"], lang),
         _agency_name(registry, r["agency_id"], lang),
-        STATUS_LABELS[r["from_status"]][lang],
-        STATUS_LABELS[r["to_status"]][lang],
+        _status(r["from_status"], lang),
+        _status(r["to_status"], lang),
         _num(r["from_value"]),
         _num(r["to_value"]),
     ]
@@ -372,3 +372,7 @@ def _table(head: list[str], rows: list[list[str]]) -> str:
         ).rstrip()
 
     return "\n".join([line(head), line("-" * w for w in widths), *(line(r) for r in rows)])
+
+
+def _status(status: str, lang: str) -> str:
+    return t(f"status.{status}", lang)

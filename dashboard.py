@@ -1,25 +1,16 @@
 """Entry point: ``streamlit run dashboard.py``.
 
-Sets the page up, draws the sidebar (language, as-of quarter, agency, briefing mode; all
-kept in the URL), then runs the chosen page from ``pages/``.
+Sets the page up, checks who is signed in (:mod:`pages.access`), draws the sidebar (language,
+as-of quarter, agency, briefing mode; all kept in the URL; then the account), and runs the
+chosen page from ``pages/``: only the pages the user's role may open are in the menu.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
+from pages import access, frame
 from pages import common as c
-from pages import frame
-
-PAGES = (  # file, url_path, catalogue key, icon
-    ("pages/overview.py", "overview", "nav.overview", ":material/dashboard:"),
-    ("pages/indicator.py", "indicator", "nav.indicator", ":material/show_chart:"),
-    ("pages/measures.py", "measures", "nav.measures", ":material/checklist:"),
-    ("pages/agencies.py", "agencies", "nav.agencies", ":material/account_balance:"),
-    ("pages/upload.py", "upload", "nav.upload", ":material/upload_file:"),
-    ("pages/data.py", "data", "nav.data", ":material/history:"),
-    ("pages/methodology.py", "methodology", "nav.methodology", ":material/menu_book:"),
-)
 
 c.ensure_entry_point()
 briefing = c.is_briefing()
@@ -31,14 +22,15 @@ st.set_page_config(
 )
 frame.inject_css(briefing)
 
-pages = [
-    st.Page(path, title=c.tr(key), icon=icon, url_path=url, default=(url == "overview"))
-    for path, url, key, icon in PAGES
-]
+session = access.current_session()
+pages, gates = access.navigation_pages(session)
 nav = st.navigation(pages, position="hidden" if briefing else "sidebar")
 
-frame.sidebar()
+frame.sidebar(full=access.can_view(session))
+access.account_block(session)
 frame.demo_badge()
 if briefing:
     frame.briefing_exit()
+if not any(nav is gate for gate in gates):  # a gate passes the message on to the log-in page
+    access.show_flash()
 nav.run()

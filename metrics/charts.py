@@ -28,8 +28,10 @@ from metrics.chart_base import (
     ChartContext,
     format_share,
     format_target,
-    frame_figure,
+    frame_layout,
+    framed,
     is_missing,
+    merge_layout,
     status_key,
     status_legend_name,
     wrap,
@@ -53,27 +55,39 @@ def sparkline(values: Sequence[float], status: str, height: int = 64) -> go.Figu
     """A tiny trend for a card: the line in ink, the latest point in the status colour."""
     ys = [float(v) for v in values]
     xs = list(range(len(ys)))
-    fig = go.Figure(go.Scatter(x=xs, y=ys, mode="lines", line={"color": MUTED, "width": 2}, hoverinfo="skip"))
+    data = [
+        {
+            "type": "scatter",
+            "x": xs,
+            "y": ys,
+            "mode": "lines",
+            "line": {"color": MUTED, "width": 2},
+            "hoverinfo": "skip",
+        }
+    ]
     if ys:
-        fig.add_trace(
-            go.Scatter(
-                x=[xs[-1]],
-                y=[ys[-1]],
-                mode="markers",
-                marker={"color": STATUS_COLORS[status], "size": 9, "symbol": STATUS_SYMBOLS[status]},
-                hoverinfo="skip",
-            )
+        data.append(
+            {
+                "type": "scatter",
+                "x": [xs[-1]],
+                "y": [ys[-1]],
+                "mode": "markers",
+                "marker": {"color": STATUS_COLORS[status], "size": 9, "symbol": STATUS_SYMBOLS[status]},
+                "hoverinfo": "skip",
+            }
         )
-    fig.update_layout(
-        height=height,
-        margin={"l": 4, "r": 8, "t": 6, "b": 6},
-        showlegend=False,
-        paper_bgcolor="rgba(0,0,0,0)",
-        plot_bgcolor="rgba(0,0,0,0)",
-        xaxis={"visible": False},
-        yaxis={"visible": False},
+    return go.Figure(
+        data=data,
+        layout={
+            "height": height,
+            "margin": {"l": 4, "r": 8, "t": 6, "b": 6},
+            "showlegend": False,
+            "paper_bgcolor": "rgba(0,0,0,0)",
+            "plot_bgcolor": "rgba(0,0,0,0)",
+            "xaxis": {"visible": False},
+            "yaxis": {"visible": False},
+        },
     )
-    return fig
 
 
 def status_mix(counts: pd.DataFrame, ctx: ChartContext, height: int = 260) -> go.Figure:
@@ -82,43 +96,54 @@ def status_mix(counts: pd.DataFrame, ctx: ChartContext, height: int = 260) -> go
     ``group`` is an already translated row label (e.g. 数值指标 / 里程碑).
     """
     groups = list(dict.fromkeys(counts["group"]))
-    fig = go.Figure()
+    by_status: dict[str, dict] = {}  # a few rows: plain Python beats a pandas filter per status
+    for group, status, n in zip(counts["group"], counts["status"], counts["n"], strict=True):
+        by_status.setdefault(status, {})[group] = n
+    data = []
     for status in STATUS_ORDER:
-        sub = counts[counts["status"] == status].set_index("group")["n"].reindex(groups).fillna(0)
-        if sub.sum() == 0:
+        found = by_status.get(status, {})
+        sub = [found.get(g) for g in groups]
+        if any(n is None for n in sub):  # as a reindexed count column: floats, 0 where missing
+            sub = [0.0 if n is None else float(n) for n in sub]
+        if sum(sub) == 0:
             continue
-        fig.add_trace(
-            go.Bar(
-                y=groups,
-                x=sub.to_list(),
-                orientation="h",
-                name=status_legend_name(status, ctx.lang),
-                marker={"color": STATUS_COLORS[status], "line": {"color": "white", "width": 1}},
-                text=[f"{STATUS_ICONS[status]} {int(n)}" if n else "" for n in sub],
-                textposition="inside",
-                insidetextanchor="middle",
-                textfont={"color": STATUS_INK[status], "size": 13},
-                customdata=sub.to_list(),
-                hovertemplate="%{y}: %{customdata:d}<extra>"
+        data.append(
+            {
+                "type": "bar",
+                "y": groups,
+                "x": sub,
+                "orientation": "h",
+                "name": status_legend_name(status, ctx.lang),
+                "marker": {"color": STATUS_COLORS[status], "line": {"color": "white", "width": 1}},
+                "text": [f"{STATUS_ICONS[status]} {int(n)}" if n else "" for n in sub],
+                "textposition": "inside",
+                "insidetextanchor": "middle",
+                "textfont": {"color": STATUS_INK[status], "size": 13},
+                "customdata": list(sub),
+                "hovertemplate": "%{y}: %{customdata:d}<extra>"
                 + status_legend_name(status, ctx.lang)
                 + "</extra>",
-            )
+            }
         )
     # Each row is normalised to 100 % so that the four KPIs are as legible as the milestones;
     # the labels give the counts.
-    fig.update_layout(
-        barmode="stack", barnorm="percent", bargap=0.35, uniformtext={"minsize": 11, "mode": "show"}
-    )
-    fig.update_xaxes(
-        title_text=t("chart.share_axis", ctx.lang),
-        range=[0, 100],
-        tickvals=[0, 25, 50, 75, 100],
-        ticktext=["0%", "25%", "50%", "75%", "100%"],
-    )
-    fig.update_yaxes(autorange="reversed")
+    layout = {
+        "barmode": "stack",
+        "barnorm": "percent",
+        "bargap": 0.35,
+        "uniformtext": {"minsize": 11, "mode": "show"},
+        "xaxis": {
+            "title": {"text": t("chart.share_axis", ctx.lang)},
+            "range": [0, 100],
+            "tickvals": [0, 25, 50, 75, 100],
+            "ticktext": ["0%", "25%", "50%", "75%", "100%"],
+        },
+        "yaxis": {"autorange": "reversed"},
+    }
     key = status_key(counts.loc[counts["n"] > 0, "status"], ctx.lang)
-    return frame_figure(
-        fig,
+    return framed(
+        data,
+        layout,
         ctx,
         t("chart.status_mix_title", ctx.lang),
         t("chart.mix_unit", ctx.lang),
@@ -143,103 +168,120 @@ def progress_bars(
 
     Names go left of the bars (wrapped to ``max_lines``), or with ``labels_above`` on one
     line above each bar, using the whole width (for long English names in little height)."""
-    data = rows.assign(_p=rows["progress"].astype(float)).sort_values(
+    data_rows = rows.assign(_p=rows["progress"].astype(float)).sort_values(
         "_p", ascending=False, na_position="last"
     )
-    n = len(data)
+    n = len(data_rows)
+    names = [str(name) for name in data_rows["name"]]
     if labels_above:
-        labels = [wrap(str(name), label_width, max_lines=1) for name in data["name"]]
+        labels = [wrap(name, label_width, max_lines=1) for name in names]
         slots: list = [n - 1 - i - 0.22 for i in range(n)]  # the bar in the lower half of its row
     else:
-        labels = [wrap(str(name), label_width, max_lines=max_lines) for name in data["name"]]
+        labels = [wrap(name, label_width, max_lines=max_lines) for name in names]
         slots = labels
-    pct = (data["_p"].clip(lower=0, upper=1) * 100).round(1)
-    fig = go.Figure()
+    share = data_rows["_p"].to_numpy(dtype=float)
+    pct = (data_rows["_p"].clip(lower=0, upper=1) * 100).round(1)
+    statuses = data_rows["status"]
+    data = []
     for status in STATUS_ORDER:
-        mask = (data["status"] == status).to_numpy()
+        mask = (statuses == status).to_numpy(dtype=bool, na_value=False)
         if not mask.any():
             continue
-        shown = pct[mask].fillna(0)
+        legend_name = status_legend_name(status, ctx.lang)
         text = [
-            f"{STATUS_ICONS[status]} {format_share(p)}"
-            if not is_missing(p)
-            else status_legend_name(status, ctx.lang)
-            for p in data["_p"][mask]
+            f"{STATUS_ICONS[status]} {format_share(p)}" if not is_missing(p) else legend_name
+            for p in share[mask]
         ]
-        fig.add_trace(
-            go.Bar(
-                y=[slot for slot, m in zip(slots, mask, strict=True) if m],
-                width=0.42 if labels_above else None,
-                x=shown.to_list(),
-                orientation="h",
-                name=status_legend_name(status, ctx.lang),
-                marker={"color": STATUS_COLORS[status]},
-                text=text,
-                textposition="auto",
-                insidetextanchor="end",
-                insidetextfont={"size": 12, "color": STATUS_INK[status]},
-                outsidetextfont={"size": 12, "color": INK},
-                cliponaxis=False,
-                customdata=list(data["name"][mask]),
-                hovertemplate="%{customdata}<br>%{x:.0f}%<extra>"
-                + status_legend_name(status, ctx.lang)
-                + "</extra>",
-            )
-        )
-    expected = data["expected_progress"].astype(float) * 100
+        bar = {
+            "type": "bar",
+            "y": [slot for slot, m in zip(slots, mask, strict=True) if m],
+            "x": pct[mask].fillna(0).to_list(),
+            "orientation": "h",
+            "name": legend_name,
+            "marker": {"color": STATUS_COLORS[status]},
+            "text": text,
+            "textposition": "auto",
+            "insidetextanchor": "end",
+            "insidetextfont": {"size": 12, "color": STATUS_INK[status]},
+            "outsidetextfont": {"size": 12, "color": INK},
+            "cliponaxis": False,
+            "customdata": [name for name, m in zip(data_rows["name"], mask, strict=True) if m],
+            "hovertemplate": "%{customdata}<br>%{x:.0f}%<extra>" + legend_name + "</extra>",
+        }
+        if labels_above:
+            bar["width"] = 0.42
+        data.append(bar)
+    expected = data_rows["expected_progress"].astype(float) * 100
     has = expected.notna().to_numpy()
-    fig.add_trace(
-        go.Scatter(
-            y=[slot for slot, m in zip(slots, has, strict=True) if m],
-            x=expected[has].to_list(),
-            mode="markers",
-            name=t("chart.expected_marker", ctx.lang),
-            marker={
+    data.append(
+        {
+            "type": "scatter",
+            "y": [slot for slot, m in zip(slots, has, strict=True) if m],
+            "x": expected[has].to_list(),
+            "mode": "markers",
+            "name": t("chart.expected_marker", ctx.lang),
+            "marker": {
                 "symbol": "line-ns",
                 "size": 14 if labels_above else 20,
                 "line": {"width": 3, "color": INK},
                 "color": INK,
             },
-            hovertemplate="%{x:.0f}%<extra>" + t("chart.expected_marker", ctx.lang) + "</extra>",
-        )
+            "hovertemplate": "%{x:.0f}%<extra>" + t("chart.expected_marker", ctx.lang) + "</extra>",
+        }
     )
-    fig.update_layout(barmode="overlay", bargap=0.3, uniformtext={"minsize": 11, "mode": "show"})
-    fig.update_xaxes(
-        range=[0, 118],
-        tickvals=[0, 25, 50, 75, 100],
-        ticktext=["0%", "25%", "50%", "75%", "100%"],
-        title_text=None if compact else t("chart.progress_axis", ctx.lang),
-    )
+    xaxis: dict = {
+        "range": [0, 118],
+        "tickvals": [0, 25, 50, 75, 100],
+        "ticktext": ["0%", "25%", "50%", "75%", "100%"],
+    }
+    if not compact:
+        xaxis["title"] = {"text": t("chart.progress_axis", ctx.lang)}
+    layout: dict = {
+        "barmode": "overlay",
+        "bargap": 0.3,
+        "uniformtext": {"minsize": 11, "mode": "show"},
+        "xaxis": xaxis,
+    }
     if labels_above:
-        fig.update_yaxes(showticklabels=False, range=[-0.55, n - 0.4], showgrid=False)
-        for i, label in enumerate(labels):
-            fig.add_annotation(
-                x=0,
-                y=n - 1 - i,
-                xref="x",
-                yref="y",
-                text=label,
-                xanchor="left",
-                yanchor="bottom",
-                showarrow=False,
-                font={"size": label_size, "color": INK},
-            )
+        layout["yaxis"] = {"showticklabels": False, "range": [-0.55, n - 0.4], "showgrid": False}
+        layout["annotations"] = [
+            {
+                "x": 0,
+                "y": n - 1 - i,
+                "xref": "x",
+                "yref": "y",
+                "text": label,
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": label_size, "color": INK},
+            }
+            for i, label in enumerate(labels)
+        ]
     else:
-        fig.update_yaxes(
-            categoryorder="array",
-            categoryarray=labels[::-1],
-            gridcolor="rgba(0,0,0,0)",
-            tickfont={"size": label_size},
-        )
+        layout["yaxis"] = {
+            "categoryorder": "array",
+            "categoryarray": labels[::-1],
+            "gridcolor": "rgba(0,0,0,0)",
+            "tickfont": {"size": label_size},
+        }
     lines = 1 if labels_above else max((lab.count("<br>") + 1 for lab in labels), default=1)
     title_lines = wrap(t("chart.progress_title", ctx.lang), ctx.title_width).count("<br>") + 1
     per_row = row_height or (30 if lines == 1 else 16 * lines + 10)
     bottom = 44 if compact else 70
     height = 26 * title_lines + 34 + bottom + 16 + max(n, 3) * per_row
-    key = [*status_key(data["status"], ctx.lang), ("", f"<b>｜</b> {t('chart.expected_marker', ctx.lang)}")]
+    key = [*status_key(statuses, ctx.lang), ("", f"<b>｜</b> {t('chart.expected_marker', ctx.lang)}")]
     title = t("chart.progress_title", ctx.lang)
-    return frame_figure(
-        fig, ctx, title, t("chart.progress_unit", ctx.lang), height, legend=False, key=key, bottom=bottom
+    return framed(
+        data,
+        layout,
+        ctx,
+        title,
+        t("chart.progress_unit", ctx.lang),
+        height,
+        legend=False,
+        key=key,
+        bottom=bottom,
     )
 
 
@@ -263,7 +305,7 @@ class TrendSpec:
 def trend(spec: TrendSpec, ctx: ChartContext, height: int = 480) -> go.Figure:
     """National figure and each agency's, target line, deadline, expected path, projection."""
     lang = ctx.lang
-    fig = go.Figure()
+    data: list[dict] = []
     all_periods = list(spec.national["period"]) + [p for df in spec.agencies.values() for p in df["period"]]
     if spec.baseline:
         all_periods.append(spec.baseline[0])
@@ -271,97 +313,129 @@ def trend(spec: TrendSpec, ctx: ChartContext, height: int = 480) -> go.Figure:
     last = max([*all_periods, spec.deadline, ctx.as_of], key=periods.index)
     x = periods.index
     for i, (label, df) in enumerate(spec.agencies.items()):
-        fig.add_trace(
-            go.Scatter(
-                x=[x(p) for p in df["period"]],
-                y=df["value"].to_list(),
-                mode="lines+markers",
-                name=label,
-                line={"color": SERIES_COLORS[i % len(SERIES_COLORS)], "width": 1.8},
-                marker={"symbol": SERIES_SYMBOLS[i % len(SERIES_SYMBOLS)], "size": 7},
-                hovertemplate=label + "<br>%{text}: %{y}<extra></extra>",
-                text=[periods.label(p, lang) for p in df["period"]],
-            )
+        data.append(
+            {
+                "type": "scatter",
+                "x": [x(p) for p in df["period"]],
+                "y": df["value"].to_list(),
+                "mode": "lines+markers",
+                "name": label,
+                "line": {"color": SERIES_COLORS[i % len(SERIES_COLORS)], "width": 1.8},
+                "marker": {"symbol": SERIES_SYMBOLS[i % len(SERIES_SYMBOLS)], "size": 7},
+                "hovertemplate": label + "<br>%{text}: %{y}<extra></extra>",
+                "text": [periods.label(p, lang) for p in df["period"]],
+            }
         )
     if spec.baseline and len(spec.national):
         bp, bv = spec.baseline
-        fig.add_trace(
-            go.Scatter(
-                x=[x(bp), x(spec.deadline)],
-                y=[bv, spec.target],
-                mode="lines",
-                name=t("chart.expected_path", lang),
-                line={"color": MUTED, "width": 1.5, "dash": "dot"},
-                hoverinfo="skip",
-            )
+        data.append(
+            {
+                "type": "scatter",
+                "x": [x(bp), x(spec.deadline)],
+                "y": [bv, spec.target],
+                "mode": "lines",
+                "name": t("chart.expected_path", lang),
+                "line": {"color": MUTED, "width": 1.5, "dash": "dot"},
+                "hoverinfo": "skip",
+            }
         )
     if spec.projection:
         lp, lv, pv = spec.projection
         if not is_missing(pv) and x(lp) < x(spec.deadline):
-            fig.add_trace(
-                go.Scatter(
-                    x=[x(lp), x(spec.deadline)],
-                    y=[lv, pv],
-                    mode="lines+markers",
-                    name=t("chart.projection", lang),
-                    line={"color": STATUS_COLORS[spec.status], "width": 2.5, "dash": "dash"},
-                    marker={"size": [0, 9], "symbol": "circle-open", "color": STATUS_COLORS[spec.status]},
-                    hovertemplate=t("chart.projection", lang) + ": %{y:.4g}<extra></extra>",
-                )
+            data.append(
+                {
+                    "type": "scatter",
+                    "x": [x(lp), x(spec.deadline)],
+                    "y": [lv, pv],
+                    "mode": "lines+markers",
+                    "name": t("chart.projection", lang),
+                    "line": {"color": STATUS_COLORS[spec.status], "width": 2.5, "dash": "dash"},
+                    "marker": {"size": [0, 9], "symbol": "circle-open", "color": STATUS_COLORS[spec.status]},
+                    "hovertemplate": t("chart.projection", lang) + ": %{y:.4g}<extra></extra>",
+                }
             )
     nat = spec.national
-    fig.add_trace(
-        go.Scatter(
-            x=[x(p) for p in nat["period"]],
-            y=nat["value"].to_list(),
-            mode="lines+markers",
-            name=t("chart.national", lang),
-            line={"color": NATIONAL_COLOR, "width": 3},
-            marker={"size": 9, "color": NATIONAL_COLOR},
-            text=nat.get("hover", pd.Series([""] * len(nat))).to_list(),
-            hovertemplate="%{text}<extra></extra>",
-        )
+    data.append(
+        {
+            "type": "scatter",
+            "x": [x(p) for p in nat["period"]],
+            "y": nat["value"].to_list(),
+            "mode": "lines+markers",
+            "name": t("chart.national", lang),
+            "line": {"color": NATIONAL_COLOR, "width": 3},
+            "marker": {"size": 9, "color": NATIONAL_COLOR},
+            "text": nat.get("hover", pd.Series([""] * len(nat))).to_list(),
+            "hovertemplate": "%{text}<extra></extra>",
+        }
     )
     revised = nat[nat["revised"].astype(bool)] if "revised" in nat else nat.iloc[0:0]
     if len(revised):
-        fig.add_trace(
-            go.Scatter(
-                x=[x(p) for p in revised["period"]],
-                y=revised["value"].to_list(),
-                mode="markers",
-                name=t("chart.revised", lang),
-                marker={"size": 18, "symbol": "circle-open", "line": {"width": 2, "color": "#E69F00"}},
-                hoverinfo="skip",
-            )
+        data.append(
+            {
+                "type": "scatter",
+                "x": [x(p) for p in revised["period"]],
+                "y": revised["value"].to_list(),
+                "mode": "markers",
+                "name": t("chart.revised", lang),
+                "marker": {"size": 18, "symbol": "circle-open", "line": {"width": 2, "color": "#E69F00"}},
+                "hoverinfo": "skip",
+            }
         )
-    fig.add_hline(
-        y=spec.target,
-        line={"color": INK, "width": 1.5, "dash": "longdash"},
-        annotation_text=t(
-            "chart.target_line", lang, target=format_target(spec.target, spec.direction, spec.unit, lang)
-        ),
-        annotation_position="top left",
-        annotation_font={"size": 12, "color": INK},
-    )
-    fig.add_vline(
-        x=x(spec.deadline),
-        line={"color": MUTED, "width": 1.2, "dash": "dot"},
-        annotation_text=t("chart.deadline", lang, period=periods.label(spec.deadline, lang)),
-        annotation_position="top left",
-        annotation_font={"size": 12, "color": MUTED},
-    )
+    deadline_x = x(spec.deadline)
+    # The target line and the deadline, as Figure.add_hline / add_vline would draw them.
+    shapes = [
+        {
+            "type": "line",
+            "x0": 0,
+            "x1": 1,
+            "xref": "x domain",
+            "y0": spec.target,
+            "y1": spec.target,
+            "yref": "y",
+            "line": {"color": INK, "width": 1.5, "dash": "longdash"},
+        },
+        {
+            "type": "line",
+            "x0": deadline_x,
+            "x1": deadline_x,
+            "xref": "x",
+            "y0": 0,
+            "y1": 1,
+            "yref": "y domain",
+            "line": {"color": MUTED, "width": 1.2, "dash": "dot"},
+        },
+    ]
+    annotations = [
+        {
+            "text": t(
+                "chart.target_line", lang, target=format_target(spec.target, spec.direction, spec.unit, lang)
+            ),
+            "showarrow": False,
+            "x": 0,
+            "xanchor": "left",
+            "xref": "x domain",
+            "y": spec.target,
+            "yanchor": "bottom",
+            "yref": "y",
+            "font": {"size": 12, "color": INK},
+        },
+        {
+            "text": t("chart.deadline", lang, period=periods.label(spec.deadline, lang)),
+            "showarrow": False,
+            "x": deadline_x,
+            "xanchor": "right",
+            "xref": "x",
+            "y": 1,
+            "yanchor": "top",
+            "yref": "y domain",
+            "font": {"size": 12, "color": MUTED},
+        },
+    ]
     span = periods.span(first, last)
     step = 1 if len(span) <= 12 else 2
-    fig.update_xaxes(
-        tickvals=[x(p) for p in span[::step]],
-        ticktext=[wrap(periods.label(p, lang), 10) for p in span[::step]],
-        range=[x(first) - 0.4, x(last) + 0.6],
-        showgrid=False,
-    )
-    ys = [float(v) for tr in fig.data for v in (tr.y or ()) if not is_missing(v)] + [spec.target]
+    ys = [float(v) for trace in data for v in trace["y"] if not is_missing(v)] + [spec.target]
     lo, hi = min(ys), max(ys)
     pad = (hi - lo) or max(abs(hi), 1.0)
-    fig.update_yaxes(range=[lo - 0.08 * pad, hi + 0.16 * pad])  # room above the target for the labels
     if spec.attainment:
         note = t("chart.attainment", lang, period=periods.label(spec.attainment, lang))
     elif spec.projection:
@@ -369,19 +443,32 @@ def trend(spec: TrendSpec, ctx: ChartContext, height: int = 480) -> go.Figure:
     else:
         note = ""
     if note:
-        fig.add_annotation(
-            text=note,
-            xref="paper",
-            yref="paper",
-            x=1,
-            y=0,
-            xanchor="right",
-            yanchor="top",
-            yshift=-48,
-            showarrow=False,
-            font={"size": 12, "color": INK},
+        annotations.append(
+            {
+                "text": note,
+                "xref": "paper",
+                "yref": "paper",
+                "x": 1,
+                "y": 0,
+                "xanchor": "right",
+                "yanchor": "top",
+                "yshift": -48,
+                "showarrow": False,
+                "font": {"size": 12, "color": INK},
+            }
         )
-    return frame_figure(fig, ctx, spec.name, spec.unit, height, bottom=96)
+    layout = {
+        "shapes": shapes,
+        "annotations": annotations,
+        "xaxis": {
+            "tickvals": [x(p) for p in span[::step]],
+            "ticktext": [wrap(periods.label(p, lang), 10) for p in span[::step]],
+            "range": [x(first) - 0.4, x(last) + 0.6],
+            "showgrid": False,
+        },
+        "yaxis": {"range": [lo - 0.08 * pad, hi + 0.16 * pad]},  # room above the target for the labels
+    }
+    return framed(data, layout, ctx, spec.name, spec.unit, height, bottom=96)
 
 
 def agency_grid(
@@ -390,58 +477,67 @@ def agency_grid(
     """Agency × measure: filled square where the agency leads, open square where it shares;
     colour and icon give the measure's worst status. ``cells``: agency, measure, role, status
     (agency and measure already translated labels, in the order given)."""
-    fig = go.Figure()
+    cell_groups: dict[tuple[str, str], tuple[list, list]] = {}  # (role, status) -> measures, agencies
+    for agency, measure, role, status in zip(
+        cells["agency"], cells["measure"], cells["role"], cells["status"], strict=True
+    ):
+        xs, ys = cell_groups.setdefault((role, status), ([], []))
+        xs.append(measure)
+        ys.append(agency)
+    data = []
     for role, symbol, size in (("lead", "square", 30), ("shared", "square-open", 24)):
         for status in STATUS_ORDER:
-            sub = cells[(cells["role"] == role) & (cells["status"] == status)]
-            if sub.empty:
+            if (role, status) not in cell_groups:
                 continue
-            fig.add_trace(
-                go.Scatter(
-                    x=sub["measure"].to_list(),
-                    y=sub["agency"].to_list(),
-                    mode="markers+text",
-                    marker={
+            xs, ys = cell_groups[(role, status)]
+            data.append(
+                {
+                    "type": "scatter",
+                    "x": xs,
+                    "y": ys,
+                    "mode": "markers+text",
+                    "marker": {
                         "symbol": symbol,
                         "size": size,
                         "color": STATUS_COLORS[status],
                         "line": {"width": 3 if role == "shared" else 0, "color": STATUS_COLORS[status]},
                     },
-                    text=[STATUS_ICONS[status]] * len(sub),
-                    textfont={"color": STATUS_INK[status] if role == "lead" else INK, "size": 12},
-                    name=status_legend_name(status, ctx.lang),
-                    legendgroup=status,
-                    showlegend=False,
-                    hovertemplate="%{y} · %{x}<br>"
+                    "text": [STATUS_ICONS[status]] * len(xs),
+                    "textfont": {"color": STATUS_INK[status] if role == "lead" else INK, "size": 12},
+                    "name": status_legend_name(status, ctx.lang),
+                    "legendgroup": status,
+                    "showlegend": False,
+                    "hovertemplate": "%{y} · %{x}<br>"
                     + t(f"role.{role}", ctx.lang)
                     + "<extra>"
                     + status_legend_name(status, ctx.lang)
                     + "</extra>",
-                )
+                }
             )
-    fig.update_xaxes(
-        categoryorder="array",
-        categoryarray=list(measures),
-        range=[-0.5, len(measures) - 0.5],
-        side="top",
-        showgrid=False,
-        type="category",
-    )
-    fig.update_yaxes(
-        categoryorder="array",
-        categoryarray=list(agencies)[::-1],
-        range=[-0.6, len(agencies) - 0.4],
-        showgrid=False,
-        type="category",
-    )
+    layout = {
+        "xaxis": {
+            "categoryorder": "array",
+            "categoryarray": list(measures),
+            "range": [-0.5, len(measures) - 0.5],
+            "side": "top",
+            "showgrid": False,
+            "type": "category",
+        },
+        "yaxis": {
+            "categoryorder": "array",
+            "categoryarray": list(agencies)[::-1],
+            "range": [-0.6, len(agencies) - 0.4],
+            "showgrid": False,
+            "type": "category",
+        },
+    }
     height = 190 + 34 * len(agencies)
     key = [
         *status_key(cells["status"], ctx.lang),
         (MUTED, t("role.lead", ctx.lang)),
         ("", f"<span style='color:{MUTED}'>□</span> {t('role.shared', ctx.lang)}"),
     ]
-    fig = frame_figure(
-        fig, ctx, t("chart.grid_title", ctx.lang), None, height, legend=False, bottom=40, key=key
-    )
-    fig.update_layout(margin={"t": fig.layout.margin.t + 12})
-    return fig
+    frame = {"legend": False, "bottom": 40, "key": key}
+    layout = merge_layout(layout, frame_layout(ctx, t("chart.grid_title", ctx.lang), None, height, **frame))
+    layout["margin"] = {**layout["margin"], "t": layout["margin"]["t"] + 12}
+    return go.Figure(data=data, layout=layout)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -100,19 +101,45 @@ def _codes(values: pd.Series, categories: list[str]) -> np.ndarray:
     return lookup[codes]
 
 
-def _current(registry: Registry, obs: pd.DataFrame, as_of: str, known_at: Moment = None) -> pd.DataFrame:
+@dataclass(frozen=True)
+class _Prepared:
+    """Integer codes of the stored rows of registry indicators, sorted by indicator (registry
+    order), agency, quarter and revision: worked out once per observations frame, then shared
+    by every as-of view of it (``changes`` needs four)."""
+
+    agencies: list[str]  # registry agencies first, then the others by id
+    pos: np.ndarray  # row positions in obs
+    ind: np.ndarray
+    ag: np.ndarray
+    q: np.ndarray
+    q_all: np.ndarray  # quarter index of every row of obs, in obs order
+
+
+def _prepare(registry: Registry, obs: pd.DataFrame) -> _Prepared:
+    q_all = period_index(obs["period"])
+    ind = _codes(obs["indicator_id"], [i.id for i in registry.indicators])
+    agencies = _agency_ids(registry, obs)
+    pos = np.flatnonzero(ind >= 0)
+    ag = _codes(obs["agency_id"], agencies)[pos]
+    ind, q = ind[pos], q_all[pos]
+    order = np.lexsort((obs["revision"].to_numpy()[pos], q, ag, ind))
+    return _Prepared(agencies, pos[order], ind[order], ag[order], q[order], q_all)
+
+
+def _current(
+    registry: Registry,
+    obs: pd.DataFrame,
+    as_of: str,
+    known_at: Moment = None,
+    prep: _Prepared | None = None,
+) -> pd.DataFrame:
     """Row positions (``pos``) of the counting revisions plus codes ``ind``, ``ag`` and quarter ``q``,
     sorted by indicator, agency, period; numeric only, so it stays fast on large stores."""
-    q = period_index(obs["period"])
-    ind = _codes(obs["indicator_id"], [i.id for i in registry.indicators])
-    keep = (q <= periods.index(as_of)) & (ind >= 0)
+    p = prep if prep is not None else _prepare(registry, obs)
+    keep = p.q <= periods.index(as_of)
     if known_at is not None:
-        keep &= (obs["recorded_at"] <= _timestamp(known_at)).to_numpy()
-    pos = np.flatnonzero(keep)
-    ag = _codes(obs["agency_id"], _agency_ids(registry, obs))[pos]
-    ind, q = ind[pos], q[pos]
-    order = np.lexsort((obs["revision"].to_numpy()[pos], q, ag, ind))
-    pos, ind, ag, q = pos[order], ind[order], ag[order], q[order]
+        keep &= (obs["recorded_at"] <= _timestamp(known_at)).to_numpy()[p.pos]
+    pos, ind, ag, q = p.pos[keep], p.ind[keep], p.ag[keep], p.q[keep]
     last = np.r_[(ind[1:] != ind[:-1]) | (ag[1:] != ag[:-1]) | (q[1:] != q[:-1]), True][: len(pos)]
     return pd.DataFrame({"pos": pos[last], "ind": ind[last], "ag": ag[last], "q": q[last]})
 
@@ -248,10 +275,17 @@ def figures(registry: Registry, obs: pd.DataFrame, as_of: str, known_at: Moment 
     count; with ``known_at``, only revisions recorded by then ("as the numbers looked at
     the briefing").
     """
+    return _figures(registry, obs, as_of, known_at, _prepare(registry, obs))
+
+
+def _figures(
+    registry: Registry, obs: pd.DataFrame, as_of: str, known_at: Moment, prep: _Prepared
+) -> pd.DataFrame:
     now = periods.index(as_of)
     reg = _indicator_table(registry, as_of)
-    agencies = _agency_ids(registry, obs)
-    per = _per_figure(_series(_current(registry, obs, as_of, known_at), obs["value"].to_numpy(float), reg))
+    agencies = prep.agencies
+    cur = _current(registry, obs, as_of, known_at, prep)
+    per = _per_figure(_series(cur, obs["value"].to_numpy(float), reg))
     per["national"] = per["ag"].to_numpy() == reg["owner"].to_numpy()[per["ind"].to_numpy(np.int64)]
     nat = pd.DataFrame({"ind": reg.index, "ag": reg["owner"], "national": True})
     nat = nat.merge(per.drop(columns="national"), on=["ind", "ag"], how="left")

@@ -20,7 +20,7 @@ from metrics.auth import Session
 from metrics.errors import MetricsError, PermissionDenied
 from pages.common import agency_name, esc, lang, store, tr
 
-SESSION, NEXT, FLASH, NAV = "auth_session", "auth_next", "auth_flash", "_auth_nav"
+SESSION, NEXT, FLASH, NAV, MENU = "auth_session", "auth_next", "auth_flash", "_auth_nav", "auth_menu"
 LOGIN, HOME = "login", "overview"
 
 PAGES = (  # file, url_path, catalogue key, icon, who may open it
@@ -90,10 +90,10 @@ def can_view(who: Session | None) -> bool:
 # --------------------------------------------------------------------------- navigation
 
 
-def navigation_pages(who: Session | None) -> tuple[list, set[str]]:
-    """The pages for ``st.navigation`` and the URL paths that are gates in this run."""
+def navigation_pages(who: Session | None) -> tuple[list, list]:
+    """The pages for ``st.navigation``, and those of them that are gates in this run."""
     mode = view_mode()
-    pages, gated, registered = [], set(), {}
+    pages, gates, registered, menu = [], [], {}, []
     for path, url, key, icon, need in PAGES:
         title = tr(key)
         if may_open(need, who, mode):
@@ -106,6 +106,8 @@ def navigation_pages(who: Session | None) -> tuple[list, set[str]]:
                 default=url == HOME,
                 visibility="hidden" if hidden else "visible",
             )
+            if not hidden:
+                menu.append(url)
         else:
             page = st.Page(
                 _gate(url, need),
@@ -115,11 +117,12 @@ def navigation_pages(who: Session | None) -> tuple[list, set[str]]:
                 default=url == HOME,
                 visibility="hidden",
             )
-            gated.add(url)
+            gates.append(page)
         pages.append(page)
         registered[url] = page
     st.session_state[NAV] = registered
-    return pages, gated
+    st.session_state[MENU] = tuple(menu)  # what the menu offers (tests read it)
+    return pages, gates
 
 
 def page(url: str):
@@ -193,10 +196,12 @@ def role_text(who: Session) -> str:
 def account_block(who: Session | None) -> None:
     """Signed in as NAME (role, agencies) + Log out; or a link to the log-in page."""
     with st.sidebar:
-        st.divider()
-        if who is None:
-            st.page_link(page(LOGIN), label=tr("account.login_link"), icon=":material/login:")
+        if who is None:  # where viewing is open, say why one would log in
+            if view_mode() == "open":
+                st.divider()
+                st.page_link(page(LOGIN), label=tr("account.login_link"), icon=":material/login:")
             return
+        st.divider()
         st.markdown(f"**{esc(tr('account.signed_in', name=who.user.name))}**")
         st.caption(esc(role_text(who)))
         st.caption(esc(tr("account.expires", until=f"{who.expires_at:%Y-%m-%d %H:%M}")))

@@ -53,6 +53,7 @@ def _load_registry(path: str) -> Registry:
 
 def registry() -> Registry:
     """The validated plan; a broken registry file stops the page with its problem list."""
+    ensure_entry_point()  # every page starts here: a page run on its own reruns via dashboard.py
     path = str(config.targets_path())
     try:
         return _load_registry(path)
@@ -99,6 +100,9 @@ def _observations(path: str, version: int) -> pd.DataFrame:
 def observations() -> pd.DataFrame:
     """Every current revision (the status engine's input); cached per data version."""
     return _observations(*_version())
+
+
+load_registry_cached, observations_of = _load_registry, _observations  # for code outside a page run
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -404,4 +408,6 @@ def empty_state() -> None:
     st.info(tr("empty.title"), icon=":material/info:")
     st.markdown(tr("empty.body"))
     st.code("make run        # " + tr("empty.demo_hint"), language="bash")
-    st.page_link("pages/upload.py", label=tr("empty.to_upload"), icon=":material/upload_file:")
+    upload = st.session_state.get("_auth_nav", {}).get("upload")  # see pages.access
+    if upload is not None:
+        st.page_link(upload, label=tr("empty.to_upload"), icon=":material/upload_file:")

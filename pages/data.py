@@ -1,8 +1,9 @@
 """Data & history / 数据与修订: every stored value with its revisions, and the upload audit list.
 
 Rows come from :meth:`metrics.store.Store.history` and :meth:`~metrics.store.Store.uploads`;
-the download is the CLI export (:func:`metrics.export.export_frame` + ``to_bytes``). User text
-(notes, names, file names) is only ever shown inside dataframes.
+the download is the CLI export (:func:`metrics.export.export_frame` + ``to_bytes``). An admin
+also sees the audit log and may withdraw an upload (:func:`metrics.auth.withdraw`). User text
+(notes, names, file names, reasons) is only ever shown inside dataframes or select options.
 """
 
 from __future__ import annotations
@@ -12,13 +13,17 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from metrics import config
+from metrics import auth, config
+from metrics.errors import MetricsError
 from metrics.export import export_frame, to_bytes
-from metrics.i18n import t
+from metrics.i18n import CATALOG, t
+from pages import access
 from pages.common import (
+    after_write,
     agency_filter,
     agency_name,
     empty_state,
+    ensure_entry_point,
     indicator_name,
     lang,
     period_label,
@@ -29,6 +34,7 @@ from pages.common import (
 )
 
 ALL = "__all__"
+WITHDRAWN, NONCE = "data_withdrawn_flash", "data_withdraw_nonce"
 KEY = ["indicator_id", "period", "agency_id"]
 MIME = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
@@ -216,15 +222,97 @@ def uploads_section() -> None:
     )
 
 
+def withdraw_section() -> None:
+    """Admin only: choose an upload, give a reason, confirm; :func:`metrics.auth.withdraw`."""
+    who = access.session()
+    if not auth.is_admin(who):
+        return
+    lg = lang()
+    st.subheader(tr("withdraw.title"))
+    st.caption(tr("withdraw.help"))
+    done = st.session_state.pop(WITHDRAWN, None)
+    if done is not None:
+        st.success(tr("withdraw.done", upload=done), icon=":material/undo:")
+    audit = uploads()
+    open_ = audit[audit["withdrawn_at"].isna()]
+    if open_.empty:
+        st.info(tr("withdraw.none"))
+        return
+    names = {
+        int(row.upload_id): tr(
+            "withdraw.option",
+            upload=int(row.upload_id),
+            file=row.file_name,
+            who=row.uploaded_by,
+            when=pd.Timestamp(row.uploaded_at).strftime("%Y-%m-%d %H:%M"),
+        )
+        for row in open_.itertuples()
+    }
+    nonce = st.session_state.setdefault(NONCE, 0)
+    with st.form(f"data_withdraw_{nonce}"):
+        upload = st.selectbox(
+            tr("withdraw.upload"), list(names), format_func=names.get, key=f"data_withdraw_upload_{nonce}"
+        )
+        reason = st.text_input(tr("withdraw.reason"), max_chars=500, key=f"data_withdraw_reason_{nonce}")
+        sure = st.checkbox(tr("withdraw.confirm"), key=f"data_withdraw_sure_{nonce}")
+        go = st.form_submit_button(tr("withdraw.button"), type="primary", icon=":material/undo:")
+    if not go:
+        return
+    if not sure:
+        st.warning(tr("withdraw.confirm_needed"))
+        return
+    try:
+        auth.withdraw(store(), who, upload, reason)
+    except MetricsError as exc:
+        st.error(t("withdraw.title", lg) + ": " + auth.message(exc, lg))
+        return
+    after_write()
+    st.session_state[WITHDRAWN] = upload
+    st.session_state[NONCE] = nonce + 1
+    st.rerun()
+
+
+def _action(code: str, lg: str) -> str:
+    key = f"audit.action.{code}"
+    return t(key, lg) if key in CATALOG else str(code)
+
+
+def audit_section(limit: int = 500) -> None:
+    """Admin only: who did what (log-ins, user changes, withdrawals, refused uploads)."""
+    if not auth.is_admin(access.session()):
+        return
+    lg = lang()
+    log = store().audit_log(limit=limit)
+    st.subheader(tr("audit.title"))
+    st.caption(tr("audit.caption", n=len(log)))
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("audit.col.when", lg): pd.to_datetime(log["logged_at"]),
+                t("audit.col.actor", lg): log["actor"].astype("string"),
+                t("audit.col.action", lg): log["action"].map(lambda a: _action(a, lg)),
+                t("audit.col.detail", lg): log["detail"].astype("string").fillna(""),
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+        column_config=_time_columns(lg, "audit.col.when"),
+    )
+
+
 def main() -> None:
+    ensure_entry_point()  # run on its own (first request): go through dashboard.py
     st.title(tr("data.title"))
     st.caption(tr("data.intro"))
     history = _history(*_version())
     if history.empty:
         empty_state()
+        audit_section()
         return
     values_section(history)
     uploads_section()
+    withdraw_section()
+    audit_section()
 
 
 main()

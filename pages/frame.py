@@ -80,12 +80,15 @@ def _agency_option(agency_id: str) -> str:
     return tr("sidebar.all_agencies") if agency_id == ALL else agency_name(agency_id)
 
 
-def sidebar() -> None:
-    """Language, as-of quarter, agency filter and briefing toggle, all mirrored in the URL."""
+def sidebar(full: bool = True) -> None:
+    """Language, as-of quarter, agency filter and briefing toggle, all mirrored in the URL
+    (only the language for a visitor who may not view the data yet)."""
     with st.sidebar:
         bound_select(
             PARAM_LANG, LANGS, browser_lang(), "语言 · Language", _lang_name, widget="radio", horizontal=True
         )
+        if not full:
+            return
         options = as_of_options()
         if options:
             bound_select(

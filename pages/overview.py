@@ -1,5 +1,5 @@
 """Overview / 总览: the KPI cards, the status mix, progress toward every target, late reports,
-and what changed since the previous quarter."""
+what changed since the previous quarter, and the briefing deck to download."""
 
 from __future__ import annotations
 
@@ -9,9 +9,34 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from metrics import charts, periods
+from metrics import charts, config, periods
+from metrics.brief import PPTX_MIME, build_brief
 from pages import common as c
 from pages.frame import page_header
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def brief_bytes(path: str, version: int, targets: str, as_of: str, lang: str, demo: bool) -> bytes:
+    """The briefing deck, built once per (database, data version, quarter, language)."""
+    obs = c.observations_of(path, version)
+    return build_brief(c.load_registry_cached(targets), obs, as_of, lang, demo=demo)
+
+
+def deck_button(as_of: str) -> None:
+    """Download the .pptx for this quarter and language; built only when pressed, then cached."""
+    s, lang = c.store(), c.lang()
+    args = (s.path, s.data_version(), str(config.targets_path()), as_of, lang, s.is_demo)
+    st.download_button(
+        c.tr("overview.brief_download"),
+        data=lambda: brief_bytes(*args),
+        file_name=f"briefing_{as_of}_{lang}.pptx",
+        mime=PPTX_MIME,
+        on_click="ignore",
+        icon=":material/slideshow:",
+        help=c.tr("overview.brief_help"),
+        key="overview_brief",
+    )
+
 
 reg = c.registry()
 period = c.as_of()
@@ -20,6 +45,8 @@ page_header("overview.title", period)
 if period is None:
     c.empty_state()
     st.stop()
+if not briefing:
+    deck_button(period)
 
 figs = c.figures(period)
 national = figs[figs["figure"] == "national"]

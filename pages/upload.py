@@ -1,9 +1,11 @@
 """Upload / 数据上报: check a quarterly file, preview what it changes, store it on confirmation.
 
-The page only lays out widgets: checking, counting and classifying come from
-:func:`metrics.ingest.ingest_file`, the same path the CLI uses (first ``dry_run=True`` for the
-preview, then for real on confirmation). User text (file names, names, notes) is shown in
-dataframes or escaped with :func:`pages.common.esc`, never as HTML.
+Only for a signed-in uploader or admin (the navigation shows the page to no one else). The
+page only lays out widgets: checking, counting and classifying come from
+:func:`metrics.auth.upload_as`, i.e. :func:`metrics.ingest.ingest_file` limited to the user's
+agencies and recorded under the user's name (first ``dry_run=True`` for the preview, then for
+real on confirmation). User text (file names, notes) is shown in dataframes or escaped with
+:func:`pages.common.esc`, never as HTML.
 """
 
 from __future__ import annotations
@@ -15,16 +17,19 @@ from pathlib import PurePath
 import pandas as pd
 import streamlit as st
 
-from metrics import periods
-from metrics.errors import IngestRefused, MetricsError, Problem
+from metrics import auth, periods
+from metrics.auth import Session
+from metrics.errors import IngestRefused, MetricsError, PermissionDenied, Problem
 from metrics.export import template_bytes, to_bytes
-from metrics.i18n import t
-from metrics.ingest import IngestResult, ingest_file, period_bounds
+from metrics.i18n import localized, t
+from metrics.ingest import IngestResult, period_bounds
+from pages import access
 from pages.common import (
     after_write,
     agency_filter,
     agency_name,
     as_of,
+    ensure_entry_point,
     esc,
     indicator_name,
     lang,
@@ -37,7 +42,6 @@ from pages.common import (
 
 log = logging.getLogger(__name__)
 
-SOURCE = "web"
 FILE_TYPES = ["csv", "txt", "tsv", "xlsx", "xls"]
 MIME = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 NONCE, PREVIEW, FLASH, SEEN = "upload_nonce", "upload_preview", "upload_flash", "upload_seen"
@@ -46,27 +50,35 @@ NONCE, PREVIEW, FLASH, SEEN = "upload_nonce", "upload_preview", "upload_flash", 
 # --------------------------------------------------------------------------- who uploads
 
 
-def current_uploader() -> str | None:
-    """Who is uploading, recorded as ``uploaded_by``.
+def uploader_agencies(who: Session) -> list[str]:
+    """The agencies this user may report for, in registry order (every agency for an admin)."""
+    allowed = auth.allowed_agencies(who)
+    return [a for a in registry().agency if allowed is None or a in allowed]
 
-    Until login exists this is a required text input; a login replaces only this function
-    (returning the signed-in user's name, and their agencies as ``allowed_agencies``).
-    """
-    name = st.text_input(tr("upload.who"), key="upload_who", max_chars=80, help=tr("upload.who_help"))
-    return name.strip() or None
+
+def who_section(who: Session) -> None:
+    """Who is uploading (recorded with the upload) and for which agencies."""
+    lg = lang()
+    st.caption(esc(tr("upload.as_user", name=who.user.name)))
+    if auth.allowed_agencies(who) is None:
+        st.caption(tr("upload.may_report_all"))
+        return
+    names = ("、" if lg == "zh" else ", ").join(agency_name(a) for a in uploader_agencies(who))
+    st.info(esc(tr("upload.may_report", agencies=names)), icon=":material/badge:")
 
 
 # --------------------------------------------------------------------------- template
 
 
-def template_section() -> None:
-    """Agency + quarter + format -> a pre-filled template (``metrics.export.template_bytes``)."""
+def template_section(who: Session) -> None:
+    """Agency (one of the user's) + quarter + format -> a pre-filled template."""
     reg = registry()
     lg = lang()
     with st.expander(tr("upload.template"), icon=":material/download:"):
         st.caption(tr("upload.template_help"))
-        agencies = list(reg.agency)
-        default_agency = agency_filter() or agencies[0]
+        agencies = uploader_agencies(who)
+        chosen = agency_filter()
+        default_agency = chosen if chosen in agencies else agencies[0]
         first, last = period_bounds(reg, dt.date.today())
         quarters = periods.span(first, last)
         wanted = as_of()
@@ -117,9 +129,14 @@ def problem_table(problems: list[Problem], lg: str) -> pd.DataFrame:
             t("data.col.row", lg): pd.array([p.row for p in problems], dtype="Int64"),
             t("data.col.column", lg): [p.column or "" for p in problems],
             t("data.col.value", lg): [p.value if p.value is not None else "" for p in problems],
-            t("data.col.reason", lg): [t(f"problem.{p.code}", lg, **p.params) for p in problems],
+            t("data.col.reason", lg): [reason(p, lg) for p in problems],
         }
     )
+
+
+def reason(problem: Problem, lg: str) -> str:
+    """Why, without where (the row and column have their own columns)."""
+    return t(f"problem.{problem.code}", lg, **localized(problem.params, lg))
 
 
 def change_table(rows: pd.DataFrame, lg: str) -> pd.DataFrame:
@@ -167,10 +184,10 @@ def _when(stamp: object) -> str:
 # --------------------------------------------------------------------------- steps
 
 
-def check(file_name: str, data: bytes, file_id: str, who: str | None) -> IngestResult | IngestRefused | None:
-    """Dry run of the CLI's ingestion path; remembered per file and data version."""
+def check(file_name: str, data: bytes, file_id: str, who: Session) -> IngestResult | IngestRefused | None:
+    """Dry run of the ingestion as this user; remembered per file, user and data version."""
     s = store()
-    key = (file_id, len(data), s.path, s.data_version())
+    key = (file_id, len(data), who.user.name, s.path, s.data_version())
     cached = st.session_state.get(PREVIEW)
     if cached and cached[0] == key:
         return cached[1]
@@ -178,12 +195,14 @@ def check(file_name: str, data: bytes, file_id: str, who: str | None) -> IngestR
     with st.status(tr("upload.checking", file=esc(file_name))) as status:
         st.write(tr("upload.step_read", size=_size(len(data))))
         try:
-            outcome = ingest_file(
-                s, registry(), data, file_name, uploaded_by=who or "", source=SOURCE, dry_run=True
-            )
+            outcome = auth.upload_as(s, registry(), who, data, file_name, dry_run=True)
         except IngestRefused as exc:
             outcome = exc
             status.update(label=tr("upload.check_failed", file=esc(file_name)), state="error")
+        except PermissionDenied as exc:  # the session ended meanwhile
+            status.update(label=tr("upload.check_failed", file=esc(file_name)), state="error")
+            st.error(auth.message(exc, lang()))
+            return None
         except MetricsError as exc:
             status.update(label=tr("upload.check_failed", file=esc(file_name)), state="error")
             _show_failure(exc)
@@ -200,16 +219,18 @@ def check(file_name: str, data: bytes, file_id: str, who: str | None) -> IngestR
     return outcome
 
 
-def commit(file_name: str, data: bytes, who: str, seen: tuple[int, int, int]) -> None:
-    """Store the file for real, then reset the uploader and say what was stored."""
+def commit(file_name: str, data: bytes, who: Session, seen: tuple[int, int, int]) -> None:
+    """Store the file for real as this user, then reset the uploader and say what was stored."""
     with st.status(tr("upload.storing")) as status:
         try:
-            result = ingest_file(store(), registry(), data, file_name, uploaded_by=who, source=SOURCE)
+            result = auth.upload_as(store(), registry(), who, data, file_name)
         except (IngestRefused, MetricsError) as exc:
             status.update(label=tr("upload.store_failed"), state="error")
             st.session_state.pop(PREVIEW, None)
             if isinstance(exc, IngestRefused):
                 show_refusal(exc)
+            elif isinstance(exc, PermissionDenied):
+                st.error(auth.message(exc, lang()))
             else:
                 _show_failure(exc)
             return
@@ -260,7 +281,7 @@ def show_refusal(exc: IngestRefused) -> None:
     )
 
 
-def show_preview(result: IngestResult, data: bytes, who: str | None) -> None:
+def show_preview(result: IngestResult, data: bytes, who: Session) -> None:
     """Counts, the rows with their change, then confirm (or: nothing changed)."""
     c, b = result.change, result.batch
     lg = lang()
@@ -293,20 +314,17 @@ def show_preview(result: IngestResult, data: bytes, who: str | None) -> None:
         st.info(text, icon=":material/check_circle:")
         return
     st.caption(tr("upload.confirm_hint", new=c.new, revised=c.revised))
-    if not who:
-        st.warning(tr("upload.who_missing"))
     nonce = st.session_state.get(NONCE, 0)
     buttons = st.container(horizontal=True)
     counts = (c.new, c.revised, c.unchanged)
     if buttons.button(
         tr("upload.confirm"),
         type="primary",
-        disabled=not who,
         key=f"upload_confirm_{nonce}",
         on_click=_remember_seen,
         args=(counts,),  # bound when the button was drawn: the counts the user saw
     ):
-        commit(b.file_name, data, who or "", st.session_state.pop(SEEN, counts))
+        commit(b.file_name, data, who, st.session_state.pop(SEEN, counts))
     if buttons.button(tr("upload.cancel"), key=f"upload_cancel_{nonce}"):
         st.session_state.pop(PREVIEW, None)
         st.session_state[NONCE] = nonce + 1
@@ -343,11 +361,16 @@ def show_flash() -> None:
 
 
 def main() -> None:
+    ensure_entry_point()  # run on its own (first request): go through dashboard.py
     st.title(tr("upload.title"))
     st.caption(tr("upload.intro"))
+    who = access.session()
+    if not auth.can_upload(who):  # the navigation does not offer the page; a stale link might
+        st.warning(tr("gate.forbidden"), icon=":material/lock:")
+        return
     show_flash()
-    template_section()
-    who = current_uploader()
+    who_section(who)
+    template_section(who)
     nonce = st.session_state.setdefault(NONCE, 0)
     uploaded = st.file_uploader(
         tr("upload.file"), type=FILE_TYPES, key=f"upload_file_{nonce}", help=tr("upload.file_help")

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
 import pytest
 import streamlit as st
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from apptest_support import KeptMedia, add_role_users, app, log_in_as, open_page, run, server_like
 from streamlit.testing.v1 import AppTest
-from streamlit.testing.v1 import app_test as app_test_module
 
+from metrics.i18n import t
 from metrics.ingest import ingest_file
 from metrics.registry import load_registry
 from metrics.store import Store
@@ -32,48 +34,46 @@ FILES = {
 }
 
 
-class _KeptMedia(MemoryMediaFileStorage):
-    """AppTest's media storage, kept after the run so download bytes can be read."""
-
-    last: MemoryMediaFileStorage | None = None
-
-    def __init__(self, endpoint: str):
-        super().__init__(endpoint)
-        _KeptMedia.last = self
-
-
 def download_bytes(at: AppTest, key: str) -> bytes:
     url = at.download_button(key=key).proto.url
-    return _KeptMedia.last.get_file(url.rsplit("/", 1)[-1]).content
+    return KeptMedia.last.get_file(url.rsplit("/", 1)[-1]).content
 
 
 @pytest.fixture
 def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Three uploads: a seed, a revision, and a mistake that was withdrawn."""
+    """Three uploads: a seed, a revision, and a mistake that was withdrawn; one user per role;
+    viewing open to everyone."""
     path = tmp_path / "progress.duckdb"
+    server_like(monkeypatch)
     monkeypatch.setenv("METRICS_DB", str(path))
     monkeypatch.setenv("METRICS_TARGETS", str(REPO / "targets.yaml"))
-    monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", _KeptMedia)
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    monkeypatch.setenv("METRICS_VIEW_LOGIN", "open")
     registry = load_registry(REPO / "targets.yaml")
     seed = Store(path)
     for name, (who, body) in FILES.items():
         ingest_file(seed, registry, (HEADER + body).encode(), name, uploaded_by=who, source="test")
     seed.withdraw_upload(3, by="admin", reason="typo")
     seed.close()
+    add_role_users(path)
     yield path
     st.cache_resource.clear()
     st.cache_data.clear()
 
 
-def open_data(lang: str = "zh") -> AppTest:
-    at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=30)
-    at.query_params["lang"] = lang
-    at.run()
-    at.switch_page("pages/data.py").run()
-    assert not at.exception, at.exception
-    return at
+@contextmanager
+def opened(path: Path) -> Iterator[Store]:
+    s = Store(path)
+    try:
+        yield s
+    finally:
+        s.close()
+
+
+def open_data(lang: str = "zh", role: str | None = None) -> AppTest:
+    at = app(lang)
+    if role:
+        log_in_as(at, role)
+    return open_page(at, "data")
 
 
 def choose(at: AppTest, indicator: str, agency: str, period: str) -> AppTest:
@@ -138,12 +138,85 @@ def test_uploads_audit_list(db: Path) -> None:
 
 
 def test_empty_database_explains_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    server_like(monkeypatch)
     monkeypatch.setenv("METRICS_DB", str(tmp_path / "empty.duckdb"))
     monkeypatch.setenv("METRICS_TARGETS", str(REPO / "targets.yaml"))
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    monkeypatch.setenv("METRICS_VIEW_LOGIN", "open")
     at = open_data("en")
     assert not at.dataframe
     assert at.info
     st.cache_resource.clear()
     st.cache_data.clear()
+
+
+# --------------------------------------------------------------------------- withdrawal, audit log
+
+
+def withdraw(at: AppTest, upload: int, reason: str, sure: bool = True) -> AppTest:
+    at.selectbox(key="data_withdraw_upload_0").set_value(upload)
+    at.text_input(key="data_withdraw_reason_0").input(reason)
+    if sure:
+        at.checkbox(key="data_withdraw_sure_0").check()
+    next(b for b in at.button if b.key.startswith("FormSubmitter:data_withdraw_0")).click()
+    return run(at)
+
+
+@pytest.mark.parametrize("role", [None, "viewer", "uploader"])
+def test_only_an_admin_sees_the_withdraw_control_and_the_audit_log(db: Path, role: str | None) -> None:
+    at = open_data("en", role)
+    assert len(at.dataframe) == 2  # values and uploads: the uploads list is for everyone
+    assert not [b for b in at.button if "withdraw" in b.key]
+    assert not [s for s in at.subheader if s.value in (t("withdraw.title", "en"), t("audit.title", "en"))]
+
+
+def test_admin_withdraws_an_upload_and_the_previous_revision_counts_again(db: Path) -> None:
+    at = open_data("en", "admin")
+    options = at.selectbox(key="data_withdraw_upload_0").options
+    assert [o.split(" · ")[:3] for o in options] == [
+        ["#2", "revision.csv", "bob"],
+        ["#1", "seed.csv", "alice"],
+    ]
+    withdraw(at, 2, "sent twice by mistake")
+    assert at.success[0].value == t("withdraw.done", "en", upload=2)
+    with opened(db) as s:
+        latest = s.latest().set_index(["indicator_id", "period", "agency_id"])
+        row = latest.loc[("tc_alignment_rate", "2025Q3", "samr")]
+        assert (row["value"], row["revision"]) == (85.0, 1)  # the seed's value counts again
+        assert s.counts()["observations"] == 6  # nothing deleted
+        entry = s.audit_log().iloc[0]
+        assert (entry["actor"], entry["action"]) == ("boss", "withdraw_upload")
+    audit = at.dataframe[1].value
+    mine = audit[audit["Upload"] == 2].iloc[0]
+    assert (mine["Withdrawn"], mine["Withdrawn by"], mine["Reason for withdrawal"]) == (
+        True,
+        "boss",
+        "sent twice by mistake",
+    )
+    log = at.dataframe[2].value
+    assert t("audit.action.withdraw_upload", "en") in set(log["Action"])
+    assert "upload 2: sent twice by mistake" in set(log["Detail"])
+
+
+def test_withdrawal_needs_a_reason_and_a_confirmation(db: Path) -> None:
+    at = open_data("zh", "admin")
+    withdraw(at, 2, "because", sure=False)
+    assert at.warning[0].value == t("withdraw.confirm_needed", "zh")
+    withdraw(at, 2, "   ")
+    assert t("auth.reason_needed", "zh") in at.error[0].value
+    with opened(db) as s:
+        assert s.uploads().set_index("upload_id").loc[2, "withdrawn_at"] is pd.NaT
+
+
+def test_notes_that_look_like_code_are_shown_as_text(db: Path) -> None:
+    script, link = "<script>alert(1)</script>", "[x](javascript:alert(1))"
+    rows = f"verification_points,2025Q2,samr,7,{script}\nverification_points,2025Q1,samr,5,{link}\n"
+    with opened(db) as s:
+        registry = load_registry(REPO / "targets.yaml")
+        ingest_file(s, registry, (HEADER + rows).encode(), "notes.csv", uploaded_by="alice", source="test")
+    for role in (None, "admin"):
+        at = choose(open_data("en", role), "verification_points", "samr", "__all__")
+        notes = set(at.dataframe[0].value["Note"])
+        assert {script, link} <= notes  # the exact text, in a table cell
+        rendered = [m.value for m in at.markdown] + [c.value for c in at.caption]
+        rendered += [h.proto.body for h in at.get("html")] + [x.value for x in at.get("info")]
+        assert not any("](javascript:" in r or "<script>" in r for r in rendered)

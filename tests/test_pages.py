@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
+from apptest_support import server_like
 from streamlit.testing.v1 import AppTest
 
 from metrics import progress
@@ -51,11 +52,11 @@ def _ingest(store: Store, rows: list[tuple], name: str) -> None:
     )
 
 
-def _env(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _env(path: Path, monkeypatch: pytest.MonkeyPatch, view: str = "open") -> None:
+    server_like(monkeypatch)  # also clears the caches
     monkeypatch.setenv("METRICS_DB", str(path))
     monkeypatch.setenv("METRICS_TARGETS", str(TARGETS))
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    monkeypatch.setenv("METRICS_VIEW_LOGIN", view)
 
 
 @pytest.fixture
@@ -318,3 +319,28 @@ def test_methodology_shows_the_chosen_language(db: Path, lang: str) -> None:
         assert body and not body.lstrip().startswith(f"# {other}")
     else:
         assert at.info[0].value == t("methodology.missing", lang)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_notes_that_look_like_code_are_text_on_the_indicator_page(db: Path, lang: str) -> None:
+    script, link = "<script>alert(1)</script>", "[x](javascript:alert(1))"
+    seed = Store(db)
+    _ingest(
+        seed,
+        [
+            ("verification_points", "2025Q3", "samr", 32, script),
+            ("verification_points", "2025Q1", "samr", 21, link),
+        ],
+        "notes.csv",
+    )
+    seed.close()
+    st.cache_data.clear()
+    at = run("indicator", lang=lang, indicator="verification_points")
+    notes = set(at.dataframe[-1].value[t("col.note", lang)])
+    assert {script, link} <= notes
+    rendered = (
+        [m.value for m in at.markdown]
+        + [c.value for c in at.caption]
+        + [h.proto.body for h in at.get("html")]
+    )
+    assert not any("](javascript:" in r or "<script>" in r for r in rendered)

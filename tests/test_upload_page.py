@@ -1,7 +1,8 @@
 """The Upload / 数据上报 page, driven in-process with AppTest.
 
-Each test builds its own DuckDB in ``tmp_path``; the page must go through
-``metrics.ingest.ingest_file`` (dry run for the preview, then for real) and never show a traceback.
+Each test builds its own DuckDB in ``tmp_path`` with one user per role and logs in through
+the form; the page must go through ``metrics.auth.upload_as`` (dry run for the preview, then
+for real) and never show a traceback.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from apptest_support import ROLE_USERS, add_role_users, app, log_in_as, open_page, run, server_like
+from apptest_support import download as download
 from streamlit.testing.v1 import AppTest
-from streamlit.testing.v1 import app_test as app_test_module
 
 from metrics.i18n import t
 from metrics.ingest import ingest_file
@@ -23,22 +24,7 @@ from metrics.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
 HEADER = "指标编号,报告期,填报单位,数值,备注\r\n"
-
-
-class _KeptMedia(MemoryMediaFileStorage):
-    """AppTest's media storage, kept after the run so download bytes can be read."""
-
-    last: MemoryMediaFileStorage | None = None
-
-    def __init__(self, endpoint: str):
-        super().__init__(endpoint)
-        _KeptMedia.last = self
-
-
-def download(at: AppTest, key: str):
-    """The file behind a download button (``.content`` bytes, ``.filename``)."""
-    url = at.download_button(key=key).proto.url
-    return _KeptMedia.last.get_file(url.rsplit("/", 1)[-1])
+ADMIN = ROLE_USERS["admin"][0]
 
 
 def download_bytes(at: AppTest, key: str) -> bytes:
@@ -53,11 +39,10 @@ def gb18030(*lines: str) -> bytes:
 @pytest.fixture
 def empty_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     path = tmp_path / "progress.duckdb"
+    server_like(monkeypatch)
     monkeypatch.setenv("METRICS_DB", str(path))
     monkeypatch.setenv("METRICS_TARGETS", str(REPO / "targets.yaml"))
-    monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", _KeptMedia)
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    add_role_users(path)
     yield path
     st.cache_resource.clear()
     st.cache_data.clear()
@@ -89,19 +74,15 @@ def opened(path: Path) -> Iterator[Store]:
         s.close()
 
 
-def open_upload(lang: str = "zh") -> AppTest:
-    at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=30)
-    at.query_params["lang"] = lang
-    at.run()
-    at.switch_page("pages/upload.py").run()
-    assert not at.exception, at.exception
-    return at
+def open_upload(lang: str = "zh", role: str = "admin") -> AppTest:
+    """The Upload page, logged in as ``role`` (admin: every agency)."""
+    at = log_in_as(app(lang), role)
+    return open_page(at, "upload")
 
 
 def upload(at: AppTest, data: bytes, name: str = "q3.csv") -> AppTest:
-    at.file_uploader[0].set_value((name, data, "text/csv")).run()
-    assert not at.exception, at.exception
-    return at
+    at.file_uploader[0].set_value((name, data, "text/csv"))
+    return run(at)
 
 
 def texts(at: AppTest) -> str:
@@ -132,13 +113,10 @@ def test_gb18030_preview_confirm_store(db: Path) -> None:
     assert (revised["原值"], revised["新值"]) == (10.0, 12.0)
     assert revised["报告期"] == "2025年第二季度"
     assert revised["填报单位"] == "市场监管总局（国家标准委）"
-    confirm = at.button(key="upload_confirm_0")
-    assert confirm.disabled  # no name yet
-    assert t("upload.who_missing", "zh") in texts(at)
+    assert not at.button(key="upload_confirm_0").disabled
     with opened(db) as s:
         assert s.counts() == {"observations": 2, "uploads": 1}  # the dry run wrote nothing
 
-    at.text_input(key="upload_who").input("张三").run()
     at.button(key="upload_confirm_0").click().run()
     assert not at.exception, at.exception
     assert "已保存为第 2 次上传（q3\\.csv）：新增 1 个值，修订 1 个，未变 1 个。" in at.success[0].value
@@ -150,7 +128,7 @@ def test_gb18030_preview_confirm_store(db: Path) -> None:
         assert latest.loc[("verification_points", "2025Q2", "samr"), "value"] == 12.0
         assert latest.loc[("verification_points", "2025Q2", "samr"), "revision"] == 2
         audit = s.uploads().iloc[0]
-        assert (audit["uploaded_by"], audit["source"], audit["file_name"]) == ("张三", "web", "q3.csv")
+        assert (audit["uploaded_by"], audit["source"], audit["file_name"]) == (ADMIN, "web", "q3.csv")
         assert (audit["n_new"], audit["n_revised"], audit["n_unchanged"]) == (1, 1, 1)
 
 
@@ -178,7 +156,7 @@ def test_refused_file_lists_every_problem(db: Path, lang: str, columns: list[str
     assert list(table[columns[1]]) == ["数值", "指标编号"]  # the headers as written in the file
     assert list(table[columns[2]]) == ["abc", "no_such_indicator"]
     assert list(table[columns[3]]) == [t("problem.not_number", lang), t("problem.unknown_indicator", lang)]
-    assert not at.button  # nothing to confirm
+    assert not [b for b in at.button if b.key.startswith("upload_")]  # nothing to confirm
     csv = download_bytes(at, "upload_problems_download")
     assert csv.startswith(b"\xef\xbb\xbf")
     assert "no_such_indicator" in csv.decode("utf-8-sig")
@@ -188,7 +166,6 @@ def test_refused_file_lists_every_problem(db: Path, lang: str, columns: list[str
 
 def test_identical_reupload_says_nothing_changed(db: Path) -> None:
     at = open_upload("en")
-    at.text_input(key="upload_who").input("Li Si").run()
     upload(at, GOOD, "q3.csv")
     at.button(key="upload_confirm_0").click().run()
     assert "Stored as upload #2" in at.success[0].value
@@ -196,7 +173,7 @@ def test_identical_reupload_says_nothing_changed(db: Path) -> None:
     assert metrics_shown(at) == {"New": "0", "Revised": "0", "Unchanged": "3"}
     message = at.info[0].value
     assert "Nothing changed" in message
-    assert "identical to upload #2 (q3\\.csv, by Li Si," in message
+    assert "identical to upload #2 (q3\\.csv, by boss," in message
     assert not [b for b in at.button if b.label == t("upload.confirm", "en")]
     with opened(db) as s:
         assert s.counts() == {"observations": 4, "uploads": 2}
@@ -217,7 +194,6 @@ def test_notes_and_file_names_stay_text(db: Path) -> None:
     note = "<script>alert(1)</script>"
     data = gb18030(f"tc_alignment_rate,2025Q3,samr,85,{note}")
     at = open_upload("zh")
-    at.text_input(key="upload_who").input("<b>王五</b>").run()
     upload(at, data, "**x**.csv")
     assert list(at.dataframe[0].value["备注"]) == [note]
     for md in at.markdown:
@@ -228,7 +204,7 @@ def test_notes_and_file_names_stay_text(db: Path) -> None:
     with opened(db) as s:
         latest = s.latest()
         assert latest.loc[latest["period"] == "2025Q3", "note"].tolist() == [note]
-        assert s.uploads().iloc[0]["uploaded_by"] == "<b>王五</b>"
+        assert s.uploads().iloc[0]["uploaded_by"] == ADMIN
 
 
 def test_unreadable_file_gets_a_sentence_not_a_traceback(db: Path) -> None:
@@ -264,7 +240,6 @@ def test_template_download(db: Path, fmt: str, magic: bytes) -> None:
 
 def test_first_upload_into_an_empty_database(empty_db: Path) -> None:
     at = open_upload("zh")
-    at.text_input(key="upload_who").input("赵六").run()
     upload(at, gb18030("verification_points,2025Q4,samr,3,"))
     assert metrics_shown(at) == {"新增": "1", "修订": "0", "未变": "0"}
     at.button(key="upload_confirm_0").click().run()
@@ -275,7 +250,6 @@ def test_first_upload_into_an_empty_database(empty_db: Path) -> None:
 
 def test_values_changed_between_preview_and_confirm(db: Path) -> None:
     at = open_upload("en")
-    at.text_input(key="upload_who").input("Li Si").run()
     upload(at, GOOD)
     assert metrics_shown(at) == {"New": "1", "Revised": "1", "Unchanged": "1"}
     with opened(db) as s:  # another user stores the same revision meanwhile
@@ -296,7 +270,6 @@ def test_an_error_after_the_commit_is_a_sentence_that_does_not_deny_the_write(
     db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     at = open_upload("en")
-    at.text_input(key="upload_who").input("Li Si").run()
     upload(at, GOOD)
     real = Store.store_batch
 
@@ -311,3 +284,53 @@ def test_an_error_after_the_commit_is_a_sentence_that_does_not_deny_the_write(
     assert not at.exception
     assert at.error[0].value == t("upload.store_unexpected", "en")
     assert "checkpoint failed" not in texts(at)
+
+
+# --------------------------------------------------------------------------- an uploader's agencies
+
+MIXED = gb18030(
+    "tc_alignment_rate,2025Q3,miit,81,",
+    "tc_alignment_rate,2025Q3,samr,85,",  # row 3: SAMR, not this user's agency
+    "tc_alignment_rate,2025Q2,市场监管总局,80,",  # row 4: SAMR by its Chinese name
+)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_uploader_file_with_another_agency_is_refused_whole(db: Path, lang: str) -> None:
+    at = upload(open_upload(lang, role="uploader"), MIXED, "mixed.csv")
+    table = at.dataframe[0].value
+    rows, reasons = table[t("data.col.row", lang)], table[t("data.col.reason", lang)]
+    assert list(rows) == [3, 4]
+    assert all(("SAMR" in r or "市场监管总局" in r) for r in reasons)
+    assert t("upload.refused", lang, file="mixed\\.csv", n=2) == at.error[0].value
+    assert not [b for b in at.button if b.key.startswith("upload_confirm")]
+    with opened(db) as s:
+        assert s.counts() == {"observations": 2, "uploads": 1}  # nothing stored
+
+
+def test_uploader_may_store_its_own_agency_and_is_recorded(db: Path) -> None:
+    at = open_upload("en", role="uploader")
+    assert "You may report for: Ministry of Industry and Information Technology" in texts(at)
+    assert "Uploading as miit-officer" in texts(at).replace("\\", "")
+    assert at.selectbox(key="upload_tpl_agency").options == [
+        "Ministry of Industry and Information Technology"
+    ]
+    upload(at, gb18030("tc_alignment_rate,2025Q3,miit,81,own committees"), "miit.csv")
+    at.button(key="upload_confirm_0").click().run()
+    assert "Stored as upload #2 (miit\\.csv)" in at.success[0].value
+    with opened(db) as s:
+        audit = s.uploads().iloc[0]
+        assert (audit["uploaded_by"], audit["file_name"], audit["agencies"]) == (
+            "miit-officer",
+            "miit.csv",
+            "miit",
+        )
+
+
+def test_a_refused_preview_writes_nothing(db: Path) -> None:
+    at = upload(open_upload("en", role="uploader"), MIXED, "mixed.csv")
+    assert at.error
+    at.file_uploader[0].set_value(None)
+    with opened(db) as s:  # the preview is a dry run: no upload, no audit entry (auth's design)
+        assert "upload_forbidden" not in set(s.audit_log()["action"])
+        assert s.counts()["uploads"] == 1

@@ -100,11 +100,15 @@ def validate(
     problems += _bad(rowno, cols["agency_id"], agency.isna(), "agency_id", "unknown_agency")
 
     both = (indicator.notna() & agency.notna()).to_numpy()
-    pairs = indicator.fillna("") + "\x1f" + agency.fillna("")
-    ok = map_unique(pairs, lambda p: p.split("\x1f")[1] in registry.reporters.get(p.split("\x1f")[0], ()))
-    not_allowed = both & ~ok.astype(bool)
+    ind_codes, ind_ids = pd.factorize(indicator.fillna(""), use_na_sentinel=False)
+    ag_codes, ag_ids = pd.factorize(agency.fillna(""), use_na_sentinel=False)
+    pair_codes, pair_index = np.unique(ind_codes * len(ag_ids) + ag_codes, return_inverse=True)
+    ok = np.array(
+        [ag_ids[c % len(ag_ids)] in registry.reporters.get(ind_ids[c // len(ag_ids)], ()) for c in pair_codes]
+    )[pair_index]
+    not_allowed = both & ~ok
     for i in np.flatnonzero(not_allowed):
-        ind_id, ag_id = pairs.iloc[i].split("\x1f")
+        ind_id, ag_id = indicator.iloc[i], agency.iloc[i]
         ind = registry.indicator[ind_id]
         problems.append(
             Problem(
@@ -153,14 +157,14 @@ def validate(
     ]
     problems += _range_problems(registry, indicator, value, has_pct, value_problem, cols["value"], rowno)
 
-    note = pd.Series(map_unique(raw["note"].astype(str), restore), index=raw.index, dtype="string")
+    note = pd.Series(map_unique(raw["note"].astype(str), _note), index=raw.index, dtype=object)
     rows = pd.DataFrame(
         {
             "indicator_id": indicator,
             "period": period,
             "agency_id": agency,
             "value": value,
-            "note": note.where(note.str.strip() != "", None),
+            "note": note,
             "row": rowno,
         }
     )
@@ -198,6 +202,12 @@ def _agency_lookup(registry: Registry) -> dict[str, str]:
     return out
 
 
+def _note(text: str) -> str | None:
+    """A note as given (a spreadsheet's formula-guard apostrophe removed); blank is no note."""
+    text = restore(text)
+    return text if text.strip() else None
+
+
 def map_unique(values: pd.Series, fn) -> np.ndarray:
     """``fn`` applied once per distinct value, spread back to every row."""
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
@@ -208,7 +218,7 @@ def map_unique(values: pd.Series, fn) -> np.ndarray:
 
 def _resolve(values: pd.Series, lookup: dict[str, str]) -> pd.Series:
     found = map_unique(values, lambda v: lookup.get(_norm(v)) or lookup.get(_norm(v).lower()))
-    return pd.Series(found, index=values.index, dtype="string")
+    return pd.Series(found, index=values.index, dtype=object)
 
 
 def _bad(rowno, values: pd.Series, mask: pd.Series, column: str, code: str, **params) -> list[Problem]:

@@ -10,6 +10,7 @@ import datetime as dt
 import re
 import unicodedata
 
+import numpy as np
 import pandas as pd
 
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
@@ -59,8 +60,8 @@ def looks_like_date(value: object) -> bool:
 def parse_periods(values: pd.Series) -> pd.Series:
     """Vectorised :func:`parse_period`: parses each distinct value once."""
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    parsed = pd.array([parse_period(v) for v in uniques], dtype="string")
-    return pd.Series(parsed.take(codes), index=values.index)
+    parsed = np.array([parse_period(v) for v in uniques], dtype=object)
+    return pd.Series(parsed[codes], index=values.index, dtype=object)
 
 
 def index(period: str) -> int:

@@ -86,3 +86,11 @@ def held_db(db_path: Path):
     finally:
         proc.kill()
         proc.wait()
+
+
+# A shared 2-core machine makes the first example of a property test slow now and then:
+# judge properties on their results, not on hypothesis' 200 ms per-example deadline.
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("project", deadline=None)
+_hypothesis_settings.load_profile("project")

@@ -102,7 +102,7 @@ def navigation_pages(who: Session | None) -> tuple[list, list]:
                 path,
                 title=title,
                 icon=icon,
-                url_path=url,
+                url_path=_served_path(url),
                 default=url == HOME,
                 visibility="hidden" if hidden else "visible",
             )
@@ -113,16 +113,27 @@ def navigation_pages(who: Session | None) -> tuple[list, list]:
                 _gate(url, need),
                 title=title,
                 icon=icon,
-                url_path=url,
+                url_path=_served_path(url),
                 default=url == HOME,
                 visibility="hidden",
             )
             gates.append(page)
         pages.append(page)
         registered[url] = page
+    # The default page is served at "/" but reserves its own pathname; a shared link to
+    # /overview lands on this hidden alias, which forwards to "/" with the same parameters.
+    pages.append(st.Page(_to_home, title=tr(TITLE_KEYS[HOME]), url_path=HOME, visibility="hidden"))
     st.session_state[NAV] = registered
     st.session_state[MENU] = tuple(menu)  # what the menu offers (tests read it)
     return pages, gates
+
+
+def _served_path(url: str) -> str:
+    return "home" if url == HOME else url
+
+
+def _to_home() -> None:
+    go(HOME)
 
 
 def page(url: str):

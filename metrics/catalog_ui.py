@@ -3,6 +3,15 @@
 UI: dict[str, dict[str, str]] = {
     # --- frame ------------------------------------------------------------------------------
     "app.title": {"zh": "标准化行动计划目标监测", "en": "Standardization Action Plan Monitor"},
+    "overview.cards_capped": {
+        "zh": "显示前 {shown} 个数值指标（共 {total} 个）；全部指标见下方进度图和“指标”页。",
+        "en": "Showing the first {shown} of {total} numeric indicators; all are on the progress chart "
+        "and the Indicator page.",
+    },
+    "overview.tables_capped": {
+        "zh": "下表最多显示 {rows} 行；完整记录见“数据与修订”页。",
+        "en": "The tables show at most {rows} rows; the full record is on the Data & history page.",
+    },
     "nav.overview": {"zh": "总览", "en": "Overview"},
     "nav.indicator": {"zh": "指标", "en": "Indicator"},
     "nav.measures": {"zh": "举措", "en": "Measures"},

@@ -60,7 +60,10 @@ def _safe(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(neutralize)
+            text = out[col].astype(object)
+            risky = text.map(lambda v: isinstance(v, str), na_action="ignore").fillna(False).astype(bool)
+            risky &= text.astype(str).str.startswith(_FORMULA_START)
+            out[col] = text.where(~risky, "'" + text.astype(str))
     return out
 
 

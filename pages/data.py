@@ -58,6 +58,12 @@ def _export(path: str, version: int, targets: str) -> pd.DataFrame:
     return export_frame(store(), registry(), all_revisions=True)
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def _export_bytes(path: str, version: int, targets: str, chosen: dict[str, object], fmt: str) -> bytes:
+    """The file bytes, made once per data version, filters and format (not on every rerun)."""
+    return to_bytes(narrow(_export(path, version, targets), chosen), fmt)
+
+
 def _version() -> tuple[str, int]:
     s = store()
     return s.path, s.data_version()
@@ -170,7 +176,6 @@ def _indicator_width(lg: str) -> dict[str, object]:
 
 def download(chosen: dict[str, object]) -> None:
     """The CLI export of the filtered rows, as CSV (UTF-8 with BOM) or XLSX."""
-    frame = narrow(_export(*_version(), str(config.targets_path())), chosen)
     row = st.container(horizontal=True, vertical_alignment="bottom", gap="medium")
     fmt = row.radio(
         tr("data.download_format"), ["csv", "xlsx"], format_func=str.upper, horizontal=True, key="data_fmt"
@@ -178,7 +183,7 @@ def download(chosen: dict[str, object]) -> None:
     stamp = dt.date.today().isoformat()
     row.download_button(
         tr("data.download_button", fmt=fmt.upper()),
-        data=to_bytes(frame, fmt),
+        data=_export_bytes(*_version(), str(config.targets_path()), chosen, fmt),
         file_name=f"data_{stamp}.{fmt}",
         mime=MIME[fmt],
         on_click="ignore",

@@ -58,6 +58,10 @@ ctx = c.chart_context(period)
 values = c.current_values(period)
 
 
+CARD_LIMIT = 12  # cards beyond this are on the progress chart and the Indicator page
+TABLE_ROWS = 200  # a briefing table longer than this belongs on the Data & history page
+
+
 def kpi_card(row: pd.Series) -> None:
     ind = reg.indicator[row["indicator_id"]]
     status = str(row["status"])
@@ -121,7 +125,10 @@ def cards(per_row: int) -> None:
         if agency:
             st.caption(c.tr("overview.no_kpi_for_agency"))
         return
-    rows = [kpis.iloc[i : i + per_row] for i in range(0, len(kpis), per_row)]
+    shown = kpis.head(CARD_LIMIT)
+    if len(kpis) > CARD_LIMIT:
+        st.caption(c.tr("overview.cards_capped", shown=CARD_LIMIT, total=len(kpis)))
+    rows = [shown.iloc[i : i + per_row] for i in range(0, len(shown), per_row)]
     for chunk in rows:
         cols = st.columns(per_row)
         for col, (_, row) in zip(cols, chunk.iterrows(), strict=False):
@@ -199,8 +206,12 @@ if agency:
     fresh = fresh[fresh["agency_id"] == agency]
     revised = revised[revised["agency_id"] == agency]
 st.caption(c.tr("overview.changes_counts", moved=len(moved), new=len(fresh), revised=len(revised)))
+if len(moved) > TABLE_ROWS or len(revised) > TABLE_ROWS:
+    st.caption(c.tr("overview.tables_capped", rows=TABLE_ROWS))
+revised = revised.head(TABLE_ROWS)
 if not moved.empty:
     moved = moved.sort_values("figure", key=lambda s: s.map({"national": 0, "agency": 1}), kind="stable")
+    moved = moved.head(TABLE_ROWS)
     st.dataframe(
         pd.DataFrame(
             {

@@ -96,12 +96,14 @@ def validate(
 
     indicator = _resolve(cols["indicator_id"], _indicator_lookup(registry))
     agency = _resolve(cols["agency_id"], _agency_lookup(registry))
-    problems += _bad(rowno, cols["indicator_id"], indicator.isna(), "indicator_id", "unknown_indicator")
-    problems += _bad(rowno, cols["agency_id"], agency.isna(), "agency_id", "unknown_agency")
+    ind_missing, ag_missing = indicator.isna(), agency.isna()
+    problems += _bad(rowno, cols["indicator_id"], ind_missing, "indicator_id", "unknown_indicator")
+    problems += _bad(rowno, cols["agency_id"], ag_missing, "agency_id", "unknown_agency")
 
-    both = (indicator.notna() & agency.notna()).to_numpy()
-    ind_codes, ind_ids = pd.factorize(indicator.fillna(""), use_na_sentinel=False)
-    ag_codes, ag_ids = pd.factorize(agency.fillna(""), use_na_sentinel=False)
+    both = ~(ind_missing | ag_missing).to_numpy()
+    ind_codes, ind_ids = pd.factorize(indicator.to_numpy(dtype=object), use_na_sentinel=False)
+    ag_codes, ag_ids = pd.factorize(agency.to_numpy(dtype=object), use_na_sentinel=False)
+    ind_ids, ag_ids = list(ind_ids), list(ag_ids)
     pair_codes, pair_index = np.unique(ind_codes * len(ag_ids) + ag_codes, return_inverse=True)
     ok = np.array(
         [ag_ids[c % len(ag_ids)] in registry.reporters.get(ind_ids[c // len(ag_ids)], ()) for c in pair_codes]
@@ -324,7 +326,7 @@ def _range_problems(registry, indicator, value, has_pct, value_problem, texts, r
             code, params = "out_of_range", {"low": lo, "high": hi}
         no_pct = not ind.is_percent and ind.kind != "milestone"
         rules[ind.id] = (-np.inf if lo is None else lo, np.inf if hi is None else hi, no_pct, code, params)
-    ids = indicator.fillna("")
+    ids = indicator  # unknown indicators (None) get no bounds
     none = (-np.inf, np.inf, False, "", {})
     lo = map_unique(ids, lambda i: rules.get(i, none)[0]).astype(float)
     hi = map_unique(ids, lambda i: rules.get(i, none)[1]).astype(float)

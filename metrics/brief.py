@@ -37,6 +37,7 @@ from metrics.brief_slides import (
     Deck,
 )
 from metrics.brief_tables import agencies_slide, changes_slide, measures_slide
+from metrics.explain import method_lines
 from metrics.i18n import t
 from metrics.registry import Indicator, Registry
 
@@ -329,53 +330,7 @@ def _kpi_text(b: _Brief, ind: Indicator, nat: pd.Series, status: str) -> list[Pa
 
 def _method_lines(b: _Brief, ind: Indicator, nat: pd.Series) -> list[str]:
     """The method numbers in plain words, as the indicator page states them."""
-    if nat["n_points"] < 1:
-        return []
-    unit, lg = b.unit(ind), b.lang
-    lines = [
-        b.tr(
-            "method.values",
-            base_period=b.period(nat["baseline_period"]),
-            base=b.value(nat["baseline_value"], ind),
-            latest_period=b.period(nat["latest_period"]),
-            latest=b.value(nat["latest_value"], ind),
-            target=b.target(ind),
-            deadline=b.deadline(ind),
-        )
-    ]
-    if nat["n_points"] < 2:
-        return lines
-    lines.append(
-        b.tr(
-            "method.progress",
-            progress=charts.format_share(nat["progress"]),
-            as_of=b.period(b.as_of),
-            expected=charts.format_share(nat["expected_progress"]),
-            expected_value=b.value(nat["expected_value"], ind),
-        )
-    )
-    if not math.isnan(nat["cagr_ratio"]):
-        lines.append(b.tr("method.ratio", r=f"{nat['cagr_ratio']:.2f}"))
-    if not math.isnan(nat["required_pace"]) and nat["gap"] > 0:
-        lines.append(
-            b.tr(
-                "method.pace",
-                required=charts.format_gap(abs(nat["required_pace"]), unit, lg),
-                observed=charts.format_gap(abs(nat["observed_pace"]), unit, lg),
-                direction=b.tr("method.up" if nat["observed_pace"] >= 0 else "method.down"),
-            )
-        )
-    if not math.isnan(nat["projected_value"]):
-        attain = nat["projected_attainment_period"]
-        attain_text = (
-            b.tr("method.no_attainment")
-            if _missing(attain)
-            else b.tr("method.attainment", period=b.period(attain))
-        )
-        lines.append(
-            b.tr("method.projection", projected=b.value(nat["projected_value"], ind), attain=attain_text)
-        )
-    return lines
+    return method_lines(ind, nat, b.as_of, b.lang)
 
 
 def _number_format(values: list[float | None]) -> str:

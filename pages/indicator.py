@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics import charts, periods
+from metrics.explain import method_lines
 from pages import common as c
 from pages.frame import page_header
 
@@ -131,54 +132,9 @@ c.show_chart(charts.trend(spec, ctx, height=470 if briefing else 500), f"{ind.id
 # Method numbers in plain words ---------------------------------------------------------------
 st.subheader(c.tr("indicator.method_title"), anchor=False)
 st.markdown(c.esc(c.tr("status_explain." + status)))
+for line in method_lines(ind, nat, period, lg):
+    st.markdown("- " + c.esc(line))
 if nat["n_points"] >= 1:
-    lines = [
-        c.tr(
-            "method.values",
-            base_period=c.period_label(nat["baseline_period"]),
-            base=c.fmt_value(nat["baseline_value"], ind.unit),
-            latest_period=c.period_label(nat["latest_period"]),
-            latest=c.fmt_value(nat["latest_value"], ind.unit),
-            target=charts.format_target(ind.target, ind.direction, unit, lg),
-            deadline=c.period_label(periods.of_date(ind.deadline)),
-        )
-    ]
-    if has_trend:
-        lines.append(
-            c.tr(
-                "method.progress",
-                progress=charts.format_share(nat["progress"]),
-                as_of=c.period_label(period),
-                expected=charts.format_share(nat["expected_progress"]),
-                expected_value=c.fmt_value(nat["expected_value"], ind.unit),
-            )
-        )
-        if not math.isnan(nat["cagr_ratio"]):
-            lines.append(c.tr("method.ratio", r=f"{nat['cagr_ratio']:.2f}"))
-        if not math.isnan(nat["required_pace"]) and nat["gap"] > 0:
-            lines.append(
-                c.tr(
-                    "method.pace",
-                    required=charts.format_gap(abs(nat["required_pace"]), unit, lg),
-                    observed=charts.format_gap(abs(nat["observed_pace"]), unit, lg),
-                    direction=c.tr("method.up" if nat["observed_pace"] >= 0 else "method.down"),
-                )
-            )
-        if spec.projection:
-            attain = (
-                c.tr("method.attainment", period=c.period_label(spec.attainment))
-                if spec.attainment
-                else c.tr("method.no_attainment")
-            )
-            lines.append(
-                c.tr(
-                    "method.projection",
-                    projected=c.fmt_value(nat["projected_value"], ind.unit),
-                    attain=attain,
-                )
-            )
-    for line in lines:
-        st.markdown("- " + c.esc(line))
     st.caption(c.tr("method.see_methodology"))
 
 if briefing:

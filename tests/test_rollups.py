@@ -10,6 +10,7 @@ import math
 
 import pandas as pd
 import pytest
+from test_progress import indicator, make_obs  # the same fixtures build both modules' worlds
 
 from metrics.progress import (
     agency_rollup,
@@ -21,23 +22,6 @@ from metrics.progress import (
 )
 from metrics.registry import Registry, parse_registry
 from metrics.rollups import snapshot_time
-
-
-def indicator(id_: str, **kw) -> dict:
-    base = {
-        "id": id_,
-        "measure": 21,
-        "kind": "kpi",
-        "name_zh": f"指标{id_}",
-        "name_en": f"Indicator {id_}",
-        "unit": "%",
-        "unit_en": "%",
-        "direction": "at_least",
-        "target": 90,
-        "deadline": "2025-12-31",
-        "owner": "samr",
-    }
-    return base | kw
 
 
 def milestone(id_: str) -> dict:
@@ -83,25 +67,6 @@ def make_registry() -> Registry:
             "indicators": [indicator("a"), indicator("b"), milestone("ms"), milestone("ms2")],
         }
     )
-
-
-def make_obs(*rows) -> pd.DataFrame:
-    """rows: (indicator, agency, period, value, revision, recorded_at)."""
-    return pd.DataFrame(
-        [(i, a, p, float(v), None, r, 1, pd.Timestamp(t), "tester", "q.csv") for i, a, p, v, r, t in rows],
-        columns=[
-            "indicator_id",
-            "agency_id",
-            "period",
-            "value",
-            "note",
-            "revision",
-            "upload_id",
-            "recorded_at",
-            "uploaded_by",
-            "file_name",
-        ],
-    ).astype({"indicator_id": "string", "agency_id": "string", "period": "string", "note": "string"})
 
 
 # As of 2024Q4 (all by hand, rules in docs/methodology.md):

@@ -9,6 +9,8 @@ start in the legacy ``pages/``-directory mode that a real server leaves after it
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import ClassVar
 
@@ -144,3 +146,13 @@ def menu(at: AppTest) -> list[str]:
 
 def page_titles(at: AppTest) -> list[str]:
     return [t.value for t in at.title]
+
+
+@contextmanager
+def opened(path: Path) -> Iterator[Store]:
+    """A store on ``path`` for the length of a ``with`` block (reads and seeding in tests)."""
+    s = Store(path)
+    try:
+        yield s
+    finally:
+        s.close()

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
 import pytest
 import streamlit as st
-from apptest_support import KeptMedia, add_role_users, app, log_in_as, open_page, run, server_like
+from apptest_support import KeptMedia, add_role_users, app, log_in_as, open_page, opened, run, server_like
 from streamlit.testing.v1 import AppTest
 
 from metrics.i18n import t
@@ -58,15 +56,6 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     yield path
     st.cache_resource.clear()
     st.cache_data.clear()
-
-
-@contextmanager
-def opened(path: Path) -> Iterator[Store]:
-    s = Store(path)
-    try:
-        yield s
-    finally:
-        s.close()
 
 
 def open_data(lang: str = "zh", role: str | None = None) -> AppTest:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -21,6 +20,7 @@ from apptest_support import (
     log_in_as,
     menu,
     open_page,
+    opened,
     page_titles,
     run,
     server_like,
@@ -60,15 +60,6 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     yield path
     st.cache_resource.clear()
     st.cache_data.clear()
-
-
-@contextmanager
-def opened(path: Path) -> Iterator[Store]:
-    s = Store(path)
-    try:
-        yield s
-    finally:
-        s.close()
 
 
 def plain(markdown: str) -> str:

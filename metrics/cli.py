@@ -9,7 +9,7 @@ import os
 import sys
 from pathlib import Path
 
-from metrics import config, export, periods
+from metrics import config, periods
 from metrics.errors import IngestRefused, MetricsError, RegistryError
 from metrics.i18n import problem_text
 from metrics.ingest import parse_file, store_checked
@@ -24,7 +24,10 @@ def _common(p: argparse.ArgumentParser, db: bool = True) -> None:
     p.add_argument("--lang", choices=("zh", "en"), default="en", help="language of messages")
 
 
-def build_parser() -> argparse.ArgumentParser:
+CORE_COMMANDS = ("validate", "ingest", "export", "template", "demo")
+
+
+def build_parser(extensions: bool = True) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m metrics", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -60,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=("zh", "en"), default="en")
     p.set_defaults(handler=cmd_demo, needs_store=False)
 
-    for register in _extensions():
+    for register in _extensions() if extensions else ():
         register(sub)
     return parser
 
@@ -80,7 +83,10 @@ def _extensions():
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    # The other commands' modules (charts, slides…) take a while to import; a core command skips them.
+    core = bool(argv) and argv[0] in CORE_COMMANDS
+    args = build_parser(extensions=not core).parse_args(argv)
     try:
         registry = None
         if args.command != "validate":
@@ -140,18 +146,22 @@ def cmd_ingest(args, registry: Registry, store: Store) -> int:
     refused = False
     for path in (Path(f) for f in args.files):  # check every file before storing any
         try:
-            batches.append(parse_file(registry, _read(path), path.name))
+            batches.append(parse_file(registry, _read(path), path.name, store=store))
         except IngestRefused as exc:
             print_problems(exc, args.lang)
             refused = True
-    if refused:
-        return 1
-    actor = args.actor or f"cli:{getpass.getuser()}"
-    for batch in batches:
-        result = store_checked(store, batch, uploaded_by=actor, source="cli", dry_run=args.dry_run)
-        prefix = "[dry run] " if args.dry_run else ""
-        print(prefix + result.summary(args.lang))
-    return 0
+    try:
+        if refused:
+            return 1
+        actor = args.actor or f"cli:{getpass.getuser()}"
+        for batch in batches:
+            result = store_checked(store, batch, uploaded_by=actor, source="cli", dry_run=args.dry_run)
+            prefix = "[dry run] " if args.dry_run else ""
+            print(prefix + result.summary(args.lang))
+        return 0
+    finally:
+        for batch in batches:
+            batch.close()
 
 
 def _read(path: Path) -> bytes:
@@ -165,6 +175,8 @@ def cmd_export(args, registry: Registry, store: Store) -> int:
     out = Path(args.out)
     if out.suffix.lower() not in (".csv", ".xlsx"):
         raise MetricsError(f"{out}: the output must end in .csv or .xlsx")
+    from metrics import export  # pandas and the spreadsheet writers: only for this command
+
     frame = export.export_frame(store, registry, all_revisions=args.all_revisions)
     export.write(frame, out)
     print(f"{out}: {len(frame)} rows")
@@ -181,6 +193,8 @@ def cmd_template(args, registry: Registry) -> int:
     period = periods.parse_period(args.period)
     if period is None:
         raise MetricsError(f"unreadable period {args.period!r}; write it like 2025Q4")
+    from metrics import export
+
     out.write_bytes(export.template_bytes(registry, args.agency, period, fmt, lang=args.lang))
     print(f"{out}: {len(registry.indicators_for(args.agency))} indicators for {args.agency}, {period}")
     return 0

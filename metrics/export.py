@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from metrics.formula import FORMULA_START, neutralize, restore  # noqa: F401 - restore is offered here too
 from metrics.registry import Registry
 from metrics.store import Store
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 EXPORT_COLUMNS = [
     "indicator_id",
@@ -38,31 +37,13 @@ TEMPLATE_HEADERS = {
 }
 
 
-def neutralize(value: object) -> object:
-    """Prefix text that a spreadsheet would evaluate as a formula with an apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
-def restore(text: str) -> str:
-    """Undo :func:`neutralize` on a cell read back from a file: ``'=1+1`` is the text ``=1+1``.
-
-    Excel treats the apostrophe the same way (a prefix, not content), and it makes an
-    exported file re-ingest as unchanged.
-    """
-    if text.startswith("'") and text[1:].startswith(_FORMULA_START):
-        return text[1:]
-    return text
-
-
 def _safe(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
             text = out[col].astype(object)
             risky = text.map(lambda v: isinstance(v, str), na_action="ignore").fillna(False).astype(bool)
-            risky &= text.astype(str).str.startswith(_FORMULA_START)
+            risky &= text.astype(str).str.startswith(FORMULA_START)
             out[col] = text.where(~risky, "'" + text.astype(str))
     return out
 

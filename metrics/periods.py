@@ -10,9 +10,6 @@ import datetime as dt
 import re
 import unicodedata
 
-import numpy as np
-import pandas as pd
-
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _QUARTER_RE = re.compile(r"^(\d{4})\s*[-/_.]?\s*[Qq]\s*([1-4])$")
 _CN_QUARTER_RE = re.compile(r"^(\d{4})\s*年\s*第?\s*([一二三四1-4])\s*季度?$")
@@ -30,7 +27,7 @@ def parse_period(value: object) -> str | None:
     """Canonical ``YYYYQn`` for any accepted spelling, or None when unreadable."""
     if value is None:
         return None
-    if isinstance(value, (dt.date, pd.Timestamp)):
+    if isinstance(value, dt.date):
         return _from_date(value.year, value.month, value.day)
     text = normalize_text(str(value))
     if not text:
@@ -52,16 +49,9 @@ def _from_date(year: int, month: int, day: int) -> str | None:
 
 def looks_like_date(value: object) -> bool:
     """True for a calendar date that is not a quarter end (to explain the refusal)."""
-    if isinstance(value, (dt.date, pd.Timestamp)):
+    if isinstance(value, dt.date):
         return True
     return bool(_DATE_RE.match(normalize_text(str(value))))
-
-
-def parse_periods(values: pd.Series) -> pd.Series:
-    """Vectorised :func:`parse_period`: parses each distinct value once."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    parsed = np.array([parse_period(v) for v in uniques], dtype=object)
-    return pd.Series(parsed[codes], index=values.index, dtype=object)
 
 
 def index(period: str) -> int:

@@ -10,13 +10,17 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
+import os
 import re
+import tempfile
 import unicodedata
 import zipfile
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-import pandas as pd
+import duckdb
 
 from metrics.errors import Problem
 
@@ -52,14 +56,25 @@ _WORKBOOK_ERRORS = (
 )
 
 
+CELL_COLUMNS = ("row", "indicator_id", "period", "agency_id", "value", "note", "pct")
+
+
 @dataclass(frozen=True)
 class Table:
-    """Cells as text, one column per canonical name, plus ``row`` as Excel numbers it."""
+    """A file's data rows in the DuckDB view ``cells`` of ``con``, a connection of its own.
 
-    frame: pd.DataFrame
+    ``cells`` has CELL_COLUMNS: ``row`` as Excel numbers it, the text of each canonical column
+    ('' when blank) and ``pct``, true where Excel formatted the value as a percentage.
+    """
+
+    con: duckdb.DuckDBPyConnection
     header_row: int
-    percent_cells: pd.Series | None = None
-    headers: dict[str, str] | None = None  # canonical name -> header as written in the file
+    headers: dict[str, str]  # canonical name -> header as written in the file
+
+    def rows(self, columns: Sequence[str] = CELL_COLUMNS[:-1]) -> list[tuple]:
+        """The cells, in file order (for inspection and tests)."""
+        wanted = [c for c in columns if c in CELL_COLUMNS]
+        return self.con.execute(f"SELECT {', '.join(wanted)} FROM cells ORDER BY row").fetchall()
 
 
 class Unreadable(Exception):
@@ -84,15 +99,30 @@ def _canonical(header: object) -> str | None:
     return _HEADER_LOOKUP.get(head)
 
 
-def read_table(data: bytes, file_name: str) -> Table:
-    """Decode and split a CSV or XLSX file; raise Unreadable with the reason."""
+def read_table(data: bytes, file_name: str, con: duckdb.DuckDBPyConnection | None = None) -> Table:
+    """Decode and split a CSV or XLSX file into ``con`` (default: a new in-memory connection).
+
+    Raise Unreadable with the reason; the caller closes a connection it passed in.
+    """
+    own = con is None
+    if con is None:
+        con = duckdb.connect()
+    try:
+        return _read(data, con)
+    except BaseException:
+        if own:
+            con.close()
+        raise
+
+
+def _read(data: bytes, con: duckdb.DuckDBPyConnection) -> Table:
     if not data or not data.strip(b"\x00\r\n\t \xef\xbb\xbf"):
         raise Unreadable(Problem("file_empty"))
     if data[:4] == b"PK\x03\x04":
-        return _read_xlsx(data)
+        return _read_xlsx(data, con)
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise Unreadable(Problem("old_xls"))
-    return _read_csv(decode(data))
+    return _read_csv(decode(data), con)
 
 
 def decode(data: bytes) -> str:
@@ -129,7 +159,7 @@ def _find_header(rows: list[list[str]]) -> int | None:
     return None
 
 
-def _read_csv(text: str) -> Table:
+def _read_csv(text: str, con: duckdb.DuckDBPyConnection) -> Table:
     # Only \r and \n end a line, as for pandas below (str.splitlines also splits at \v, \x85, \u2028…).
     head = re.split(r"\r\n|\r|\n", text, maxsplit=HEADER_SCAN_ROWS)[:HEADER_SCAN_ROWS]
     lines = [line[:_SNIFF_CHARS] for line in head]
@@ -147,6 +177,60 @@ def _read_csv(text: str) -> Table:
     if delim == "，":
         text = text.replace("，", ",")
         delim = ","
+    header = _load_simple_csv(con, text, delim, header_idx)
+    if header is not None:  # DuckDB keeps the file's order: rowid counts the records
+        _cells(con, header, header_idx + 1, source="raw_csv", row=f"rowid + {header_idx + 2}")
+    else:
+        header = _load_frame(con, _pandas_csv(text, delim, header_idx), header_idx + 2)
+        _cells(con, header, header_idx + 1)
+    return Table(con, header_idx + 1, _written(header))
+
+
+def _load_simple_csv(
+    con: duckdb.DuckDBPyConnection, text: str, delim: str, header_idx: int
+) -> list[str] | None:
+    """DuckDB's own reader for the usual file, into ``raw_csv``; None when it needs the careful path.
+
+    A record's Excel row is its position after the header. DuckDB skips blank lines, which Excel
+    counts, and lets some broken quoting pass (``1","``) that pandas names: files with blank lines
+    or quote characters, and any DuckDB refuses, go to :func:`_pandas_csv`.
+    """
+    breaks = list(itertools.islice(re.finditer(r"\r\n|\r|\n", text), header_idx + 1))
+    if len(breaks) <= header_idx:
+        return None  # nothing after the header line
+    start = breaks[header_idx - 1].end() if header_idx else 0
+    header_line = text[start : breaks[header_idx].start()]
+    body = text[breaks[header_idx].end() :].rstrip("\r\n")
+    if '"' in text[start:] or not body or body[0] in "\r\n" or "\x00" in body:
+        return None
+    if "\r" in body and not body.count("\r") == body.count("\r\n") == body.count("\n"):
+        return None  # mixed or old-Mac line ends
+    if "\n\n" in body or "\n\r\n" in body:
+        return None  # a blank line: Excel counts it as a row
+    header = next(csv.reader([header_line], delimiter=delim))
+    columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header)))
+    fd, path = tempfile.mkstemp(suffix=".csv", prefix="metrics_")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(body.encode("utf-8"))
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE raw_csv AS SELECT * FROM read_csv(?, header = false,
+                auto_detect = false, delim = '{delim}', quote = '"', escape = '"', columns = {{{columns}}},
+                null_padding = true, parallel = true)""",
+            [path],
+        )
+    except duckdb.Error:
+        con.execute("DROP TABLE IF EXISTS raw_csv")
+        return None
+    finally:
+        os.unlink(path)
+    return header
+
+
+def _pandas_csv(text: str, delim: str, header_idx: int):
+    """The careful path: pandas' parser, every malformed row named. Returns (header, body frame)."""
+    import pandas as pd
+
     try:
         frame = pd.read_csv(
             io.StringIO(text),
@@ -165,10 +249,19 @@ def _read_csv(text: str) -> Table:
     except pd.errors.EmptyDataError:
         raise Unreadable(Problem("file_empty")) from None
     header = [str(h) for h in frame.iloc[0].tolist()]
-    frame = frame.iloc[1:].reset_index(drop=True)
-    frame.columns = range(len(header))
-    frame["row"] = pd.RangeIndex(header_idx + 2, header_idx + 2 + len(frame))
-    return _canonical_frame(frame, header, header_idx + 1)
+    body = frame.iloc[1:].reset_index(drop=True)
+    body.columns = [f"c{i}" for i in range(len(header))]
+    return header, body
+
+
+def _load_frame(con: duckdb.DuckDBPyConnection, parsed, first_row: int) -> list[str]:
+    """A (header, frame) pair from :func:`_pandas_csv` into ``raw``."""
+    header, body = parsed
+    body.insert(0, "row", range(first_row, first_row + len(body)))
+    con.register("raw_frame", body)
+    con.execute("CREATE OR REPLACE TEMP TABLE raw AS SELECT * FROM raw_frame")
+    con.unregister("raw_frame")
+    return header
 
 
 def _ragged_rows(text: str, delim: str, header_idx: int) -> list[Problem]:
@@ -199,40 +292,52 @@ def _parser_problem(message: str) -> Problem:
     return Problem("bad_csv", row=line, params={"detail": f"{saw} / {expected}"})
 
 
-def _canonical_frame(frame: pd.DataFrame, header: list[str], header_row: int, percent=None) -> Table:
+def _columns(header: list[str], header_row: int) -> dict[str, int]:
+    """Canonical column -> position in the file; raise Unreadable for a repeated or missing one."""
     seen: dict[str, int] = {}
-    keep: dict[int, str] = {}
-    problems: list[Problem] = []
     for pos, name in enumerate(header):
         col = _canonical(name)
         if col is None:
             continue
         if col in seen:
-            problems.append(Problem("duplicate_column", row=header_row, column=str(name).strip()))
-            continue
+            raise Unreadable(Problem("duplicate_column", row=header_row, column=str(name).strip()))
         seen[col] = pos
-        keep[pos] = col
-    if problems:
-        raise Unreadable(problems[0])
     if "indicator_id" not in seen and "indicator_name" in seen:
-        keep[seen["indicator_name"]] = "indicator_id"
         seen["indicator_id"] = seen.pop("indicator_name")
+    seen.pop("indicator_name", None)
     missing = [c for c in REQUIRED if c not in seen]
     if missing:
         raise Unreadable(Problem("missing_columns", row=header_row, params={"columns": ", ".join(missing)}))
-    out = pd.DataFrame({col: frame[pos] for pos, col in keep.items() if col != "indicator_name"})
-    if "note" not in out:
-        out["note"] = ""
-    out = out.fillna("")
-    out["row"] = frame["row"].to_numpy()
-    pct = None
-    if percent is not None:
-        pct = pd.Series(percent[seen["value"]], index=out.index)
-    written = {col: str(header[pos]).strip().lstrip("\ufeff") for pos, col in keep.items()}
-    return Table(out, header_row, pct, written)
+    return seen
 
 
-def _read_xlsx(data: bytes) -> Table:
+def _written(header: list[str]) -> dict[str, str]:
+    """Canonical column -> its header as written in the file."""
+    return {col: str(header[pos]).strip().lstrip("\ufeff") for col, pos in _columns(header, 0).items()}
+
+
+def _cells(
+    con: duckdb.DuckDBPyConnection,
+    header: list[str],
+    header_row: int,
+    *,
+    source: str = "raw",
+    row: str = "row",
+    percent: bool = False,
+) -> None:
+    """The view ``cells`` (CELL_COLUMNS) over ``source`` (``c0``… and, for workbooks, ``p0``…)."""
+    pos = _columns(header, header_row)
+    text = [
+        f"coalesce(c{pos[c]}::VARCHAR, '') AS {c}" if c in pos else f"'' AS {c}" for c in CELL_COLUMNS[1:-1]
+    ]
+    pct = f"coalesce(p{pos['value']}, false)" if percent else "false"
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW cells AS SELECT ({row})::BIGINT AS row, {', '.join(text)}, {pct} AS pct"
+        f" FROM {source}"
+    )
+
+
+def _read_xlsx(data: bytes, con: duckdb.DuckDBPyConnection) -> Table:
     from openpyxl import load_workbook
 
     cells: list[list[str]] = []
@@ -264,12 +369,17 @@ def _read_xlsx(data: bytes) -> Table:
     width = max(len(r) for r in cells)
     body = [r + [""] * (width - len(r)) for r in cells[header_idx + 1 :]]
     pct = [p + [False] * (width - len(p)) for p in percent[header_idx + 1 :]]
-    frame = pd.DataFrame(body, columns=range(width), dtype=object)
-    frame["row"] = rownums[header_idx + 1 :]
-    pct_cols = {i: [p[i] for p in pct] for i in range(width)}
     header = cells[header_idx] + [""] * (width - len(cells[header_idx]))
-    table = _canonical_frame(frame, header, rownums[header_idx], percent=pct_cols)
-    return table
+    lists = [rownums[header_idx + 1 :]] + [list(col) for col in zip(*body, strict=True)]
+    lists += [list(col) for col in zip(*pct, strict=True)] if body else []
+    if not body:
+        lists += [[] for _ in range(2 * width)]
+    selects = ["unnest(?::BIGINT[]) AS row"]
+    selects += [f"unnest(?::VARCHAR[]) AS c{i}" for i in range(width)]
+    selects += [f"unnest(?::BOOLEAN[]) AS p{i}" for i in range(width)]
+    con.execute(f"CREATE OR REPLACE TEMP TABLE raw AS SELECT {', '.join(selects)}", lists)
+    _cells(con, header, rownums[header_idx], percent=True)
+    return Table(con, rownums[header_idx], _written(header))
 
 
 def _cell_text(value: object) -> str:

@@ -15,11 +15,14 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from metrics.errors import DatabaseError, DatabaseLocked, NotFound
+
+if TYPE_CHECKING:  # pandas is imported by DuckDB when a result is asked for as a DataFrame
+    import pandas as pd
 
 SCHEMA_VERSION = 2
 MIGRATIONS: dict[int, list[str]] = {
@@ -157,14 +160,13 @@ class Store:
                 raise DatabaseError(
                     f"{self.path} was written by a newer version (schema {current}); upgrade this program."
                 )
-            for version in range(current + 1, SCHEMA_VERSION + 1):
-                with self._transaction() as cur:
+            if current == SCHEMA_VERSION:
+                return
+            with self._transaction() as cur:  # every step or none
+                for version in range(current + 1, SCHEMA_VERSION + 1):
                     for statement in MIGRATIONS[version]:
                         cur.execute(statement)
-                    cur.execute(
-                        "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
-                        [str(version)],
-                    )
+                cur.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
 
     class _Tx:
         def __init__(self, con):
@@ -206,17 +208,23 @@ class Store:
     # --- writes ---------------------------------------------------------------------------
     def store_batch(
         self,
-        rows: pd.DataFrame,
+        rows: object,
         *,
         file_name: str,
         sha256: str,
         uploaded_by: str,
         source: str,
         dry_run: bool = False,
+        cursor: duckdb.DuckDBPyConnection | None = None,
     ) -> Change:
-        """Store a validated batch as one upload, entirely or not at all."""
+        """Store a validated batch as one upload, entirely or not at all.
+
+        ``rows`` has the columns indicator_id, period, agency_id, value, note, row: anything DuckDB
+        scans (an Arrow table, a pandas DataFrame), or the name of a table or view in ``cursor``,
+        a cursor of this store.
+        """
         with self._write_lock:
-            cur = self.cursor()
+            cur = cursor or self.cursor()
             same = cur.execute(
                 "SELECT upload_id FROM uploads WHERE sha256 = ? AND withdrawn_at IS NULL "
                 "ORDER BY upload_id LIMIT 1",
@@ -225,8 +233,12 @@ class Store:
             cur.execute("BEGIN TRANSACTION")
             try:
                 self._classify(cur, rows)
-                counts = dict(cur.execute("SELECT change, count(*) FROM incoming GROUP BY change").fetchall())
-                n_new, n_rev, n_same = (int(counts.get(k, 0)) for k in ("new", "revised", "unchanged"))
+                n_new, n_rev, n_same, agencies, n_rows = cur.execute(
+                    "SELECT count(*) FILTER (change = 'new'), count(*) FILTER (change = 'revised'),"
+                    " count(*) FILTER (change = 'unchanged'),"
+                    " coalesce(string_agg(DISTINCT agency_id, ',' ORDER BY agency_id), ''), count(*)"
+                    " FROM incoming"
+                ).fetchall()[0]
                 if dry_run or n_new + n_rev == 0:
                     classified = cur.execute(
                         "SELECT indicator_id, period, agency_id, value, note, row, change, previous_value, "
@@ -235,7 +247,6 @@ class Store:
                     cur.execute("ROLLBACK")
                     return Change(None, n_new, n_rev, n_same, same[0] if same else None, classified)
                 upload_id = cur.execute("SELECT coalesce(max(upload_id), 0) + 1 FROM uploads").fetchone()[0]
-                agencies = ",".join(sorted(rows["agency_id"].unique()))
                 cur.execute(
                     "INSERT INTO uploads (upload_id, file_name, sha256, uploaded_by, uploaded_at, source,"
                     " agencies, n_rows, n_new, n_revised, n_unchanged) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
@@ -247,7 +258,7 @@ class Store:
                         now_utc(),
                         source,
                         agencies,
-                        len(rows),
+                        n_rows,
                         n_new,
                         n_rev,
                         n_same,
@@ -265,23 +276,19 @@ class Store:
                 cur.execute("ROLLBACK")
                 raise
             finally:
-                cur.unregister("incoming_raw")
+                if isinstance(rows, str):
+                    cur.execute("DROP VIEW IF EXISTS incoming_raw")
+                else:
+                    cur.unregister("incoming_raw")
             _checkpoint(cur)
             return Change(upload_id, n_new, n_rev, n_same, None, None)
 
-    def _classify(self, cur, rows: pd.DataFrame) -> None:
+    def _classify(self, cur, rows: object) -> None:
         """Fill the temp table ``incoming``: each row marked new, revised or unchanged."""
-        frame = rows[["indicator_id", "period", "agency_id", "value", "note", "row"]].astype(
-            {
-                "indicator_id": "string",
-                "period": "string",
-                "agency_id": "string",
-                "value": "float64",
-                "note": "string",
-                "row": "int64",
-            }
-        )
-        cur.register("incoming_raw", frame)
+        if isinstance(rows, str):
+            cur.execute(f"CREATE OR REPLACE TEMP VIEW incoming_raw AS SELECT * FROM {rows}")
+        else:
+            cur.register("incoming_raw", rows)
         cur.execute(
             f"""CREATE OR REPLACE TEMP TABLE incoming AS
             WITH latest AS ({_LATEST}),
@@ -293,7 +300,9 @@ class Store:
                         WHEN l.value = i.value AND l.note IS NOT DISTINCT FROM i.note THEN 'unchanged'
                         ELSE 'revised' END AS change,
                    coalesce(t.max_rev, 0) + 1 AS next_revision
-            FROM incoming_raw i
+            FROM (SELECT indicator_id::VARCHAR AS indicator_id, period::VARCHAR AS period,
+                         agency_id::VARCHAR AS agency_id, value::DOUBLE AS value, note::VARCHAR AS note,
+                         row::BIGINT AS row FROM incoming_raw) i
             LEFT JOIN latest l USING (indicator_id, period, agency_id)
             LEFT JOIN top t USING (indicator_id, period, agency_id)"""
         )

@@ -398,21 +398,16 @@ def test_dry_run_reports_the_change_and_writes_nothing(store, ingest):
 
 @given(st.lists(st.text(alphabet="0123456789+-.,e% _xn", max_size=8), min_size=1, max_size=20))
 def test_the_vectorised_parser_agrees_with_the_one_cell_parser(texts):
-    values, has_pct, problems = parse_values(pd.Series(texts, dtype=object))
-    for i, text in enumerate(texts):
-        number, pct, code = parse_value(text)
-        assert problems.get(i) == code, text
-        if code is None:
-            assert values.iloc[i] == number, text
-            assert bool(has_pct[i]) == pct, text
+    for text, (value, had_pct, code) in zip(texts, parse_values(texts), strict=True):
+        number, pct, expected = parse_value(text)
+        assert code == expected, text
+        if expected is None:
+            assert (value, had_pct) == (number, pct), text
 
 
 def test_excel_percent_cells_are_scaled_unless_the_text_has_a_percent_sign():
-    texts = pd.Series(["0.852", "85.2%", "0.5", "abc"])
-    values, has_pct, problems = parse_values(texts, pd.Series([True, True, False, True]))
-    assert values.tolist()[:3] == [85.2, 85.2, 0.5]
-    assert has_pct.tolist() == [True, True, False, False]
-    assert problems == {3: "not_number"}
+    parsed = parse_values(["0.852", "85.2%", "0.5", "abc"], [True, True, False, True])
+    assert parsed == [(85.2, True, None), (85.2, True, None), (0.5, False, None), (None, False, "not_number")]
 
 
 def test_same_key_and_value_with_different_notes_is_a_conflict_not_a_silent_drop(registry):

@@ -1,0 +1,380 @@
+"""Check a file's cells against the registry, vectorised in DuckDB SQL.
+
+Each distinct id, period, value or note spelling is interpreted once, in Python, by the one
+rule for it (:mod:`metrics.periods`, :func:`parse_value`); the answers and the registry's rules
+(who reports what, bounds, units) are joined back to every row in SQL. Plain numbers never
+leave SQL. Problems are listed with the row as Excel shows it and the value as written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+
+import duckdb
+
+from metrics import periods
+from metrics.errors import Problem
+from metrics.formula import restore
+from metrics.reader import Table
+from metrics.registry import Registry
+
+MAX_ABS_VALUE = 1e15
+MAX_ROWS = 1_000_000
+_PLAIN = re.compile(r"[+-]?[0-9]{1,15}(\.[0-9]{1,17})?")  # below MAX_ABS_VALUE, read alike by float()
+_VALUE_OUTPUTS = {"number": "DOUBLE", "pct": "BOOLEAN", "code": "VARCHAR"}
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What checking a table found; when ``problems`` is empty its ``accepted`` table holds the rows."""
+
+    problems: list[Problem]
+    n_rows: int  # rows kept: one per (indicator, period, agency)
+    duplicates_dropped: int
+
+
+def period_bounds(registry: Registry, today: dt.date) -> tuple[str, str]:
+    """Earliest and latest period a file may contain."""
+    return periods.shift(registry.first_period, -8), periods.of_date(today)
+
+
+def validate(
+    registry: Registry,
+    table: Table,
+    *,
+    today: dt.date | None = None,
+    allowed_agencies: Iterable[str] | None = None,
+) -> Checked:
+    """Check every row of ``table.cells``; fill the temp table ``accepted`` (ROW_COLUMNS order)."""
+    con = table.con
+    first, last = period_bounds(registry, today or dt.date.today())
+    indicators, agencies = _indicator_lookup(registry), _agency_lookup(registry)
+    map_distinct(
+        con,
+        "cells",
+        {
+            "indicator_id": (lambda v: (_lookup(indicators, v),), {"id": "VARCHAR"}),
+            "agency_id": (lambda v: (_lookup(agencies, v),), {"id": "VARCHAR"}),
+            "period": (lambda v: _period(v, first, last), {"period": "VARCHAR", "code": "VARCHAR"}),
+            "value": (_value_outputs, _VALUE_OUTPUTS),
+            "note": (lambda v: (_note(v),), {"note": "VARCHAR"}),
+        },
+    )
+    _registry_tables(con, registry)
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE checked AS
+        WITH v AS ({_values_sql("cells")})
+        SELECT f.row, f.indicator_id AS indicator_text, f.agency_id AS agency_text, f.period AS period_text,
+               f.value_text, i.id AS indicator_id, a.id AS agency_id, p.period, p.code AS period_code,
+               f.value, f.has_pct, f.value_code, n.note,
+               r.indicator_id IS NOT NULL AS reports, u.lo, u.hi, u.no_pct,
+               i.id IS NOT NULL AND a.id IS NOT NULL AND p.period IS NOT NULL AND f.value IS NOT NULL
+                   AS complete
+        FROM v f
+        JOIN map_indicator_id i ON i.k = f.indicator_id
+        JOIN map_agency_id a ON a.k = f.agency_id
+        JOIN map_period p ON p.k = f.period
+        JOIN map_note n ON n.k = f.note
+        LEFT JOIN reporters r ON r.indicator_id = i.id AND r.agency_id = a.id
+        LEFT JOIN rules u ON u.indicator_id = i.id
+        WHERE NOT (i.blank AND a.blank AND p.blank AND f.value_blank AND n.blank)"""  # blank rows are skipped
+    )
+    n_filled = con.execute("SELECT count(*) FROM checked").fetchall()[0][0]
+    if n_filled == 0:
+        return Checked([Problem("header_only", row=table.header_row)], 0, 0)
+    if n_filled > MAX_ROWS:
+        return Checked([Problem("too_many_rows", params={"limit": MAX_ROWS})], 0, 0)
+    problems = _problems(con, registry, first, last, allowed_agencies)
+    dropped = _repeats(con)
+    problems += [
+        Problem("conflict", row, "value", text, {"rows": listed})
+        for row, text, listed in con.execute(
+            "SELECT row, value_text, listed FROM repeated_rows WHERE conflicting ORDER BY row"
+        ).fetchall()
+    ]
+    con.execute(
+        "CREATE OR REPLACE TEMP VIEW accepted AS SELECT indicator_id, period, agency_id, value, note, row"
+        " FROM checked WHERE complete"
+        + (" AND row NOT IN (SELECT row FROM repeated_rows WHERE NOT first)" if dropped else "")
+    )
+    n_complete = con.execute("SELECT count(*) FROM checked WHERE complete").fetchall()[0][0]
+    written = table.headers
+    problems = [replace(p, column=written.get(p.column, p.column)) if p.column else p for p in problems]
+    problems.sort(key=lambda p: (p.row if p.row is not None else 0, p.column or ""))
+    return Checked(problems, n_complete - dropped, dropped)
+
+
+Rule = tuple[Callable[[str], Sequence[object]], dict[str, str]]  # fn, its outputs' names and SQL types
+
+
+def map_distinct(con: duckdb.DuckDBPyConnection, table: str, rules: dict[str, Rule]) -> None:
+    """Per column, temp table ``map_<column>`` (``k``, *outputs*, ``blank``): its ``fn`` applied
+    once per distinct value of the column. ``blank`` is true for text that str.strip() empties.
+    """
+    distinct = ", ".join(f"list(DISTINCT {column})" for column in rules)
+    found = con.execute(f"SELECT {distinct} FROM {table}").fetchall()[0]
+    for (column, (fn, outputs)), keys in zip(rules.items(), found, strict=True):
+        keys = keys or []
+        results = [(*fn(k), not k.strip()) for k in keys]
+        outputs = {**outputs, "blank": "BOOLEAN"}
+        lists = [list(col) for col in zip(*results, strict=True)] if results else [[] for _ in outputs]
+        cols = ", ".join(f"unnest(?::{kind}[]) AS {name}" for name, kind in outputs.items())
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE map_{column} AS SELECT unnest(?::VARCHAR[]) AS k, {cols}",
+            [keys, *lists],
+        )
+
+
+def _values_sql(table: str) -> str:
+    """``table`` with value_text, value, has_pct, value_code and value_blank, through ``map_value``.
+
+    A cell Excel formatted as a percentage holds a fraction: 85.2 % is stored as 0.852.
+    """
+    return f"""
+        SELECT t.* EXCLUDE (value), t.value AS value_text, m.code AS value_code, m.blank AS value_blank,
+               CASE WHEN t.pct AND NOT m.pct THEN round(m.number * 100, 10) ELSE m.number END AS value,
+               m.pct OR (t.pct AND m.number IS NOT NULL) AS has_pct
+        FROM {table} t JOIN map_value m ON m.k = t.value"""
+
+
+def _repeats(con: duckdb.DuckDBPyConnection) -> int:
+    """Temp table ``repeated_rows``: rows whose key appears again; returns how many are dropped.
+
+    A repeat with the same value and note is dropped (the first is kept); a different value
+    or note for the same key is a conflict.
+    """
+    repeats = con.execute(
+        "SELECT count(*) - count(DISTINCT hash(indicator_id, period, agency_id)) FROM checked WHERE complete"
+    ).fetchall()[0][0]
+    if not repeats:  # the usual file: every key once (equal hashes only ever add work below)
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE repeated_rows"
+            " (row BIGINT, value_text VARCHAR, first BOOLEAN, listed VARCHAR, conflicting BOOLEAN)"
+        )
+        return 0
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE repeated_rows AS
+        WITH keys AS (
+            SELECT indicator_id, period, agency_id FROM checked WHERE complete
+            GROUP BY ALL HAVING count(*) > 1
+        ), grouped AS (
+            SELECT c.* FROM checked c SEMI JOIN keys k USING (indicator_id, period, agency_id)
+            WHERE c.complete
+        )
+        SELECT row, value_text,
+               row = min(row) OVER w AS first,
+               string_agg(row::VARCHAR, ', ' ORDER BY row) OVER w AS listed,
+               count(DISTINCT value) OVER w + count(DISTINCT note) OVER w
+                   + max((note IS NULL)::INT) OVER w > 2 AS conflicting
+        FROM grouped
+        WINDOW w AS (PARTITION BY indicator_id, period, agency_id)"""
+    )
+    return con.execute("SELECT count(*) FROM repeated_rows WHERE NOT first").fetchall()[0][0]
+
+
+def parse_values(texts: Sequence[str], percent_cells: Sequence[bool] | None = None) -> list[tuple]:
+    """(value, had a % sign, problem code) per text, through the same SQL as :func:`validate`."""
+    pct = list(percent_cells) if percent_cells is not None else [False] * len(texts)
+    con = duckdb.connect()
+    try:
+        con.execute(
+            "CREATE TEMP TABLE cells AS SELECT unnest(range(?)) AS row, unnest(?::VARCHAR[]) AS value,"
+            " unnest(?::BOOLEAN[]) AS pct",
+            [len(texts), list(texts), pct],
+        )
+        map_distinct(con, "cells", {"value": (_value_outputs, _VALUE_OUTPUTS)})
+        return con.execute(
+            f"SELECT value, has_pct, value_code FROM ({_values_sql('cells')}) ORDER BY row"
+        ).fetchall()
+    finally:
+        con.close()
+
+
+def _value_outputs(text: str) -> tuple[float | None, bool, str | None]:
+    if _PLAIN.fullmatch(text):  # most cells: what parse_value would find, sooner
+        return float(text), False, None
+    return parse_value(text)
+
+
+def _registry_tables(con: duckdb.DuckDBPyConnection, registry: Registry) -> None:
+    """Who reports which indicator, and each indicator's bounds, as temp tables."""
+    pairs = [(ind, ag) for ind, ags in registry.reporters.items() for ag in sorted(ags)]
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE reporters AS"
+        " SELECT unnest(?::VARCHAR[]) AS indicator_id, unnest(?::VARCHAR[]) AS agency_id",
+        [[p[0] for p in pairs], [p[1] for p in pairs]],
+    )
+    rules = [
+        (ind.id, *ind.bounds, not ind.is_percent and ind.kind != "milestone") for ind in registry.indicators
+    ]
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE rules AS SELECT unnest(?::VARCHAR[]) AS indicator_id,"
+        " unnest(?::DOUBLE[]) AS lo, unnest(?::DOUBLE[]) AS hi, unnest(?::BOOLEAN[]) AS no_pct",
+        [list(col) for col in zip(*rules, strict=True)],
+    )
+
+
+def _problems(con, registry: Registry, first: str, last: str, allowed_agencies) -> list[Problem]:
+    """Every problem in ``checked``, in the order they are explained for one row."""
+
+    def rows(sql: str, params: Sequence[object] = ()) -> list[tuple]:
+        return con.execute(f"SELECT {sql} ORDER BY row", params).fetchall()
+
+    problems = [
+        Problem("unknown_indicator", row, "indicator_id", text, {})
+        for row, text in rows("row, indicator_text FROM checked WHERE indicator_id IS NULL")
+    ]
+    problems += [
+        Problem("unknown_agency", row, "agency_id", text, {})
+        for row, text in rows("row, agency_text FROM checked WHERE agency_id IS NULL")
+    ]
+    for row, text, ag, ind in rows(
+        "row, agency_text, agency_id, indicator_id FROM checked"
+        " WHERE indicator_id IS NOT NULL AND agency_id IS NOT NULL AND NOT reports"
+    ):
+        params = {
+            **_agency_params(registry, ag),
+            "measure": registry.indicator[ind].measure,
+            "indicator": ind,
+        }
+        problems.append(Problem("not_allowed", row, "agency_id", text, params))
+    if allowed_agencies is not None:
+        allowed = sorted(set(allowed_agencies))
+        known = [registry.agency[a] for a in allowed if a in registry.agency]
+        names = {"allowed_zh": "、".join(a.name_zh for a in known) or "—"}
+        names["allowed_en"] = ", ".join(a.short("en") for a in known) or "-"
+        for row, text, ag in rows(
+            "row, agency_text, agency_id FROM checked"
+            " WHERE agency_id IS NOT NULL AND NOT list_contains(?, agency_id)",
+            [allowed],
+        ):
+            problems.append(
+                Problem("forbidden_agency", row, "agency_id", text, {**_agency_params(registry, ag), **names})
+            )
+    bounds = {"period_too_early": {"first": first}, "period_future": {"last": last}}
+    problems += [
+        Problem(code, row, "period", text, bounds.get(code, {}))
+        for row, text, code in rows(
+            "row, period_text, period_code FROM checked WHERE period_code IS NOT NULL"
+        )
+    ]
+    problems += [
+        Problem(code, row, "value", text)
+        for row, text, code in rows("row, value_text, value_code FROM checked WHERE value_code IS NOT NULL")
+    ]
+    problems += _range_problems(registry, rows)
+    return problems
+
+
+def _range_problems(registry: Registry, rows) -> list[Problem]:
+    """A % sign on a value whose unit is not a percentage; a value outside its indicator's bounds."""
+    problems = [
+        Problem("percent_sign", row, "value", text, {"unit": registry.indicator[ind].unit})
+        for row, text, ind in rows(
+            "row, value_text, indicator_id FROM checked WHERE value IS NOT NULL AND no_pct AND has_pct"
+        )
+    ]
+    for row, text, ind in rows(
+        "row, value_text, indicator_id FROM checked WHERE value IS NOT NULL AND (value < lo OR value > hi)"
+    ):
+        code, params = _range_rule(registry.indicator[ind])
+        problems.append(Problem(code, row, "value", text, params))
+    return problems
+
+
+def _range_rule(ind) -> tuple[str, dict]:
+    lo, hi = ind.bounds
+    if ind.kind == "milestone":
+        return "milestone_range", {}
+    if ind.is_percent:
+        return "percent_range", {}
+    if lo == 0 and hi is None:
+        return "negative", {"unit": ind.unit}
+    return "out_of_range", {"low": lo, "high": hi}
+
+
+def _agency_params(registry: Registry, agency_id: str) -> dict[str, str]:
+    agency = registry.agency[agency_id]
+    return {"agency": agency_id, "agency_zh": agency.name_zh, "agency_en": agency.short("en")}
+
+
+def _norm(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def _lookup(table: dict[str, str], text: str) -> str | None:
+    return table.get(_norm(text)) or table.get(_norm(text).lower())
+
+
+def _indicator_lookup(registry: Registry) -> dict[str, str]:
+    out = {}
+    for ind in registry.indicators:
+        out[_norm(ind.name_zh)] = ind.id
+        out[ind.id.lower()] = ind.id
+    return out
+
+
+def _agency_lookup(registry: Registry) -> dict[str, str]:
+    out = {}
+    for ag in registry.agencies:
+        name = _norm(ag.name_zh)
+        out[name] = ag.id
+        out[re.sub(r"\(.*?\)", "", name).strip()] = ag.id  # 市场监管总局 for 市场监管总局（国家标准委）
+        for inner in re.findall(r"\((.*?)\)", name):
+            out.setdefault(inner.strip(), ag.id)  # 国家标准委
+        out[ag.id.lower()] = ag.id
+    return out
+
+
+def _period(text: str, first: str, last: str) -> tuple[str | None, str | None]:
+    """(canonical period, problem code) for one spelling."""
+    period = periods.parse_period(text)
+    if period is None:
+        return None, "not_quarter_end" if periods.looks_like_date(text) else "bad_period"
+    if periods.index(period) < periods.index(first):
+        return period, "period_too_early"
+    if periods.index(period) > periods.index(last):
+        return period, "period_future"
+    return period, None
+
+
+def _note(text: str) -> str | None:
+    """A note as given (a spreadsheet's formula-guard apostrophe removed); blank is no note."""
+    text = restore(text)
+    return text if text.strip() else None
+
+
+_NUMBER_CLEAN = re.compile(r"[\s,_'’]")
+# Separators are only thousands separators between groups of three digits: "1,234.5" is 1234.5,
+# but "1,5" (a decimal comma) is not a number rather than fifteen.
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:[\s,_'’]\d{3})+(?:\.\d*)?")
+
+
+def parse_value(text: str) -> tuple[float | None, bool, str | None]:
+    """(number, had a % sign, problem code) for one cell's text."""
+    s = unicodedata.normalize("NFKC", text).strip()
+    if not s:
+        return None, False, "empty_value"
+    pct = s.endswith("%")
+    if pct:
+        s = s[:-1].strip()
+    s = s.replace("−", "-")
+    if _NUMBER_CLEAN.search(s):
+        if not _GROUPED.fullmatch(s):
+            return None, pct, "not_number"
+        s = _NUMBER_CLEAN.sub("", s)
+    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|[+-]?(nan|inf|infinity)", s, re.IGNORECASE):
+        return None, pct, "not_number"
+    number = float(s)
+    if math.isinf(number) and not s.lstrip("+-")[:1].isalpha():
+        return None, pct, "too_large"  # a finite spelling beyond float's range, e.g. 1e400
+    if not math.isfinite(number):
+        return None, pct, "not_finite"
+    if abs(number) >= MAX_ABS_VALUE:
+        return None, pct, "too_large"
+    return number, pct, None

@@ -26,6 +26,7 @@ from metrics.registry import Registry
 MAX_ABS_VALUE = 1e15
 MAX_ROWS = 1_000_000
 _PLAIN = re.compile(r"[+-]?[0-9]{1,15}(\.[0-9]{1,17})?")  # below MAX_ABS_VALUE, read alike by float()
+_ACCEPTED = "indicator_id, period, agency_id, value, note, row"
 _VALUE_OUTPUTS = {"number": "DOUBLE", "pct": "BOOLEAN", "code": "VARCHAR"}
 
 
@@ -67,7 +68,7 @@ def validate(
     )
     _registry_tables(con, registry)
     con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE checked AS
+        f"""CREATE OR REPLACE TEMP VIEW checked_rows AS
         WITH v AS ({_values_sql("cells")})
         SELECT f.row, f.indicator_id AS indicator_text, f.agency_id AS agency_text, f.period AS period_text,
                f.value_text, i.id AS indicator_id, a.id AS agency_id, p.period, p.code AS period_code,
@@ -84,12 +85,25 @@ def validate(
         LEFT JOIN rules u ON u.indicator_id = i.id
         WHERE NOT (i.blank AND a.blank AND p.blank AND f.value_blank AND n.blank)"""  # blank rows are skipped
     )
-    n_filled = con.execute("SELECT count(*) FROM checked").fetchall()[0][0]
+    allowed = sorted(set(allowed_agencies)) if allowed_agencies is not None else None
+    kinds = [k for k in WHERE if allowed is not None or k != "forbidden_agency"]
+    flagged = " OR ".join(f"coalesce({WHERE[k]}, false)" for k in kinds)
+    # One pass answers for the usual file: how many rows, any problem, any key twice.
+    n_filled, n_flagged, n_keys = con.execute(
+        f"""SELECT count(*), count(*) FILTER (NOT complete OR {flagged}),
+                   count(DISTINCT hash(indicator_id, period, agency_id))
+            FROM checked_rows""",
+        {"allowed": allowed} if allowed is not None else {},
+    ).fetchall()[0]
     if n_filled == 0:
         return Checked([Problem("header_only", row=table.header_row)], 0, 0)
     if n_filled > MAX_ROWS:
         return Checked([Problem("too_many_rows", params={"limit": MAX_ROWS})], 0, 0)
-    problems = _problems(con, registry, first, last, allowed_agencies)
+    if n_flagged == 0 and n_keys == n_filled:
+        con.execute(f"CREATE OR REPLACE TEMP VIEW accepted AS SELECT {_ACCEPTED} FROM checked_rows")
+        return Checked([], n_filled, 0)
+    con.execute("CREATE OR REPLACE TEMP TABLE checked AS SELECT * FROM checked_rows")
+    problems = _problems(con, registry, first, last, allowed)
     dropped = _repeats(con)
     problems += [
         Problem("conflict", row, "value", text, {"rows": listed})
@@ -98,9 +112,8 @@ def validate(
         ).fetchall()
     ]
     con.execute(
-        "CREATE OR REPLACE TEMP VIEW accepted AS SELECT indicator_id, period, agency_id, value, note, row"
-        " FROM checked WHERE complete"
-        + (" AND row NOT IN (SELECT row FROM repeated_rows WHERE NOT first)" if dropped else "")
+        f"CREATE OR REPLACE TEMP VIEW accepted AS SELECT {_ACCEPTED} FROM checked"
+        " WHERE complete AND row NOT IN (SELECT row FROM repeated_rows WHERE NOT first)"
     )
     n_complete = con.execute("SELECT count(*) FROM checked WHERE complete").fetchall()[0][0]
     written = table.headers
@@ -148,15 +161,6 @@ def _repeats(con: duckdb.DuckDBPyConnection) -> int:
     A repeat with the same value and note is dropped (the first is kept); a different value
     or note for the same key is a conflict.
     """
-    repeats = con.execute(
-        "SELECT count(*) - count(DISTINCT hash(indicator_id, period, agency_id)) FROM checked WHERE complete"
-    ).fetchall()[0][0]
-    if not repeats:  # the usual file: every key once (equal hashes only ever add work below)
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE repeated_rows"
-            " (row BIGINT, value_text VARCHAR, first BOOLEAN, listed VARCHAR, conflicting BOOLEAN)"
-        )
-        return 0
     con.execute(
         """CREATE OR REPLACE TEMP TABLE repeated_rows AS
         WITH keys AS (
@@ -219,69 +223,63 @@ def _registry_tables(con: duckdb.DuckDBPyConnection, registry: Registry) -> None
     )
 
 
-def _problems(con, registry: Registry, first: str, last: str, allowed_agencies) -> list[Problem]:
+# Where each kind of problem is, in the checked rows; ``$allowed`` is bound when uploads are limited.
+WHERE = {
+    "unknown_indicator": "indicator_id IS NULL",
+    "unknown_agency": "agency_id IS NULL",
+    "not_allowed": "indicator_id IS NOT NULL AND agency_id IS NOT NULL AND NOT reports",
+    "forbidden_agency": "agency_id IS NOT NULL AND NOT list_contains($allowed, agency_id)",
+    "period": "period_code IS NOT NULL",
+    "value": "value_code IS NOT NULL",
+    "percent_sign": "value IS NOT NULL AND no_pct AND has_pct",
+    "range": "value IS NOT NULL AND (value < lo OR value > hi)",
+}
+
+
+def _problems(con, registry: Registry, first: str, last: str, allowed: list[str] | None) -> list[Problem]:
     """Every problem in ``checked``, in the order they are explained for one row."""
 
-    def rows(sql: str, params: Sequence[object] = ()) -> list[tuple]:
-        return con.execute(f"SELECT {sql} ORDER BY row", params).fetchall()
+    def rows(columns: str, kind: str) -> list[tuple]:
+        params = {"allowed": allowed} if "$allowed" in WHERE[kind] else {}
+        return con.execute(
+            f"SELECT {columns} FROM checked WHERE {WHERE[kind]} ORDER BY row", params
+        ).fetchall()
 
     problems = [
         Problem("unknown_indicator", row, "indicator_id", text, {})
-        for row, text in rows("row, indicator_text FROM checked WHERE indicator_id IS NULL")
+        for row, text in rows("row, indicator_text", "unknown_indicator")
     ]
     problems += [
         Problem("unknown_agency", row, "agency_id", text, {})
-        for row, text in rows("row, agency_text FROM checked WHERE agency_id IS NULL")
+        for row, text in rows("row, agency_text", "unknown_agency")
     ]
-    for row, text, ag, ind in rows(
-        "row, agency_text, agency_id, indicator_id FROM checked"
-        " WHERE indicator_id IS NOT NULL AND agency_id IS NOT NULL AND NOT reports"
-    ):
+    for row, text, ag, ind in rows("row, agency_text, agency_id, indicator_id", "not_allowed"):
         params = {
             **_agency_params(registry, ag),
             "measure": registry.indicator[ind].measure,
             "indicator": ind,
         }
         problems.append(Problem("not_allowed", row, "agency_id", text, params))
-    if allowed_agencies is not None:
-        allowed = sorted(set(allowed_agencies))
+    if allowed is not None:
         known = [registry.agency[a] for a in allowed if a in registry.agency]
         names = {"allowed_zh": "、".join(a.name_zh for a in known) or "—"}
         names["allowed_en"] = ", ".join(a.short("en") for a in known) or "-"
-        for row, text, ag in rows(
-            "row, agency_text, agency_id FROM checked"
-            " WHERE agency_id IS NOT NULL AND NOT list_contains(?, agency_id)",
-            [allowed],
-        ):
-            problems.append(
-                Problem("forbidden_agency", row, "agency_id", text, {**_agency_params(registry, ag), **names})
-            )
+        for row, text, ag in rows("row, agency_text, agency_id", "forbidden_agency"):
+            params = {**_agency_params(registry, ag), **names}
+            problems.append(Problem("forbidden_agency", row, "agency_id", text, params))
     bounds = {"period_too_early": {"first": first}, "period_future": {"last": last}}
     problems += [
         Problem(code, row, "period", text, bounds.get(code, {}))
-        for row, text, code in rows(
-            "row, period_text, period_code FROM checked WHERE period_code IS NOT NULL"
-        )
+        for row, text, code in rows("row, period_text, period_code", "period")
     ]
     problems += [
-        Problem(code, row, "value", text)
-        for row, text, code in rows("row, value_text, value_code FROM checked WHERE value_code IS NOT NULL")
+        Problem(code, row, "value", text) for row, text, code in rows("row, value_text, value_code", "value")
     ]
-    problems += _range_problems(registry, rows)
-    return problems
-
-
-def _range_problems(registry: Registry, rows) -> list[Problem]:
-    """A % sign on a value whose unit is not a percentage; a value outside its indicator's bounds."""
-    problems = [
+    problems += [
         Problem("percent_sign", row, "value", text, {"unit": registry.indicator[ind].unit})
-        for row, text, ind in rows(
-            "row, value_text, indicator_id FROM checked WHERE value IS NOT NULL AND no_pct AND has_pct"
-        )
+        for row, text, ind in rows("row, value_text, indicator_id", "percent_sign")
     ]
-    for row, text, ind in rows(
-        "row, value_text, indicator_id FROM checked WHERE value IS NOT NULL AND (value < lo OR value > hi)"
-    ):
+    for row, text, ind in rows("row, value_text, indicator_id", "range"):
         code, params = _range_rule(registry.indicator[ind])
         problems.append(Problem(code, row, "value", text, params))
     return problems

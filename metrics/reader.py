@@ -7,6 +7,7 @@ row above the header, and percent-formatted cells that Excel stores as fractions
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -209,7 +210,10 @@ def _load_simple_csv(
         return None  # a blank line: Excel counts it as a row
     header = next(csv.reader([header_line], delimiter=delim))
     columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header)))
-    fd, path = tempfile.mkstemp(suffix=".csv", prefix="metrics_")
+    try:
+        fd, path = tempfile.mkstemp(suffix=".csv", prefix="metrics_")
+    except OSError:  # no room for a scratch file: the careful path needs none
+        return None
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(body.encode("utf-8"))
@@ -219,11 +223,12 @@ def _load_simple_csv(
                 null_padding = true, parallel = true)""",
             [path],
         )
-    except duckdb.Error:
+    except (duckdb.Error, OSError):
         con.execute("DROP TABLE IF EXISTS raw_csv")
         return None
     finally:
-        os.unlink(path)
+        with contextlib.suppress(OSError):
+            os.unlink(path)
     return header
 
 

@@ -322,3 +322,30 @@ def test_the_fast_reader_reads_exactly_what_the_careful_reader_reads(body, newli
     with mock.patch.object(reader, "_load_simple_csv", return_value=None):
         careful = outcome(text)
     assert fast == careful
+
+
+def test_without_room_for_a_scratch_file_the_careful_path_reads_the_file(monkeypatch):
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(reader.tempfile, "mkstemp", full)
+    data = b"indicator_id,period,agency_id,value\ntc_alignment_rate,2025Q1,samr,85\n"
+    assert cells(read_table(data, "q.csv")) == [(2, "tc_alignment_rate", "2025Q1", "samr", "85", "")]
+
+
+def test_a_plain_file_is_read_by_duckdb_and_a_blank_line_sends_it_to_pandas(monkeypatch):
+    calls = []
+    careful = reader._pandas_csv
+    monkeypatch.setattr(reader, "_pandas_csv", lambda *a: calls.append(a) or careful(*a))
+    plain = b"indicator_id,period,agency_id,value\r\ntc_alignment_rate,2025Q1,samr,85\r\nx,2025Q2,samr,86\r\n"
+    assert cells(read_table(plain, "q.csv"))[1] == (3, "x", "2025Q2", "samr", "86", "")
+    assert calls == []
+    assert cells(read_table(plain.replace(b"\r\nx", b"\r\n\r\nx"), "q.csv"))[2] == (
+        4,
+        "x",
+        "2025Q2",
+        "samr",
+        "86",
+        "",
+    )
+    assert len(calls) == 1

@@ -2,8 +2,9 @@
 
 Each distinct id, period, value or note spelling is interpreted once, in Python, by the one
 rule for it (:mod:`metrics.periods`, :func:`parse_value`); the answers and the registry's rules
-(who reports what, bounds, units) are joined back to every row in SQL. Plain numbers never
-leave SQL. Problems are listed with the row as Excel shows it and the value as written.
+(who reports what, bounds, units) are joined back to every row in SQL. The usual file is
+answered by one pass over that join; only a file with problems has its problem rows listed,
+each with the row as Excel shows it and the value as written.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ _VALUE_OUTPUTS = {"number": "DOUBLE", "pct": "BOOLEAN", "code": "VARCHAR"}
 
 @dataclass(frozen=True)
 class Checked:
-    """What checking a table found; when ``problems`` is empty its ``accepted`` table holds the rows."""
+    """What checking a table found; when ``problems`` is empty the view ``accepted`` has the rows."""
 
     problems: list[Problem]
     n_rows: int  # rows kept: one per (indicator, period, agency)
@@ -51,7 +52,7 @@ def validate(
     today: dt.date | None = None,
     allowed_agencies: Iterable[str] | None = None,
 ) -> Checked:
-    """Check every row of ``table.cells``; fill the temp table ``accepted`` (ROW_COLUMNS order)."""
+    """Check every row of ``table.cells``; the view ``accepted`` then has the rows to store."""
     con = table.con
     first, last = period_bounds(registry, today or dt.date.today())
     indicators, agencies = _indicator_lookup(registry), _agency_lookup(registry)
@@ -67,24 +68,7 @@ def validate(
         },
     )
     _registry_tables(con, registry)
-    con.execute(
-        f"""CREATE OR REPLACE TEMP VIEW checked_rows AS
-        WITH v AS ({_values_sql("cells")})
-        SELECT f.row, f.indicator_id AS indicator_text, f.agency_id AS agency_text, f.period AS period_text,
-               f.value_text, i.id AS indicator_id, a.id AS agency_id, p.period, p.code AS period_code,
-               f.value, f.has_pct, f.value_code, n.note,
-               r.indicator_id IS NOT NULL AS reports, u.lo, u.hi, u.no_pct,
-               i.id IS NOT NULL AND a.id IS NOT NULL AND p.period IS NOT NULL AND f.value IS NOT NULL
-                   AS complete
-        FROM v f
-        JOIN map_indicator_id i ON i.k = f.indicator_id
-        JOIN map_agency_id a ON a.k = f.agency_id
-        JOIN map_period p ON p.k = f.period
-        JOIN map_note n ON n.k = f.note
-        LEFT JOIN reporters r ON r.indicator_id = i.id AND r.agency_id = a.id
-        LEFT JOIN rules u ON u.indicator_id = i.id
-        WHERE NOT (i.blank AND a.blank AND p.blank AND f.value_blank AND n.blank)"""  # blank rows are skipped
-    )
+    con.execute(f"CREATE OR REPLACE TEMP VIEW checked_rows AS {_CHECKED_ROWS}")
     allowed = sorted(set(allowed_agencies)) if allowed_agencies is not None else None
     kinds = [k for k in WHERE if allowed is not None or k != "forbidden_agency"]
     flagged = " OR ".join(f"coalesce({WHERE[k]}, false)" for k in kinds)
@@ -153,6 +137,24 @@ def _values_sql(table: str) -> str:
                CASE WHEN t.pct AND NOT m.pct THEN round(m.number * 100, 10) ELSE m.number END AS value,
                m.pct OR (t.pct AND m.number IS NOT NULL) AS has_pct
         FROM {table} t JOIN map_value m ON m.k = t.value"""
+
+
+# Every non-blank row with what its cells mean (NULL where a cell means nothing known).
+_CHECKED_ROWS = f"""
+    WITH v AS ({_values_sql("cells")})
+    SELECT f.row, f.indicator_id AS indicator_text, f.agency_id AS agency_text, f.period AS period_text,
+           f.value_text, i.id AS indicator_id, a.id AS agency_id, p.period, p.code AS period_code,
+           f.value, f.has_pct, f.value_code, n.note,
+           r.indicator_id IS NOT NULL AS reports, u.lo, u.hi, u.no_pct,
+           i.id IS NOT NULL AND a.id IS NOT NULL AND p.period IS NOT NULL AND f.value IS NOT NULL AS complete
+    FROM v f
+    JOIN map_indicator_id i ON i.k = f.indicator_id
+    JOIN map_agency_id a ON a.k = f.agency_id
+    JOIN map_period p ON p.k = f.period
+    JOIN map_note n ON n.k = f.note
+    LEFT JOIN reporters r ON r.indicator_id = i.id AND r.agency_id = a.id
+    LEFT JOIN rules u ON u.indicator_id = i.id
+    WHERE NOT (i.blank AND a.blank AND p.blank AND f.value_blank AND n.blank)"""
 
 
 def _repeats(con: duckdb.DuckDBPyConnection) -> int:

@@ -38,6 +38,7 @@ REQUIRED = ("indicator_id", "period", "agency_id", "value")
 HEADER_SCAN_ROWS = 10
 MAX_ROWS = 1_000_000
 _HEADER_LOOKUP = {alias: col for col, aliases in COLUMNS.items() for alias in aliases}
+_CONTENT = re.compile(rb"[^\x00\r\n\t \xef\xbb\xbf]")
 _DELIMS = (",", ";", "\t", "，")
 # A header cell is short: cut lines before sniffing, so a huge note never trips csv's field limit.
 _SNIFF_CHARS = 10_000
@@ -117,7 +118,7 @@ def read_table(data: bytes, file_name: str, con: duckdb.DuckDBPyConnection | Non
 
 
 def _read(data: bytes, con: duckdb.DuckDBPyConnection) -> Table:
-    if not data or not data.strip(b"\x00\r\n\t \xef\xbb\xbf"):
+    if not _CONTENT.search(data):  # nothing but blanks, line ends and byte-order marks
         raise Unreadable(Problem("file_empty"))
     if data[:4] == b"PK\x03\x04":
         return _read_xlsx(data, con)

@@ -84,7 +84,7 @@ def validate(
     if n_filled > MAX_ROWS:
         return Checked([Problem("too_many_rows", params={"limit": MAX_ROWS})], 0, 0)
     if n_flagged == 0 and n_keys == n_filled:
-        con.execute(f"CREATE OR REPLACE TEMP VIEW accepted AS SELECT {_ACCEPTED} FROM checked_rows")
+        con.execute(f"CREATE OR REPLACE TEMP VIEW accepted AS {_ACCEPTED_ROWS}")
         return Checked([], n_filled, 0)
     con.execute("CREATE OR REPLACE TEMP TABLE checked AS SELECT * FROM checked_rows")
     problems = _problems(con, registry, first, last, allowed)
@@ -155,6 +155,19 @@ _CHECKED_ROWS = f"""
     LEFT JOIN reporters r ON r.indicator_id = i.id AND r.agency_id = a.id
     LEFT JOIN rules u ON u.indicator_id = i.id
     WHERE NOT (i.blank AND a.blank AND p.blank AND f.value_blank AND n.blank)"""
+
+
+# The rows of a file without problems: the checked-rows join without the checks' tables. Every
+# non-blank row of such a file names a known indicator; a blank row names none.
+_ACCEPTED_ROWS = f"""
+    WITH v AS ({_values_sql("cells")})
+    SELECT i.id AS indicator_id, p.period, a.id AS agency_id, f.value, n.note, f.row
+    FROM v f
+    JOIN map_indicator_id i ON i.k = f.indicator_id
+    JOIN map_agency_id a ON a.k = f.agency_id
+    JOIN map_period p ON p.k = f.period
+    JOIN map_note n ON n.k = f.note
+    WHERE i.id IS NOT NULL"""
 
 
 def _repeats(con: duckdb.DuckDBPyConnection) -> int:

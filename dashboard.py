@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages import access, frame
+from pages import access, frame, memo
 from pages import common as c
 
+memo.new_run()  # what the previous run worked out (data version, language…) is not this run's
 c.ensure_entry_point()
 briefing = c.is_briefing()
 st.set_page_config(

@@ -338,11 +338,14 @@ def _pause(delay: float | None) -> None:
 # --- permissions -------------------------------------------------------------------------------
 
 
-def view_mode(store: Store) -> ViewMode:
-    """``METRICS_VIEW_LOGIN`` if set, else ``open`` on the demo database and ``required`` otherwise."""
+def view_mode(store: Store, demo: bool | None = None) -> ViewMode:
+    """``METRICS_VIEW_LOGIN`` if set, else ``open`` on the demo database and ``required`` otherwise.
+
+    ``demo`` says whether ``store`` is the demo database when the caller knows already.
+    """
     raw = os.environ.get("METRICS_VIEW_LOGIN", "").strip()
     if not raw:
-        return "open" if store.is_demo else "required"
+        return "open" if (store.is_demo if demo is None else demo) else "required"
     mode = raw.lower()
     if mode not in ("open", "required"):
         raise coded_error(MetricsError, "bad_view_mode", value=raw)

@@ -18,9 +18,11 @@ import streamlit as st
 from metrics import auth
 from metrics.auth import Session
 from metrics.errors import MetricsError, PermissionDenied
-from pages.common import agency_name, esc, lang, store, tr
+from pages import memo
+from pages.common import agency_name, esc, is_demo, lang, store, tr
 
 SESSION, NEXT, FLASH, NAV, MENU = "auth_session", "auth_next", "auth_flash", "_auth_nav", "auth_menu"
+BUILT = "_auth_pages"  # this session's page objects and what they were built for
 LOGIN, HOME = "login", "overview"
 
 PAGES = (  # file, url_path, catalogue key, icon, who may open it
@@ -43,7 +45,7 @@ TITLE_KEYS = {url: key for _, url, key, _, _ in PAGES}
 def view_mode() -> str:
     """``open`` or ``required`` (:func:`metrics.auth.view_mode`); a bad setting stops the app."""
     try:
-        return auth.view_mode(store())
+        return memo.once("view_mode", lambda: auth.view_mode(store(), demo=is_demo()))
     except MetricsError as exc:
         st.error(auth.message(exc, lang()))
         st.stop()
@@ -91,12 +93,28 @@ def can_view(who: Session | None) -> bool:
 
 
 def navigation_pages(who: Session | None) -> tuple[list, list]:
-    """The pages for ``st.navigation``, and those of them that are gates in this run."""
+    """The pages for ``st.navigation``, and those of them that are gates in this run.
+
+    Built once per session for each language and set of permissions, then reused (a page
+    object only describes a page; ``st.navigation`` picks one of them on every run)."""
     mode = view_mode()
+    allowed = tuple(may_open(need, who, mode) for _, _, _, _, need in PAGES)
+    key = (lang(), who is not None, allowed, PAGES)
+    built = st.session_state.get(BUILT)
+    if built is None or built[0] != key:
+        built = (key, _build_pages(who, allowed))
+        st.session_state[BUILT] = built
+    pages, gates, registered, menu = built[1]
+    st.session_state[NAV] = registered
+    st.session_state[MENU] = menu  # what the menu offers (tests read it)
+    return pages, gates
+
+
+def _build_pages(who: Session | None, allowed: tuple[bool, ...]) -> tuple[list, list, dict, tuple]:
     pages, gates, registered, menu = [], [], {}, []
-    for path, url, key, icon, need in PAGES:
+    for (path, url, key, icon, need), may in zip(PAGES, allowed, strict=True):
         title = tr(key)
-        if may_open(need, who, mode):
+        if may:
             hidden = url == LOGIN and who is not None
             page = st.Page(
                 path,
@@ -123,9 +141,7 @@ def navigation_pages(who: Session | None) -> tuple[list, list]:
     # The default page is served at "/" but reserves its own pathname; a shared link to
     # /overview lands on this hidden alias, which forwards to "/" with the same parameters.
     pages.append(st.Page(_to_home, title=tr(TITLE_KEYS[HOME]), url_path=HOME, visibility="hidden"))
-    st.session_state[NAV] = registered
-    st.session_state[MENU] = tuple(menu)  # what the menu offers (tests read it)
-    return pages, gates
+    return pages, gates, registered, tuple(menu)
 
 
 def _served_path(url: str) -> str:

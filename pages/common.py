@@ -1,15 +1,15 @@
-"""What every page shares: the registry, the store, cached queries, language and URL state.
+"""What every page shares: the registry, the store, cached queries, the as-of quarter and agency
+filter, formatting and charts.
 
 Pages stay thin: they call these helpers and :mod:`metrics`, then lay out widgets and charts.
 Sidebar choices (language, as-of quarter, agency, briefing mode) live in the URL query
-parameters, so every view is a link that reproduces it.
+parameters (:mod:`pages.urlstate`), so every view is a link that reproduces it.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Sequence
 from typing import Any
 
 import pandas as pd
@@ -18,9 +18,13 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from metrics import charts, config, periods, progress
 from metrics.errors import DatabaseLocked, MetricsError, RegistryError
-from metrics.i18n import t
 from metrics.registry import Registry, load_registry
 from metrics.store import Store
+from pages import memo
+from pages.urlstate import ALL as ALL  # re-exported: pages say c.ALL, c.bound_select, c.is_briefing
+from pages.urlstate import PARAM_AGENCY, PARAM_AS_OF, lang, remembered, tr, url_value
+from pages.urlstate import bound_select as bound_select
+from pages.urlstate import is_briefing as is_briefing
 
 
 def ensure_entry_point() -> None:
@@ -38,10 +42,6 @@ def ensure_entry_point() -> None:
 
 ensure_entry_point()
 
-LANGS = ("zh", "en")
-PARAM_LANG, PARAM_AS_OF, PARAM_AGENCY, PARAM_BRIEFING = "lang", "as_of", "agency", "briefing"
-ALL = "__all__"  # the agency filter's "every agency" option (never written to the URL)
-
 
 # --------------------------------------------------------------------------- resources
 
@@ -54,6 +54,10 @@ def _load_registry(path: str) -> Registry:
 def registry() -> Registry:
     """The validated plan; a broken registry file stops the page with its problem list."""
     ensure_entry_point()  # every page starts here: a page run on its own reruns via dashboard.py
+    return memo.once("registry", _registry)
+
+
+def _registry() -> Registry:
     path = str(config.targets_path())
     try:
         return _load_registry(path)
@@ -71,6 +75,10 @@ def _open_store(path: str) -> Store:
 
 def store() -> Store:
     """The one DuckDB connection of this process; a locked or broken file stops the page."""
+    return memo.once("store", _store)
+
+
+def _store() -> Store:
     path = str(config.db_path())
     try:
         return _open_store(path)
@@ -85,8 +93,22 @@ def store() -> Store:
 
 
 def _version() -> tuple[str, int]:
-    s = store()
-    return s.path, s.data_version()
+    return memo.once("version", lambda: (store().path, store().data_version()))
+
+
+def data_key() -> tuple[str, int]:
+    """The database and its data version, read once per run: what cached results are keyed on."""
+    return _version()
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _is_demo(path: str, version: int) -> bool:
+    return _open_store(path).is_demo
+
+
+def is_demo() -> bool:
+    """Whether the demo database is open (a flag written with the data: cached per data version)."""
+    return _is_demo(*_version())
 
 
 # --------------------------------------------------------------------------- cached data
@@ -174,96 +196,11 @@ def after_write() -> None:
     """Forget cached query results after an upload or a withdrawal commits; an as-of quarter
     nobody chose follows the data to its new latest quarter."""
     st.cache_data.clear()
+    memo.forget()
     if not st.session_state.get(f"_x_{PARAM_AS_OF}"):
         st.session_state.pop(f"_v_{PARAM_AS_OF}", None)
         if PARAM_AS_OF in st.query_params:
             del st.query_params[PARAM_AS_OF]
-
-
-# --------------------------------------------------------------------------- URL-bound state
-
-
-def _url_value(param: str, options: Sequence[str]) -> str | None:
-    value = st.query_params.get(param)
-    return value if value in options else None
-
-
-def _resolve(param: str, options: Sequence[str], default: str) -> str:
-    """URL first (a shared link wins), then this session's last choice, then the default."""
-    value = _url_value(param, options)
-    if value is not None and f"_v_{param}" not in st.session_state:
-        st.session_state[f"_x_{param}"] = True  # opened from a link that names it
-    if value is None:
-        remembered = st.session_state.get(f"_v_{param}")
-        value = remembered if remembered in options else default
-    st.session_state[f"_v_{param}"] = value
-    if value == ALL or not value:
-        if param in st.query_params:
-            del st.query_params[param]
-    elif st.query_params.get(param) != value:
-        st.query_params[param] = value
-    return value
-
-
-def _on_change(param: str, widget_key: str) -> None:
-    value = st.session_state[widget_key]
-    st.session_state[f"_v_{param}"] = value
-    st.session_state[f"_x_{param}"] = True  # chosen, not defaulted
-    if value == ALL or value is None:
-        if param in st.query_params:
-            del st.query_params[param]
-    else:
-        st.query_params[param] = value
-
-
-def bound_select(
-    param: str,
-    options: Sequence[str],
-    default: str,
-    label: str,
-    format_func: Callable[[Any], str] = str,
-    *,
-    widget: str = "selectbox",
-    key_suffix: str = "",
-    container: Any = None,
-    **kwargs: Any,
-) -> str:
-    """A selectbox (or radio/segmented control) whose value is the query parameter ``param``.
-
-    The URL holds the id (``?lang=en``, ``?indicator=verification_points``), never the label.
-    """
-    options = list(options)
-    value = _resolve(param, options, default)
-    key = f"_w_{param}{key_suffix}"
-    st.session_state[key] = value
-    labels = {o: format_func(o) for o in options}  # fixed now: format_func may read the session
-
-    def label_of(option: Any) -> str:
-        return labels.get(option, str(option))
-
-    box = container if container is not None else st
-    make = getattr(box, widget)
-    make(label, options, format_func=label_of, key=key, on_change=_on_change, args=(param, key), **kwargs)
-    return value
-
-
-def browser_lang() -> str:
-    try:
-        locale = st.context.locale or ""
-    except Exception:  # no browser context (tests, scripts)
-        locale = ""
-    return "en" if locale and not locale.lower().startswith("zh") else "zh"
-
-
-def lang() -> str:
-    """'zh' or 'en': ``?lang=`` wins, then this session's choice, then the browser locale."""
-    value = _url_value(PARAM_LANG, LANGS) or st.session_state.get(f"_v_{PARAM_LANG}")
-    return value if value in LANGS else browser_lang()
-
-
-def tr(key: str, **params: object) -> str:
-    """Catalogue text in the current language."""
-    return t(key, lang(), **params)
 
 
 def as_of() -> str | None:
@@ -271,33 +208,29 @@ def as_of() -> str | None:
     options = as_of_options()
     if not options:
         return None
-    return _url_value(PARAM_AS_OF, options) or _remembered(PARAM_AS_OF, options) or options[-1]
+    return url_value(PARAM_AS_OF, options) or remembered(PARAM_AS_OF, options) or options[-1]
 
 
 def as_of_options() -> list[str]:
     """Quarters one may look at: from the plan start (or earliest data) to the latest data."""
-    obs = observations()
+    registry()
+    return memo.once("as_of_options", lambda: _as_of_options(*_version(), str(config.targets_path())))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _as_of_options(path: str, version: int, targets: str) -> list[str]:
+    obs = _observations(path, version)
     latest = progress.latest_period_with_data(obs)
     if latest is None:
         return []
-    first = min(registry().first_period, str(obs["period"].min()), key=periods.index)
+    first = min(_load_registry(targets).first_period, str(obs["period"].min()), key=periods.index)
     return periods.span(first, latest)
 
 
 def agency_filter() -> str | None:
     """The agency chosen in the sidebar (``?agency=samr``), or None for every agency."""
     options = list(registry().agency)
-    return _url_value(PARAM_AGENCY, options) or _remembered(PARAM_AGENCY, options)
-
-
-def _remembered(param: str, options: Sequence[str]) -> str | None:
-    value = st.session_state.get(f"_v_{param}")
-    return value if value in options else None
-
-
-def is_briefing() -> bool:
-    """Briefing mode (``?briefing=1``): no sidebar or chrome, laid out for a 16:9 screenshot."""
-    return st.query_params.get(PARAM_BRIEFING) in ("1", "true", "yes")
+    return url_value(PARAM_AGENCY, options) or remembered(PARAM_AGENCY, options)
 
 
 # --------------------------------------------------------------------------- formatting

@@ -8,24 +8,26 @@ import html
 import streamlit as st
 
 from pages.common import (
+    agency_filter,
+    agency_name,
+    as_of_options,
+    esc,
+    esc_html,
+    is_demo,
+    period_label,
+    registry,
+)
+from pages.urlstate import (
     ALL,
     LANGS,
     PARAM_AGENCY,
     PARAM_AS_OF,
     PARAM_BRIEFING,
     PARAM_LANG,
-    agency_filter,
-    agency_name,
-    as_of_options,
     bound_select,
     browser_lang,
-    esc,
-    esc_html,
     is_briefing,
     lang,
-    period_label,
-    registry,
-    store,
     tr,
 )
 
@@ -135,7 +137,7 @@ def briefing_exit() -> None:
 
 def demo_badge() -> None:
     """A visible "示例数据 / demo data" marker whenever the demo database is open."""
-    if store().is_demo:
+    if is_demo():
         badge = f'<span class="demo-badge">{html.escape(tr("demo.badge"))}</span>'
         st.html(f'<div class="demo-fixed">{badge}</div>')
 

@@ -11,7 +11,7 @@ import streamlit as st
 from metrics import auth, users
 from metrics.errors import AuthenticationFailed, MetricsError
 from pages import access
-from pages.common import agency_name, ensure_entry_point, esc, lang, store, tr
+from pages.common import agency_name, ensure_entry_point, esc, is_demo, lang, store, tr
 
 
 def demo_accounts() -> None:
@@ -58,7 +58,7 @@ def main() -> None:
             left.error(auth.message(exc, lang()))
         else:
             access.signed_in(new)
-    if store().is_demo:
+    if is_demo():
         demo_accounts()
 
 

@@ -9,61 +9,62 @@ from metrics import charts, progress
 from pages import common as c
 from pages.frame import page_header
 
-reg = c.registry()
-period = c.as_of()
-briefing = c.is_briefing()
-page_header("agencies.title", period)
-if period is None:
-    c.empty_state()
-    st.stop()
 
-lg = c.lang()
-figs = c.figures(period)
-late = c.late_reports(period)
-rollup = progress.measure_rollup(reg, figs).set_index("measure")
+@st.cache_data(show_spinner=False, max_entries=64)
+def body(view: c.View, agency: str | None) -> None:
+    """Everything under the selector for every agency (None) or one, drawn once per view
+    (:func:`pages.common.view`) and agency, then replayed."""
+    reg, period = c.registry(), c.as_of()
+    figs = c.figures(period)
+    late = c.late_reports(period)
+    grid(agency, progress.measure_rollup(reg, figs).set_index("measure"), period)
+    if c.is_briefing() and agency is None:
+        return
+    if agency is None:
+        summary(figs, late)
+        return
+    own_figures(agency, figs)
+    if c.is_briefing():
+        return
+    late_reports(agency, late, period)
+    uploads(agency)
 
-chosen = c.bound_select(
-    c.PARAM_AGENCY,
-    [c.ALL, *reg.agency],
-    c.ALL,
-    c.tr("agencies.choose"),
-    lambda a: c.tr("sidebar.all_agencies") if a == c.ALL else c.agency_name(a),
-    key_suffix="_page",
-)
-agency = None if chosen == c.ALL else chosen
 
-# Grid: agency × measure, cell = the measure's worst status ------------------------------------
-agency_ids = [agency] if agency else list(reg.agency)
-cells = pd.DataFrame(
-    [
-        {
-            "agency": c.agency_name(a, short=True),
-            "measure": str(m),
-            "role": role,
-            "status": rollup.loc[m, "worst_status"],
-        }
-        for a in agency_ids
-        for role, ms in reg.measures_of(a).items()
-        for m in ms
-    ],
-    columns=["agency", "measure", "role", "status"],
-)
-fig = charts.agency_grid(
-    cells,
-    c.chart_context(period),
-    agencies=[c.agency_name(a, short=True) for a in agency_ids],
-    measures=[str(m.id) for m in reg.measures],
-)
-c.show_chart(fig, f"agency_grid_{agency + '_' if agency else ''}{period}")
-if not briefing:
-    st.caption(c.tr("agencies.grid_note"))
+def grid(agency: str | None, rollup: pd.DataFrame, period: str) -> None:
+    """Agency × measure, cell = the measure's worst status."""
+    reg = c.registry()
+    agency_ids = [agency] if agency else list(reg.agency)
+    cells = pd.DataFrame(
+        [
+            {
+                "agency": c.agency_name(a, short=True),
+                "measure": str(m),
+                "role": role,
+                "status": rollup.loc[m, "worst_status"],
+            }
+            for a in agency_ids
+            for role, ms in reg.measures_of(a).items()
+            for m in ms
+        ],
+        columns=["agency", "measure", "role", "status"],
+    )
+    fig = charts.agency_grid(
+        cells,
+        c.chart_context(period),
+        agencies=[c.agency_name(a, short=True) for a in agency_ids],
+        measures=[str(m.id) for m in reg.measures],
+    )
+    c.show_chart(fig, f"agency_grid_{agency + '_' if agency else ''}{period}")
+    if not c.is_briefing():
+        st.caption(c.tr("agencies.grid_note"))
 
-if agency is None:
-    if briefing:
-        st.stop()
-    summary = progress.agency_rollup(reg, figs, late)
-    lead = summary[summary["role"] == "lead"].set_index("agency_id")
-    shared = summary[summary["role"] == "shared"].set_index("agency_id")
+
+def summary(figs: pd.DataFrame, late: pd.DataFrame) -> None:
+    """Every agency: the measures it leads and shares, its worst status, its late reports."""
+    reg = c.registry()
+    rollup = progress.agency_rollup(reg, figs, late)
+    lead = rollup[rollup["role"] == "lead"].set_index("agency_id")
+    shared = rollup[rollup["role"] == "shared"].set_index("agency_id")
     late_n = late.groupby("agency_id").size()
     table = pd.DataFrame(
         {
@@ -85,18 +86,20 @@ if agency is None:
     st.dataframe(
         c.style_status(table, c.tr("col.status")), hide_index=True, width="stretch", height="content"
     )
-    st.stop()
 
-# One agency ----------------------------------------------------------------------------------
-owned = {i.id for i in reg.indicators if i.owner == agency}
-own = figs[
-    ((figs["figure"] == "agency") & (figs["agency_id"] == agency))
-    | ((figs["figure"] == "national") & figs["indicator_id"].isin(owned))
-]
-st.subheader(c.tr("agencies.figures_title", agency=c.agency_name(agency)), anchor=False)
-if own.empty:
-    st.info(c.tr("agencies.no_figures"))
-else:
+
+def own_figures(agency: str, figs: pd.DataFrame) -> None:
+    """The agency's own figures and the national figures of the indicators it owns."""
+    lg = c.lang()
+    owned = {i.id for i in c.registry().indicators if i.owner == agency}
+    own = figs[
+        ((figs["figure"] == "agency") & (figs["agency_id"] == agency))
+        | ((figs["figure"] == "national") & figs["indicator_id"].isin(owned))
+    ]
+    st.subheader(c.tr("agencies.figures_title", agency=c.agency_name(agency)), anchor=False)
+    if own.empty:
+        st.info(c.tr("agencies.no_figures"))
+        return
     table = pd.DataFrame(
         {
             c.tr("col.status"): [c.status_text(s) for s in own["status"]],
@@ -124,14 +127,14 @@ else:
             c.tr("col.progress"): st.column_config.ProgressColumn(min_value=0, max_value=100, format="%d%%")
         },
     )
-if briefing:
-    st.stop()
 
-mine = late[late["agency_id"] == agency]
-st.subheader(c.tr("agencies.late_title", period=c.period_label(period)), anchor=False)
-if mine.empty:
-    st.success(c.tr("overview.late_none"), icon=":material/check_circle:")
-else:
+
+def late_reports(agency: str, late: pd.DataFrame, period: str) -> None:
+    mine = late[late["agency_id"] == agency]
+    st.subheader(c.tr("agencies.late_title", period=c.period_label(period)), anchor=False)
+    if mine.empty:
+        st.success(c.tr("overview.late_none"), icon=":material/check_circle:")
+        return
     st.dataframe(
         pd.DataFrame(
             {
@@ -143,12 +146,14 @@ else:
         width="stretch",
     )
 
-st.subheader(c.tr("agencies.uploads_title"), anchor=False)
-ups = c.uploads()
-ups = ups[ups["agencies"].fillna("").str.split(",").apply(lambda names: agency in names)]
-if ups.empty:
-    st.info(c.tr("agencies.no_uploads"))
-else:
+
+def uploads(agency: str) -> None:
+    st.subheader(c.tr("agencies.uploads_title"), anchor=False)
+    ups = c.uploads()
+    ups = ups[ups["agencies"].fillna("").str.split(",").apply(lambda names: agency in names)]
+    if ups.empty:
+        st.info(c.tr("agencies.no_uploads"))
+        return
     st.dataframe(
         pd.DataFrame(
             {
@@ -167,3 +172,22 @@ else:
         hide_index=True,
         width="stretch",
     )
+
+
+# --------------------------------------------------------------------------- the page
+
+reg = c.registry()
+period = c.as_of()
+page_header("agencies.title", period)
+if period is None:
+    c.empty_state()
+    st.stop()
+chosen = c.bound_select(
+    c.PARAM_AGENCY,
+    [c.ALL, *reg.agency],
+    c.ALL,
+    c.tr("agencies.choose"),
+    lambda a: c.tr("sidebar.all_agencies") if a == c.ALL else c.agency_name(a),
+    key_suffix="_page",
+)
+body(c.view(), None if chosen == c.ALL else chosen)

@@ -192,6 +192,23 @@ def history(indicator_id: str) -> pd.DataFrame:
     return _history(*_version(), indicator_id)
 
 
+View = tuple[str, int, str, str, str | None, str | None, bool]
+
+
+def view() -> View:
+    """What a page's read-only sections show besides their own arguments: the database and its
+    data version, the registry file, the language, the as-of quarter, the agency filter and
+    briefing mode.
+
+    It is the first argument of every section a page caches with ``st.cache_data``: the section
+    draws its charts, tables and text once per view, and a warm run replays the recorded
+    elements. A commit bumps the data version, so the next run draws afresh. A cached section
+    draws no widget and nothing that depends on who is signed in.
+    """
+    path, version = _version()
+    return path, version, str(config.targets_path()), lang(), as_of(), agency_filter(), is_briefing()
+
+
 def after_write() -> None:
     """Forget cached query results after an upload or a withdrawal commits; an as-of quarter
     nobody chose follows the data to its new latest quarter."""

@@ -12,84 +12,71 @@ from metrics.explain import method_lines
 from pages import common as c
 from pages.frame import page_header
 
-reg = c.registry()
-period = c.as_of()
-briefing = c.is_briefing()
-page_header("indicator.title", period)
-if period is None:
-    c.empty_state()
-    st.stop()
-
-ids = [i.id for i in reg.indicators]
-asked = st.query_params.get("indicator")
-unknown = asked is not None and asked not in reg.indicator
-if unknown:
-    st.warning(c.tr("indicator.unknown", id=asked), icon=":material/warning:")
-
 
 def _option(indicator_id: str) -> str:
-    ind = reg.indicator[indicator_id]
+    ind = c.registry().indicator[indicator_id]
     return f"{c.tr('kind.' + ind.kind)} · {ind.name(c.lang())}"
 
 
-chosen = c.bound_select(
-    "indicator",
-    ids,
-    None if unknown else ids[0],
-    c.tr("indicator.choose"),
-    _option,
-    placeholder=c.tr("indicator.placeholder"),
-)
-if chosen is None:
-    st.stop()
+@st.cache_data(show_spinner=False, max_entries=64)
+def body(view: c.View, chosen: str) -> None:
+    """Everything under the selector for one indicator, drawn once per view
+    (:func:`pages.common.view`) and indicator, then replayed."""
+    reg, period = c.registry(), c.as_of()
+    ind = reg.indicator[chosen]
+    figs = c.figures(period)
+    rows = figs[figs["indicator_id"] == ind.id]
+    nat = rows[rows["figure"] == "national"].iloc[0]
+    values = c.current_values(period)
+    values = values[values["indicator_id"] == ind.id]
+    headline(ind, nat)
+    trend(ind, nat, values, period)
+    method(ind, nat, period)
+    if c.is_briefing():
+        return
+    agency_figures(ind, rows[rows["figure"] == "agency"])
+    values_table(ind, values, period)
 
-ind = reg.indicator[chosen]
-lg = c.lang()
-unit = c.unit_text(ind.unit)
-figs = c.figures(period)
-rows = figs[figs["indicator_id"] == ind.id]
-nat = rows[rows["figure"] == "national"].iloc[0]
-status = str(nat["status"])
-measure = reg.measure[ind.measure]
 
-st.subheader(ind.name(lg), anchor=False)
-st.html(
-    f"{c.status_badge(status)} <span class='kpi-meta'>&nbsp;"
-    + c.esc_html(
-        c.tr(
-            "indicator.context",
-            measure=measure.id,
-            title=measure.title(lg),
-            kind=c.tr("kind." + ind.kind),
-            owner=c.agency_name(ind.owner),
+def headline(ind, nat: pd.Series) -> None:
+    """Name, status, measure and owner, description, and the four numbers."""
+    lg, status = c.lang(), str(nat["status"])
+    unit = c.unit_text(ind.unit)
+    measure = c.registry().measure[ind.measure]
+    st.subheader(ind.name(lg), anchor=False)
+    st.html(
+        f"{c.status_badge(status)} <span class='kpi-meta'>&nbsp;"
+        + c.esc_html(
+            c.tr(
+                "indicator.context",
+                measure=measure.id,
+                title=measure.title(lg),
+                kind=c.tr("kind." + ind.kind),
+                owner=c.agency_name(ind.owner),
+            )
         )
+        + "</span>"
     )
-    + "</span>"
-)
-description = ind.description_zh if lg == "zh" else ind.description_en
-if description:
-    st.text(description)
+    description = ind.description_zh if lg == "zh" else ind.description_en
+    if description:
+        st.text(description)
 
-m1, m2, m3, m4 = st.columns(4)
-m1.metric(
-    c.tr("metric.latest", period=c.period_label(nat["latest_period"])),
-    c.fmt_value(nat["latest_value"], ind.unit),
-)
-m2.metric(
-    c.tr("metric.target", deadline=c.period_label(periods.of_date(ind.deadline))),
-    charts.format_target(ind.target, ind.direction, unit, lg),
-)
-m3.metric(c.tr("metric.gap"), charts.format_gap(nat["gap"], unit, lg))
-m4.metric(c.tr("metric.progress"), charts.format_share(nat["progress"]))
-
-# Trend ---------------------------------------------------------------------------------------
-values = c.current_values(period)
-values = values[values["indicator_id"] == ind.id]
+    m1, m2, m3, m4 = st.columns(4)
+    m1.metric(
+        c.tr("metric.latest", period=c.period_label(nat["latest_period"])),
+        c.fmt_value(nat["latest_value"], ind.unit),
+    )
+    m2.metric(
+        c.tr("metric.target", deadline=c.period_label(periods.of_date(ind.deadline))),
+        charts.format_target(ind.target, ind.direction, unit, lg),
+    )
+    m3.metric(c.tr("metric.gap"), charts.format_gap(nat["gap"], unit, lg))
+    m4.metric(c.tr("metric.progress"), charts.format_share(nat["progress"]))
 
 
-def _series(frame: pd.DataFrame) -> pd.DataFrame:
+def _series(frame: pd.DataFrame, unit: str) -> pd.DataFrame:
     hover = [
-        f"{c.period_label(p)}: {c.fmt_value(v, ind.unit)}"
+        f"{c.period_label(p)}: {c.fmt_value(v, unit)}"
         + (f"<br>{c.tr('chart.revised_hover', revision=int(r))}" if r > 1 else "")
         for p, v, r in zip(frame["period"], frame["value"], frame["revision"], strict=True)
     ]
@@ -103,46 +90,51 @@ def _series(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-owner_values = values[values["agency_id"] == ind.owner]
-others = {
-    c.agency_name(a, short=True): _series(values[values["agency_id"] == a])
-    for a in pd.unique(values.loc[values["agency_id"] != ind.owner, "agency_id"])
-}
-has_trend = nat["n_points"] >= 2
-spec = charts.TrendSpec(
-    name=ind.name(lg),
-    unit=unit,
-    target=ind.target,
-    direction=ind.direction,
-    deadline=periods.of_date(ind.deadline),
-    status=status,
-    national=_series(owner_values),
-    agencies=others,
-    baseline=(str(nat["baseline_period"]), float(nat["baseline_value"])) if has_trend else None,
-    projection=(str(nat["latest_period"]), float(nat["latest_value"]), float(nat["projected_value"]))
-    if has_trend and not math.isnan(nat["projected_value"])
-    else None,
-    attainment=None
-    if pd.isna(nat["projected_attainment_period"])
-    else str(nat["projected_attainment_period"]),
-)
-ctx = c.chart_context(period)
-c.show_chart(charts.trend(spec, ctx, height=470 if briefing else 500), f"{ind.id}_{period}")
+def trend(ind, nat: pd.Series, values: pd.DataFrame, period: str) -> None:
+    """The owner's series, the agencies' own, baseline, projection and target, in one chart."""
+    lg = c.lang()
+    owner_values = values[values["agency_id"] == ind.owner]
+    others = {
+        c.agency_name(a, short=True): _series(values[values["agency_id"] == a], ind.unit)
+        for a in pd.unique(values.loc[values["agency_id"] != ind.owner, "agency_id"])
+    }
+    has_trend = nat["n_points"] >= 2
+    spec = charts.TrendSpec(
+        name=ind.name(lg),
+        unit=c.unit_text(ind.unit),
+        target=ind.target,
+        direction=ind.direction,
+        deadline=periods.of_date(ind.deadline),
+        status=str(nat["status"]),
+        national=_series(owner_values, ind.unit),
+        agencies=others,
+        baseline=(str(nat["baseline_period"]), float(nat["baseline_value"])) if has_trend else None,
+        projection=(str(nat["latest_period"]), float(nat["latest_value"]), float(nat["projected_value"]))
+        if has_trend and not math.isnan(nat["projected_value"])
+        else None,
+        attainment=None
+        if pd.isna(nat["projected_attainment_period"])
+        else str(nat["projected_attainment_period"]),
+    )
+    ctx = c.chart_context(period)
+    c.show_chart(charts.trend(spec, ctx, height=470 if c.is_briefing() else 500), f"{ind.id}_{period}")
 
-# Method numbers in plain words ---------------------------------------------------------------
-st.subheader(c.tr("indicator.method_title"), anchor=False)
-st.markdown(c.esc(c.tr("status_explain." + status)))
-for line in method_lines(ind, nat, period, lg):
-    st.markdown("- " + c.esc(line))
-if nat["n_points"] >= 1:
-    st.caption(c.tr("method.see_methodology"))
 
-if briefing:
-    st.stop()
+def method(ind, nat: pd.Series, period: str) -> None:
+    """The method numbers in plain words."""
+    lg = c.lang()
+    st.subheader(c.tr("indicator.method_title"), anchor=False)
+    st.markdown(c.esc(c.tr("status_explain." + str(nat["status"]))))
+    for line in method_lines(ind, nat, period, lg):
+        st.markdown("- " + c.esc(line))
+    if nat["n_points"] >= 1:
+        st.caption(c.tr("method.see_methodology"))
 
-# Agencies' own figures ------------------------------------------------------------------------
-agency_rows = rows[rows["figure"] == "agency"]
-if len(agency_rows):
+
+def agency_figures(ind, agency_rows: pd.DataFrame) -> None:
+    """The agencies' own figures, when any agency reports its own."""
+    if not len(agency_rows):
+        return
     st.subheader(c.tr("indicator.agencies_title"), anchor=False)
     st.dataframe(
         pd.DataFrame(
@@ -161,15 +153,17 @@ if len(agency_rows):
         },
     )
 
-# Values table (every revision, with notes and who reported them) ------------------------------
-st.subheader(c.tr("indicator.values_title"), anchor=False)
-hist = c.history(ind.id)
-hist = hist[[periods.index(p) <= periods.index(period) for p in hist["period"]]].sort_values(
-    ["period", "agency_id", "revision"], ascending=[False, True, False]
-)
-if hist.empty:
-    st.info(c.tr("indicator.no_values"))
-else:
+
+def values_table(ind, values: pd.DataFrame, period: str) -> None:
+    """Every revision up to the quarter, with notes and who reported them."""
+    st.subheader(c.tr("indicator.values_title"), anchor=False)
+    hist = c.history(ind.id)
+    hist = hist[[periods.index(p) <= periods.index(period) for p in hist["period"]]].sort_values(
+        ["period", "agency_id", "revision"], ascending=[False, True, False]
+    )
+    if hist.empty:
+        st.info(c.tr("indicator.no_values"))
+        return
     current = set(zip(values["period"], values["agency_id"], values["revision"], strict=True))
     state = [
         c.tr("value.withdrawn")
@@ -194,3 +188,30 @@ else:
     )
     st.dataframe(table, hide_index=True, width="stretch")
     st.caption(c.tr("indicator.values_note"))
+
+
+# --------------------------------------------------------------------------- the page
+
+reg = c.registry()
+period = c.as_of()
+page_header("indicator.title", period)
+if period is None:
+    c.empty_state()
+    st.stop()
+
+ids = [i.id for i in reg.indicators]
+asked = st.query_params.get("indicator")
+unknown = asked is not None and asked not in reg.indicator
+if unknown:
+    st.warning(c.tr("indicator.unknown", id=asked), icon=":material/warning:")
+chosen = c.bound_select(
+    "indicator",
+    ids,
+    None if unknown else ids[0],
+    c.tr("indicator.choose"),
+    _option,
+    placeholder=c.tr("indicator.placeholder"),
+)
+if chosen is None:
+    st.stop()
+body(c.view(), chosen)

@@ -14,6 +14,9 @@ from metrics.brief import PPTX_MIME, build_brief
 from pages import common as c
 from pages.frame import page_header
 
+CARD_LIMIT = 12  # cards beyond this are on the progress chart and the Indicator page
+TABLE_ROWS = 200  # a briefing table longer than this belongs on the Data & history page
+
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def brief_bytes(path: str, version: int, targets: str, as_of: str, lang: str, demo: bool) -> bytes:
@@ -24,8 +27,8 @@ def brief_bytes(path: str, version: int, targets: str, as_of: str, lang: str, de
 
 def deck_button(as_of: str) -> None:
     """Download the .pptx for this quarter and language; built only when pressed, then cached."""
-    s, lang = c.store(), c.lang()
-    args = (s.path, s.data_version(), str(config.targets_path()), as_of, lang, s.is_demo)
+    (path, version), lang = c.data_key(), c.lang()
+    args = (path, version, str(config.targets_path()), as_of, lang, c.is_demo())
     st.download_button(
         c.tr("overview.brief_download"),
         data=lambda: brief_bytes(*args),
@@ -38,32 +41,50 @@ def deck_button(as_of: str) -> None:
     )
 
 
-reg = c.registry()
-period = c.as_of()
-briefing = c.is_briefing()
-page_header("overview.title", period)
-if period is None:
-    c.empty_state()
-    st.stop()
-if not briefing:
-    deck_button(period)
-
-figs = c.figures(period)
-national = figs[figs["figure"] == "national"]
-agency = c.agency_filter()
-if agency:
-    mine = {i.id for i in reg.indicators_for(agency)}
-    national = national[national["indicator_id"].isin(mine)]
-ctx = c.chart_context(period)
-values = c.current_values(period)
+# --------------------------------------------------------------------------- the body
 
 
-CARD_LIMIT = 12  # cards beyond this are on the progress chart and the Indicator page
-TABLE_ROWS = 200  # a briefing table longer than this belongs on the Data & history page
+@st.cache_data(show_spinner=False, max_entries=32)
+def body(view: c.View) -> None:
+    """Everything under the header and the deck button, drawn once per view
+    (:func:`pages.common.view`), then replayed."""
+    reg, period, agency, briefing = c.registry(), c.as_of(), c.agency_filter(), c.is_briefing()
+    figs = c.figures(period)
+    national = figs[figs["figure"] == "national"]
+    if agency:
+        mine = {i.id for i in reg.indicators_for(agency)}
+        national = national[national["indicator_id"].isin(mine)]
+    ctx = c.chart_context(period)
+    values = c.current_values(period)
+    kpis = national[national["kind"] == "kpi"]
+    suffix = f"{agency}_" if agency else ""
+    late = c.late_reports(period)
+    if agency:
+        late = late[late["agency_id"] == agency]
+
+    if briefing:  # 16:9: progress of everything on the left, the KPIs and the mix on the right
+        left, right = st.columns([11, 9], gap="medium")
+        with left:
+            progress_chart(national, replace(ctx, title_width=60), f"progress_{suffix}{period}", compact=True)
+        with right:
+            cards(kpis, values, 2)
+            status_mix(national, replace(ctx, title_width=60), f"status_mix_{suffix}{period}")
+            late_list(late, period)
+        return
+
+    cards(kpis, values, min(max(len(kpis), 1), 4))
+    left, right = st.columns(2, gap="medium")
+    with left:
+        status_mix(national, replace(ctx, title_width=44), f"status_mix_{suffix}{period}")
+        st.caption(c.tr("overview.mix_note"))
+        late_list(late, period)
+    with right:
+        progress_chart(national, replace(ctx, title_width=44), f"progress_{suffix}{period}", compact=False)
+    changes(period, agency)
 
 
-def kpi_card(row: pd.Series) -> None:
-    ind = reg.indicator[row["indicator_id"]]
+def kpi_card(row: pd.Series, values: pd.DataFrame) -> None:
+    ind = c.registry().indicator[row["indicator_id"]]
     status = str(row["status"])
     unit = ind.unit
     owner_values = values[(values["indicator_id"] == ind.id) & (values["agency_id"] == ind.owner)]
@@ -82,8 +103,9 @@ def kpi_card(row: pd.Series) -> None:
             f'<div style="margin-top:0.4rem">{c.status_badge(status)}</div>'
         )
         if len(owner_values) > 1:
+            height = 44 if c.is_briefing() else 64
             st.plotly_chart(
-                charts.sparkline(owner_values["value"].to_list(), status, height=44 if briefing else 64),
+                charts.sparkline(owner_values["value"].to_list(), status, height=height),
                 key=f"spark_{ind.id}",
                 config={"displayModeBar": False, "staticPlot": True},
                 theme=None,
@@ -100,29 +122,9 @@ def _gap_text(row: pd.Series, unit: str) -> str:
     return c.tr("card.gap", gap=charts.format_gap(row["gap"], c.unit_text(unit), c.lang()))
 
 
-kpis = national[national["kind"] == "kpi"]
-kind_label = {"kpi": c.tr("kind.kpi_plural"), "milestone": c.tr("kind.milestone_plural")}
-mix = national.groupby(["kind", "status"]).size().rename("n").reset_index()
-mix["group"] = mix["kind"].map(kind_label)
-mix = mix.sort_values("kind", key=lambda s: s.map({"kpi": 0, "milestone": 1}))
-bars = pd.DataFrame(
-    {
-        "name": [c.indicator_name(i) for i in national["indicator_id"]],
-        "progress": national["progress"].to_numpy(),
-        "expected_progress": national["expected_progress"].to_numpy(),
-        "status": national["status"].to_numpy(),
-    }
-)
-suffix = f"{agency}_" if agency else ""
-late = c.late_reports(period)
-if agency:
-    late = late[late["agency_id"] == agency]
-en = c.lang() == "en"
-
-
-def cards(per_row: int) -> None:
+def cards(kpis: pd.DataFrame, values: pd.DataFrame, per_row: int) -> None:
     if kpis.empty:
-        if agency:
+        if c.agency_filter():
             st.caption(c.tr("overview.no_kpi_for_agency"))
         return
     shown = kpis.head(CARD_LIMIT)
@@ -133,21 +135,23 @@ def cards(per_row: int) -> None:
         cols = st.columns(per_row)
         for col, (_, row) in zip(cols, chunk.iterrows(), strict=False):
             with col:
-                kpi_card(row)
+                kpi_card(row, values)
 
 
-def status_mix(width: int) -> None:
-    c.show_chart(
-        charts.status_mix(mix, replace(ctx, title_width=width), height=230), f"status_mix_{suffix}{period}"
-    )
+def status_mix(national: pd.DataFrame, ctx: charts.ChartContext, filename: str) -> None:
+    kind_label = {"kpi": c.tr("kind.kpi_plural"), "milestone": c.tr("kind.milestone_plural")}
+    mix = national.groupby(["kind", "status"]).size().rename("n").reset_index()
+    mix["group"] = mix["kind"].map(kind_label)
+    mix = mix.sort_values("kind", key=lambda s: s.map({"kpi": 0, "milestone": 1}))
+    c.show_chart(charts.status_mix(mix, ctx, height=230), filename)
 
 
-def late_list() -> None:
+def late_list(late: pd.DataFrame, period: str) -> None:
     st.subheader(c.tr("overview.late_title", period=c.period_label(period)), anchor=False)
     if late.empty:
         st.success(c.tr("overview.late_none"), icon=":material/check_circle:")
         return
-    if not briefing:
+    if not c.is_briefing():
         st.caption(c.tr("overview.late_note", n=len(late)))
     st.dataframe(
         pd.DataFrame(
@@ -161,7 +165,16 @@ def late_list() -> None:
     )
 
 
-def progress_chart(width: int, compact: bool) -> None:
+def progress_chart(national: pd.DataFrame, ctx: charts.ChartContext, filename: str, compact: bool) -> None:
+    bars = pd.DataFrame(
+        {
+            "name": [c.indicator_name(i) for i in national["indicator_id"]],
+            "progress": national["progress"].to_numpy(),
+            "expected_progress": national["expected_progress"].to_numpy(),
+            "status": national["status"].to_numpy(),
+        }
+    )
+    en = c.lang() == "en"
     if compact:  # the whole left half of a 16:9 screenshot
         size = {"label_width": 110, "row_height": 28, "label_size": 11, "labels_above": True}
         if not en:
@@ -169,88 +182,82 @@ def progress_chart(width: int, compact: bool) -> None:
         size["compact"] = True
     else:
         size = {"label_width": 46, "max_lines": 3} if en else {"label_width": 34, "max_lines": 2}
-    fig = charts.progress_bars(bars, replace(ctx, title_width=width), **size)
-    c.show_chart(fig, f"progress_{suffix}{period}")
+    c.show_chart(charts.progress_bars(bars, ctx, **size), filename)
 
 
-if briefing:  # 16:9: progress of everything on the left, the KPIs and the mix on the right
-    left, right = st.columns([11, 9], gap="medium")
-    with left:
-        progress_chart(60, compact=True)
-    with right:
-        cards(2)
-        status_mix(60)
-        late_list()
+def changes(period: str, agency: str | None) -> None:
+    """Changes since the previous quarter: status changes and revisions, each table capped."""
+    reg = c.registry()
+    previous = periods.shift(period, -1)
+    st.subheader(
+        c.tr("overview.changes_title", start=c.period_label(previous), end=c.period_label(period)),
+        anchor=False,
+    )
+    delta = c.changes(previous, period)
+    moved, fresh, revised = delta["status_changes"], delta["new_values"], delta["revisions"]
+    if agency:
+        mine = {i.id for i in reg.indicators_for(agency)}
+        moved = moved[moved["indicator_id"].isin(mine)]
+        fresh = fresh[fresh["agency_id"] == agency]
+        revised = revised[revised["agency_id"] == agency]
+    st.caption(c.tr("overview.changes_counts", moved=len(moved), new=len(fresh), revised=len(revised)))
+    if len(moved) > TABLE_ROWS or len(revised) > TABLE_ROWS:
+        st.caption(c.tr("overview.tables_capped", rows=TABLE_ROWS))
+    revised = revised.head(TABLE_ROWS)
+    if not moved.empty:
+        moved = moved.sort_values("figure", key=lambda s: s.map({"national": 0, "agency": 1}), kind="stable")
+        moved = moved.head(TABLE_ROWS)
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    c.tr("col.indicator"): [c.indicator_name(i) for i in moved["indicator_id"]],
+                    c.tr("col.figure"): [c.agency_name(a, short=True) for a in moved["agency_id"]],
+                    c.tr("col.from_status"): [c.status_text(s) for s in moved["from_status"]],
+                    c.tr("col.to_status"): [c.status_text(s) for s in moved["to_status"]],
+                    c.tr("col.from_value"): [
+                        c.fmt_value(v, reg.indicator[i].unit)
+                        for v, i in zip(moved["from_value"], moved["indicator_id"], strict=True)
+                    ],
+                    c.tr("col.to_value"): [
+                        c.fmt_value(v, reg.indicator[i].unit)
+                        for v, i in zip(moved["to_value"], moved["indicator_id"], strict=True)
+                    ],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+    if not revised.empty:
+        st.markdown(f"**{c.tr('overview.revisions_title')}**")
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    c.tr("col.indicator"): [c.indicator_name(i) for i in revised["indicator_id"]],
+                    c.tr("col.agency"): [c.agency_name(a, short=True) for a in revised["agency_id"]],
+                    c.tr("col.period"): [c.period_label(p) for p in revised["period"]],
+                    c.tr("col.old_value"): [
+                        c.fmt_value(v, reg.indicator[i].unit)
+                        for v, i in zip(revised["old_value"], revised["indicator_id"], strict=True)
+                    ],
+                    c.tr("col.new_value"): [
+                        c.fmt_value(v, reg.indicator[i].unit)
+                        for v, i in zip(revised["new_value"], revised["indicator_id"], strict=True)
+                    ],
+                    c.tr("col.uploaded_by"): revised["uploaded_by"].astype(str).to_list(),
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+
+
+# --------------------------------------------------------------------------- the page
+
+period = c.as_of()
+page_header("overview.title", period)
+if period is None:
+    c.empty_state()
     st.stop()
-
-cards(min(max(len(kpis), 1), 4))
-left, right = st.columns(2, gap="medium")
-with left:
-    status_mix(44)
-    st.caption(c.tr("overview.mix_note"))
-    late_list()
-with right:
-    progress_chart(44, compact=False)
-
-
-# Changes since the previous quarter ---------------------------------------------------------
-previous = periods.shift(period, -1)
-st.subheader(
-    c.tr("overview.changes_title", start=c.period_label(previous), end=c.period_label(period)), anchor=False
-)
-delta = c.changes(previous, period)
-moved, fresh, revised = delta["status_changes"], delta["new_values"], delta["revisions"]
-if agency:
-    mine = {i.id for i in reg.indicators_for(agency)}
-    moved = moved[moved["indicator_id"].isin(mine)]
-    fresh = fresh[fresh["agency_id"] == agency]
-    revised = revised[revised["agency_id"] == agency]
-st.caption(c.tr("overview.changes_counts", moved=len(moved), new=len(fresh), revised=len(revised)))
-if len(moved) > TABLE_ROWS or len(revised) > TABLE_ROWS:
-    st.caption(c.tr("overview.tables_capped", rows=TABLE_ROWS))
-revised = revised.head(TABLE_ROWS)
-if not moved.empty:
-    moved = moved.sort_values("figure", key=lambda s: s.map({"national": 0, "agency": 1}), kind="stable")
-    moved = moved.head(TABLE_ROWS)
-    st.dataframe(
-        pd.DataFrame(
-            {
-                c.tr("col.indicator"): [c.indicator_name(i) for i in moved["indicator_id"]],
-                c.tr("col.figure"): [c.agency_name(a, short=True) for a in moved["agency_id"]],
-                c.tr("col.from_status"): [c.status_text(s) for s in moved["from_status"]],
-                c.tr("col.to_status"): [c.status_text(s) for s in moved["to_status"]],
-                c.tr("col.from_value"): [
-                    c.fmt_value(v, reg.indicator[i].unit)
-                    for v, i in zip(moved["from_value"], moved["indicator_id"], strict=True)
-                ],
-                c.tr("col.to_value"): [
-                    c.fmt_value(v, reg.indicator[i].unit)
-                    for v, i in zip(moved["to_value"], moved["indicator_id"], strict=True)
-                ],
-            }
-        ),
-        hide_index=True,
-        width="stretch",
-    )
-if not revised.empty:
-    st.markdown(f"**{c.tr('overview.revisions_title')}**")
-    st.dataframe(
-        pd.DataFrame(
-            {
-                c.tr("col.indicator"): [c.indicator_name(i) for i in revised["indicator_id"]],
-                c.tr("col.agency"): [c.agency_name(a, short=True) for a in revised["agency_id"]],
-                c.tr("col.period"): [c.period_label(p) for p in revised["period"]],
-                c.tr("col.old_value"): [
-                    c.fmt_value(v, reg.indicator[i].unit)
-                    for v, i in zip(revised["old_value"], revised["indicator_id"], strict=True)
-                ],
-                c.tr("col.new_value"): [
-                    c.fmt_value(v, reg.indicator[i].unit)
-                    for v, i in zip(revised["new_value"], revised["indicator_id"], strict=True)
-                ],
-                c.tr("col.uploaded_by"): revised["uploaded_by"].astype(str).to_list(),
-            }
-        ),
-        hide_index=True,
-        width="stretch",
-    )
+if not c.is_briefing():
+    deck_button(period)
+body(c.view())

@@ -15,6 +15,7 @@ import yaml
 from apptest_support import server_like
 from streamlit.testing.v1 import AppTest
 
+from metrics import charts as charts_module
 from metrics import progress
 from metrics.i18n import t
 from metrics.ingest import ingest_file
@@ -247,6 +248,30 @@ def test_one_point_is_shown_and_explained(tmp_path: Path, monkeypatch) -> None:
         assert t("status.insufficient_data", lang) in text
         [metric] = [m for m in at.metric if m.label.startswith(t("metric.latest", lang, period="")[:2])]
         assert metric.value == ("31个" if lang == "zh" else "31 points")
+
+
+def test_warm_runs_replay_the_page_and_a_commit_redraws_it(db: Path, monkeypatch) -> None:
+    """Sections are cached per data version: a rerun replays them unchanged without building
+    the chart again, and a value stored meanwhile (here by another connection, as by an
+    upload) shows on the next run without any cache being cleared."""
+    built = []
+    trend = charts_module.trend
+    monkeypatch.setattr(charts_module, "trend", lambda *a, **k: built.append(1) or trend(*a, **k))
+    at = run("indicator", lang="en", indicator="verification_points")
+
+    def shown() -> tuple:
+        return charts(at), html_text(at), [m.value for m in at.metric], at.dataframe[-1].value.to_dict()
+
+    first = shown()
+    assert first[2][0] == "31 points" and len(built) == 1
+    at.run()
+    assert shown() == first and len(built) == 1
+    seed = Store(db)
+    _ingest(seed, [("verification_points", "2025Q3", "samr", 35, "recount")], "late.csv")
+    seed.close()
+    at.run()
+    assert at.metric[0].value == "35 points" and len(built) == 2
+    assert "recount" in set(at.dataframe[-1].value[t("col.note", "en")])
 
 
 # --------------------------------------------------------------------------- measures, agencies

@@ -17,7 +17,7 @@ from pathlib import PurePath
 import pandas as pd
 import streamlit as st
 
-from metrics import auth, periods
+from metrics import auth, config, periods
 from metrics.auth import Session
 from metrics.errors import IngestRefused, MetricsError, PermissionDenied, Problem
 from metrics.export import template_bytes, to_bytes
@@ -70,6 +70,12 @@ def who_section(who: Session) -> None:
 # --------------------------------------------------------------------------- template
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def _template(targets: str, agency: str, period: str, fmt: str, lang: str) -> bytes:
+    """A template's bytes, made once per (registry, agency, quarter, format, language)."""
+    return template_bytes(registry(), agency, period, fmt, lang=lang)
+
+
 def template_section(who: Session) -> None:
     """Agency (one of the user's) + quarter + format -> a pre-filled template."""
     reg = registry()
@@ -110,7 +116,7 @@ def template_section(who: Session) -> None:
             return
         st.download_button(
             tr("upload.template_button"),
-            data=template_bytes(reg, agency, period, fmt, lang=lg),
+            data=_template(str(config.targets_path()), agency, period, fmt, lg),
             file_name=f"template_{agency}_{period}.{fmt}",
             mime=MIME[fmt],
             on_click="ignore",

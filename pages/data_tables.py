@@ -1,0 +1,195 @@
+"""The Data & history page's cached reads and read-only tables (:mod:`pages.data` lays out the
+filters, the download, the withdrawal form and the audit log around them).
+
+The tables are cached sections: drawn once per view (:func:`pages.common.view`) and their own
+arguments, then replayed on warm runs.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from metrics.export import export_frame, to_bytes
+from metrics.i18n import t
+from pages.common import (
+    View,
+    agency_name,
+    data_key,
+    indicator_name,
+    lang,
+    period_label,
+    registry,
+    store,
+    tr,
+    uploads,
+)
+
+ALL = "__all__"  # a filter's "every indicator / agency / quarter" option
+KEY = ["indicator_id", "period", "agency_id"]
+
+
+# --------------------------------------------------------------------------- cached reads
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def all_revisions(path: str, version: int) -> pd.DataFrame:
+    """Every revision of every value, withdrawn ones marked, with the current one flagged."""
+    s = store()
+    frame = s.history()
+    current = s.latest()[[*KEY, "revision"]].assign(current=True)
+    frame = frame.merge(current, on=[*KEY, "revision"], how="left")
+    frame["current"] = frame["current"].fillna(False).astype(bool)
+    return frame
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def quarters_with_data(path: str, version: int) -> list[str]:
+    """The quarters with a stored value, newest first (none: the database is empty)."""
+    return sorted(all_revisions(path, version)["period"].dropna().unique(), reverse=True)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _export(path: str, version: int, targets: str) -> pd.DataFrame:
+    return export_frame(store(), registry(), all_revisions=True)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def export_bytes(path: str, version: int, targets: str, chosen: dict[str, object], fmt: str) -> bytes:
+    """The file bytes, made once per data version, filters and format (not on every rerun)."""
+    return to_bytes(narrow(_export(path, version, targets), chosen), fmt)
+
+
+def narrow(frame: pd.DataFrame, chosen: dict[str, object]) -> pd.DataFrame:
+    """Rows matching the chosen indicator, agency and quarter; withdrawn ones only if asked."""
+    mask = pd.Series(True, index=frame.index)
+    for column in KEY:
+        if chosen[column] != ALL:
+            mask &= frame[column] == chosen[column]
+    if not chosen["withdrawn"]:
+        mask &= ~frame["withdrawn"].astype(bool)
+    return frame[mask]
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def labels(values: pd.Series, name) -> pd.Series:
+    """Display names, computed once per distinct id."""
+    return values.map({v: name(v) for v in values.dropna().unique()})
+
+
+def history_table(rows: pd.DataFrame, lg: str) -> pd.DataFrame:
+    reg = registry()
+    units = {i.id: i.unit_label(lg) for i in reg.indicators}
+    return pd.DataFrame(
+        {
+            t("data.col.indicator", lg): labels(rows["indicator_id"], indicator_name),
+            t("data.col.period", lg): labels(rows["period"], period_label),
+            t("data.col.agency", lg): labels(rows["agency_id"], lambda a: agency_name(a, short=True)),
+            t("data.col.revision", lg): rows["revision"].astype("Int64"),
+            t("data.col.number", lg): rows["value"],
+            t("data.col.unit", lg): rows["indicator_id"].map(units),
+            t("data.col.note", lg): rows["note"].astype("string").fillna(""),
+            t("data.col.current", lg): rows["current"].astype(bool),
+            t("data.col.withdrawn", lg): rows["withdrawn"].astype(bool),
+            t("data.col.upload", lg): rows["upload_id"].astype("Int64"),
+            t("data.col.file", lg): rows["file_name"].astype("string"),
+            t("data.col.who", lg): rows["uploaded_by"].astype("string"),
+            t("data.col.when", lg): pd.to_datetime(rows["uploaded_at"]),
+            t("data.col.indicator_id", lg): rows["indicator_id"],
+        }
+    )
+
+
+def uploads_table(audit: pd.DataFrame, lg: str) -> pd.DataFrame:
+    sep = "、" if lg == "zh" else ", "
+    return pd.DataFrame(
+        {
+            t("data.col.upload", lg): audit["upload_id"].astype("Int64"),
+            t("data.col.when", lg): pd.to_datetime(audit["uploaded_at"]),
+            t("data.col.who", lg): audit["uploaded_by"].astype("string"),
+            t("data.col.file", lg): audit["file_name"].astype("string"),
+            t("data.col.rows", lg): audit["n_rows"].astype("Int64"),
+            t("upload.count_new", lg): audit["n_new"].astype("Int64"),
+            t("upload.count_revised", lg): audit["n_revised"].astype("Int64"),
+            t("upload.count_unchanged", lg): audit["n_unchanged"].astype("Int64"),
+            t("data.col.agencies", lg): labels(audit["agencies"], lambda ids: _agency_list(ids, sep)),
+            t("data.col.source", lg): audit["source"].astype("string"),
+            t("data.col.withdrawn", lg): audit["withdrawn_at"].notna(),
+            t("data.col.withdrawn_at", lg): pd.to_datetime(audit["withdrawn_at"]),
+            t("data.col.withdrawn_by", lg): audit["withdrawn_by"].astype("string").fillna(""),
+            t("data.col.withdraw_reason", lg): audit["withdraw_reason"].astype("string").fillna(""),
+            t("data.col.sha256", lg): audit["sha256"].astype("string"),
+        }
+    )
+
+
+def _agency_list(ids: str, sep: str) -> str:
+    return sep.join(agency_name(a, short=True) for a in ids.split(",") if a)
+
+
+def time_columns(lg: str, *names: str) -> dict[str, object]:
+    return {t(n, lg): st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm") for n in names}
+
+
+def _indicator_width(lg: str) -> dict[str, object]:
+    return {t("data.col.indicator", lg): st.column_config.Column(width=280)}
+
+
+# --------------------------------------------------------------------------- sections
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def values_table(view: View, chosen: dict[str, object]) -> bool:
+    """The chosen rows' count and table, drawn once per view and filters, then replayed;
+    False when no row matches."""
+    lg = lang()
+    rows = narrow(all_revisions(*data_key()), chosen)
+    if rows.empty:
+        st.info(tr("data.none"))
+        return False
+    keys = len(rows[KEY].drop_duplicates())
+    st.caption(tr("data.count", rows=len(rows), keys=keys))
+    st.dataframe(
+        history_table(rows, lg),
+        hide_index=True,
+        width="stretch",
+        column_config=time_columns(lg, "data.col.when") | _indicator_width(lg),
+    )
+    return True
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def uploads_section(view: View) -> None:
+    """Every upload with its counts (drawn once per view, then replayed)."""
+    lg = lang()
+    st.subheader(tr("data.uploads"))
+    audit = uploads()
+    if audit.empty:
+        st.info(tr("data.uploads_none"))
+        return
+    st.caption(tr("data.uploads_count", n=len(audit), withdrawn=int(audit["withdrawn_at"].notna().sum())))
+    st.dataframe(
+        uploads_table(audit, lg),
+        hide_index=True,
+        width="stretch",
+        column_config=time_columns(lg, "data.col.when", "data.col.withdrawn_at"),
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def withdraw_options(view: View) -> dict[int, str]:
+    """The uploads still counting, as the withdrawal form offers them (none: nothing to withdraw)."""
+    audit = uploads()
+    open_ = audit[audit["withdrawn_at"].isna()]
+    return {
+        int(row.upload_id): tr(
+            "withdraw.option",
+            upload=int(row.upload_id),
+            file=row.file_name,
+            who=row.uploaded_by,
+            when=pd.Timestamp(row.uploaded_at).strftime("%Y-%m-%d %H:%M"),
+        )
+        for row in open_.itertuples()
+    }

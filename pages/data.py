@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pandas as pd
 import streamlit as st
 
 from metrics import auth, config
 from metrics.errors import MetricsError
-from metrics.i18n import CATALOG, t
+from metrics.i18n import t
 from pages import access
 from pages.common import (
     after_write,
@@ -34,9 +33,9 @@ from pages.common import (
 )
 from pages.data_tables import (
     ALL,
+    audit_table,
     export_bytes,
     quarters_with_data,
-    time_columns,
     uploads_section,
     values_table,
     withdraw_options,
@@ -138,32 +137,12 @@ def withdraw_section() -> None:
     st.rerun()
 
 
-def _action(code: str, lg: str) -> str:
-    key = f"audit.action.{code}"
-    return t(key, lg) if key in CATALOG else str(code)
-
-
 def audit_section(limit: int = 500) -> None:
-    """Admin only: who did what (log-ins, user changes, withdrawals, refused uploads)."""
+    """Admin only: who did what (log-ins, user changes, withdrawals, refused uploads). Read on
+    every run: the log grows without a data-version bump."""
     if not auth.is_admin(access.session()):
         return
-    lg = lang()
-    log = store().audit_log(limit=limit)
-    st.subheader(tr("audit.title"))
-    st.caption(tr("audit.caption", n=len(log)))
-    st.dataframe(
-        pd.DataFrame(
-            {
-                t("audit.col.when", lg): pd.to_datetime(log["logged_at"]),
-                t("audit.col.actor", lg): log["actor"].astype("string"),
-                t("audit.col.action", lg): log["action"].map(lambda a: _action(a, lg)),
-                t("audit.col.detail", lg): log["detail"].astype("string").fillna(""),
-            }
-        ),
-        hide_index=True,
-        width="stretch",
-        column_config=time_columns(lg, "audit.col.when"),
-    )
+    audit_table(store().audit_log(limit=limit))
 
 
 def main() -> None:

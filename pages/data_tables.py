@@ -7,11 +7,14 @@ arguments, then replayed on warm runs.
 
 from __future__ import annotations
 
+import hashlib
+import pickle
+
 import pandas as pd
 import streamlit as st
 
 from metrics.export import export_frame, to_bytes
-from metrics.i18n import t
+from metrics.i18n import CATALOG, t
 from pages.common import (
     View,
     agency_name,
@@ -193,3 +196,35 @@ def withdraw_options(view: View) -> dict[int, str]:
         )
         for row in open_.itertuples()
     }
+
+
+def audit_table(log: pd.DataFrame) -> None:
+    """The audit log as read on this run, drawn once per content and language, then replayed."""
+    times = pd.to_datetime(log["logged_at"]).to_numpy(dtype="datetime64[us]").tobytes()
+    rows = (times, *(log[column].tolist() for column in ("actor", "action", "detail")))
+    _audit_table(lang(), hashlib.blake2b(pickle.dumps(rows), digest_size=16).hexdigest(), log)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _audit_table(lg: str, content: str, _log: pd.DataFrame) -> None:
+    log = _log  # not hashed: ``content`` is its fingerprint
+    st.subheader(t("audit.title", lg))
+    st.caption(t("audit.caption", lg, n=len(log)))
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("audit.col.when", lg): pd.to_datetime(log["logged_at"]),
+                t("audit.col.actor", lg): log["actor"].astype("string"),
+                t("audit.col.action", lg): log["action"].map(lambda a: _action(a, lg)),
+                t("audit.col.detail", lg): log["detail"].astype("string").fillna(""),
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+        column_config=time_columns(lg, "audit.col.when"),
+    )
+
+
+def _action(code: str, lg: str) -> str:
+    key = f"audit.action.{code}"
+    return t(key, lg) if key in CATALOG else str(code)

@@ -186,6 +186,18 @@ def test_admin_withdraws_an_upload_and_the_previous_revision_counts_again(db: Pa
     assert "upload 2: sent twice by mistake" in set(log["Detail"])
 
 
+def test_the_audit_log_shows_entries_that_change_no_data(db: Path) -> None:
+    """A refused log-in elsewhere is recorded without a data-version bump; the next run shows it."""
+    at = open_data("en", "admin")
+    before = at.dataframe[2].value
+    with opened(db) as s:
+        s.add_audit("mallory", "login_failed", "from another tab")
+    run(at)
+    log = at.dataframe[2].value
+    assert len(log) == len(before) + 1
+    assert (log["Actor"].iloc[0], log["Detail"].iloc[0]) == ("mallory", "from another tab")
+
+
 def test_withdrawal_needs_a_reason_and_a_confirmation(db: Path) -> None:
     at = open_data("zh", "admin")
     withdraw(at, 2, "because", sure=False)

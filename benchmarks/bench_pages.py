@@ -55,7 +55,7 @@ from bench_progress import FIRST, N_QUARTERS, synthetic_observations  # noqa: E4
 from streamlit import logger as streamlit_logger  # noqa: E402
 from streamlit.runtime.pages_manager import PagesManager  # noqa: E402
 from streamlit.runtime.scriptrunner.script_cache import ScriptCache  # noqa: E402
-from streamlit.testing.v1 import AppTest  # noqa: E402
+from streamlit.testing.v1 import AppTest, local_script_runner  # noqa: E402
 from streamlit.testing.v1 import app_test as app_test_module  # noqa: E402
 
 from metrics import auth, i18n, periods  # noqa: E402
@@ -164,11 +164,12 @@ def admin_session(db: Path) -> auth.Session:
 def server_like_apptest() -> None:
     """Make AppTest runs cost what a click costs on the running server.
 
-    Before every run AppTest resets ``PagesManager.uses_pages_directory`` and starts a new
-    ``ScriptCache``. With a ``pages/`` folder next to ``dashboard.py`` the reset makes
-    ``pages.common.ensure_entry_point`` rerun the script, so every AppTest run executes the
-    page twice, and the fresh cache recompiles every script. The server does each only
-    once, at its first request. Both are undone here (for the baselines too).
+    Before every run AppTest resets ``PagesManager.uses_pages_directory`` and starts two new
+    script caches (one for the pages, one in its script runner for ``dashboard.py``). With a
+    ``pages/`` folder next to ``dashboard.py`` the reset makes ``pages.common.ensure_entry_point``
+    rerun the script, so every AppTest run executes the page twice, and the fresh caches
+    recompile every script. The server does each only once, at its first request. Both are
+    undone here (for the baselines too).
     """
     original_init = PagesManager.__init__
 
@@ -179,6 +180,7 @@ def server_like_apptest() -> None:
     PagesManager.__init__ = init
     shared = ScriptCache()
     app_test_module.ScriptCache = lambda: shared
+    local_script_runner.ScriptCache = lambda: shared
 
 
 def timed_run(at: AppTest) -> float:

@@ -94,7 +94,7 @@ def download(chosen: dict[str, object]) -> None:
 def values_section(quarters: list[str]) -> None:
     st.subheader(tr("data.values"))
     chosen = filters(quarters)
-    if values_table(view(), chosen):
+    if values_table(data_key(), str(config.targets_path()), lang(), chosen):
         download(chosen)
 
 

@@ -1,8 +1,8 @@
 """The Data & history page's cached reads and read-only tables (:mod:`pages.data` lays out the
 filters, the download, the withdrawal form and the audit log around them).
 
-The tables are cached sections: drawn once per view (:func:`pages.common.view`) and their own
-arguments, then replayed on warm runs.
+The tables are cached sections: drawn once per view (:func:`pages.common.view`) or data version,
+language and their own arguments, then replayed on warm runs.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from metrics.i18n import CATALOG, t
 from pages.common import (
     View,
     agency_name,
-    data_key,
     indicator_name,
     lang,
     period_label,
@@ -143,12 +142,14 @@ def _indicator_width(lg: str) -> dict[str, object]:
 # --------------------------------------------------------------------------- sections
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def values_table(view: View, chosen: dict[str, object]) -> bool:
-    """The chosen rows' count and table, drawn once per view and filters, then replayed;
-    False when no row matches."""
-    lg = lang()
-    rows = narrow(all_revisions(*data_key()), chosen)
+@st.cache_data(show_spinner=False, max_entries=8)
+def values_table(data: tuple[str, int], targets: str, lg: str, chosen: dict[str, object]) -> bool:
+    """The chosen rows' count and table, drawn once per database and data version, registry,
+    language and filters, then replayed; False when no row matches.
+
+    Not keyed on the whole view: the table does not depend on the as-of quarter, the agency
+    filter or briefing mode, and at scale it is every stored revision (tens of MB recorded)."""
+    rows = narrow(all_revisions(*data), chosen)
     if rows.empty:
         st.info(tr("data.none"))
         return False
@@ -165,7 +166,7 @@ def values_table(view: View, chosen: dict[str, object]) -> bool:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def uploads_section(view: View) -> None:
-    """Every upload with its counts (drawn once per view, then replayed)."""
+    """Every upload with its counts, drawn once per view (:func:`pages.common.view`), then replayed."""
     lg = lang()
     st.subheader(tr("data.uploads"))
     audit = uploads()

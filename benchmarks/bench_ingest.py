@@ -28,7 +28,7 @@ from metrics.store import Store  # noqa: E402
 
 N_IND, N_AG, QUARTERS = 500, 20, periods.span("2022Q1", "2026Q4")
 GOAL = 3.0
-RUNS = 3  # each process is timed this many times (each into a new database); the best run counts
+RUNS = 5  # each process is timed this many times (each into a new database); the best run counts
 
 
 def make_registry(path: Path) -> None:

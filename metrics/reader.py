@@ -195,7 +195,8 @@ def _load_simple_csv(
 
     A record's Excel row is its position after the header. DuckDB skips blank lines, which Excel
     counts, and lets some broken quoting pass (``1","``) that pandas names: files with blank lines
-    or quote characters, and any DuckDB refuses, go to :func:`_pandas_csv`.
+    or quote characters, and any DuckDB refuses, go to :func:`_pandas_csv`; the rest has no quote
+    character, so DuckDB reads it with quoting off.
     """
     breaks = list(itertools.islice(re.finditer(r"\r\n|\r|\n", text), header_idx + 1))
     if len(breaks) <= header_idx:
@@ -203,7 +204,7 @@ def _load_simple_csv(
     start = breaks[header_idx - 1].end() if header_idx else 0
     header_line = text[start : breaks[header_idx].start()]
     body = text[breaks[header_idx].end() :].rstrip("\r\n")
-    if '"' in text[start:] or not body or body[0] in "\r\n" or "\x00" in body:
+    if text.find('"', start) >= 0 or not body or body[0] in "\r\n" or "\x00" in body:
         return None
     if "\r" in body and not body.count("\r") == body.count("\r\n") == body.count("\n"):
         return None  # mixed or old-Mac line ends
@@ -220,7 +221,7 @@ def _load_simple_csv(
             out.write(body.encode("utf-8"))
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE raw_csv AS SELECT * FROM read_csv(?, header = false,
-                auto_detect = false, delim = '{delim}', quote = '"', escape = '"', columns = {{{columns}}},
+                auto_detect = false, delim = '{delim}', quote = '', escape = '', columns = {{{columns}}},
                 null_padding = true, parallel = true)""",
             [path],
         )

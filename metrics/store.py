@@ -162,15 +162,17 @@ class Store:
                 )
             if current == SCHEMA_VERSION:
                 return
-            with self._transaction() as cur:  # every step or none
+            # every step or none; the first write's checkpoint folds it into the file
+            with self._transaction(checkpoint=False) as cur:
                 for version in range(current + 1, SCHEMA_VERSION + 1):
                     for statement in MIGRATIONS[version]:
                         cur.execute(statement)
                 cur.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
 
     class _Tx:
-        def __init__(self, con):
+        def __init__(self, con, checkpoint: bool):
             self.cur = con.cursor()
+            self.checkpoint = checkpoint
 
         def __enter__(self):
             self.cur.execute("BEGIN TRANSACTION")
@@ -179,13 +181,14 @@ class Store:
         def __exit__(self, exc_type, exc, tb):
             if exc_type is None:
                 self.cur.execute("COMMIT")
-                _checkpoint(self.cur)
+                if self.checkpoint:
+                    _checkpoint(self.cur)
             else:
                 self.cur.execute("ROLLBACK")
             return False
 
-    def _transaction(self) -> Store._Tx:
-        return Store._Tx(self._con)
+    def _transaction(self, checkpoint: bool = True) -> Store._Tx:
+        return Store._Tx(self._con, checkpoint)
 
     # --- meta -----------------------------------------------------------------------------
     def meta(self, key: str, default: str | None = None) -> str | None:

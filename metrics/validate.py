@@ -26,9 +26,15 @@ from metrics.registry import Registry
 
 MAX_ABS_VALUE = 1e15
 MAX_ROWS = 1_000_000
-_PLAIN = re.compile(r"[+-]?[0-9]{1,15}(\.[0-9]{1,17})?")  # below MAX_ABS_VALUE, read alike by float()
+# A plain number below MAX_ABS_VALUE: DuckDB's cast reads it as float() does (correctly rounded).
+_PLAIN = r"regexp_full_match(k, '[+-]?[0-9]{1,15}(\.[0-9]{1,17})?')"
 _ACCEPTED = "indicator_id, period, agency_id, value, note, row"
-_VALUE_OUTPUTS = {"number": "DOUBLE", "pct": "BOOLEAN", "code": "VARCHAR"}
+_INDICATOR_OUTPUTS = {
+    "id": "VARCHAR",
+    "lo": "DOUBLE",
+    "hi": "DOUBLE",
+    "no_pct": "BOOLEAN",
+}
 
 
 @dataclass(frozen=True)
@@ -60,14 +66,17 @@ def validate(
         con,
         "cells",
         {
-            "indicator_id": (lambda v: (_lookup(indicators, v),), {"id": "VARCHAR"}),
+            "indicator_id": (
+                lambda v: _indicator_rules(registry, _lookup(indicators, v)),
+                _INDICATOR_OUTPUTS,
+            ),
             "agency_id": (lambda v: (_lookup(agencies, v),), {"id": "VARCHAR"}),
             "period": (lambda v: _period(v, first, last), {"period": "VARCHAR", "code": "VARCHAR"}),
-            "value": (_value_outputs, _VALUE_OUTPUTS),
             "note": (lambda v: (_note(v),), {"note": "VARCHAR"}),
         },
     )
-    _registry_tables(con, registry)
+    _value_map(con, "cells")
+    _reporters(con, registry)
     con.execute(f"CREATE OR REPLACE TEMP VIEW checked_rows AS {_CHECKED_ROWS}")
     allowed = sorted(set(allowed_agencies)) if allowed_agencies is not None else None
     kinds = [k for k in WHERE if allowed is not None or k != "forbidden_agency"]
@@ -145,7 +154,7 @@ _CHECKED_ROWS = f"""
     SELECT f.row, f.indicator_id AS indicator_text, f.agency_id AS agency_text, f.period AS period_text,
            f.value_text, i.id AS indicator_id, a.id AS agency_id, p.period, p.code AS period_code,
            f.value, f.has_pct, f.value_code, n.note,
-           r.indicator_id IS NOT NULL AS reports, u.lo, u.hi, u.no_pct,
+           r.indicator_id IS NOT NULL AS reports, i.lo, i.hi, i.no_pct,
            i.id IS NOT NULL AND a.id IS NOT NULL AND p.period IS NOT NULL AND f.value IS NOT NULL AS complete
     FROM v f
     JOIN map_indicator_id i ON i.k = f.indicator_id
@@ -153,7 +162,6 @@ _CHECKED_ROWS = f"""
     JOIN map_period p ON p.k = f.period
     JOIN map_note n ON n.k = f.note
     LEFT JOIN reporters r ON r.indicator_id = i.id AND r.agency_id = a.id
-    LEFT JOIN rules u ON u.indicator_id = i.id
     WHERE NOT (i.blank AND a.blank AND p.blank AND f.value_blank AND n.blank)"""
 
 
@@ -206,7 +214,7 @@ def parse_values(texts: Sequence[str], percent_cells: Sequence[bool] | None = No
             " unnest(?::BOOLEAN[]) AS pct",
             [len(texts), list(texts), pct],
         )
-        map_distinct(con, "cells", {"value": (_value_outputs, _VALUE_OUTPUTS)})
+        _value_map(con, "cells")
         return con.execute(
             f"SELECT value, has_pct, value_code FROM ({_values_sql('cells')}) ORDER BY row"
         ).fetchall()
@@ -214,27 +222,41 @@ def parse_values(texts: Sequence[str], percent_cells: Sequence[bool] | None = No
         con.close()
 
 
-def _value_outputs(text: str) -> tuple[float | None, bool, str | None]:
-    if _PLAIN.fullmatch(text):  # most cells: what parse_value would find, sooner
-        return float(text), False, None
-    return parse_value(text)
+def _value_map(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Temp table ``map_value`` (k, number, pct, code, blank) for every distinct value spelling.
+
+    Plain numbers, nearly every cell, are read in SQL; every other spelling by :func:`parse_value`.
+    """
+    con.execute(f"CREATE OR REPLACE TEMP TABLE value_keys AS SELECT DISTINCT value AS k FROM {table}")
+    others = [k for (k,) in con.execute(f"SELECT k FROM value_keys WHERE NOT {_PLAIN}").fetchall()]
+    parsed = [(*parse_value(k), not k.strip()) for k in others]
+    lists = [list(col) for col in zip(*parsed, strict=True)] if parsed else [[], [], [], []]
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE map_value AS
+        SELECT k, k::DOUBLE AS number, false AS pct, NULL::VARCHAR AS code, false AS blank
+        FROM value_keys WHERE {_PLAIN}
+        UNION ALL
+        SELECT unnest(?::VARCHAR[]), unnest(?::DOUBLE[]), unnest(?::BOOLEAN[]), unnest(?::VARCHAR[]),
+               unnest(?::BOOLEAN[])""",
+        [others, *lists],
+    )
 
 
-def _registry_tables(con: duckdb.DuckDBPyConnection, registry: Registry) -> None:
-    """Who reports which indicator, and each indicator's bounds, as temp tables."""
+def _indicator_rules(registry: Registry, indicator_id: str | None) -> tuple:
+    """(id, lowest, highest, refuses a % sign) for a known indicator."""
+    if indicator_id is None:
+        return None, None, None, None
+    ind = registry.indicator[indicator_id]
+    return indicator_id, *ind.bounds, not ind.is_percent and ind.kind != "milestone"
+
+
+def _reporters(con: duckdb.DuckDBPyConnection, registry: Registry) -> None:
+    """Temp table ``reporters``: who may report which indicator."""
     pairs = [(ind, ag) for ind, ags in registry.reporters.items() for ag in sorted(ags)]
     con.execute(
         "CREATE OR REPLACE TEMP TABLE reporters AS"
         " SELECT unnest(?::VARCHAR[]) AS indicator_id, unnest(?::VARCHAR[]) AS agency_id",
         [[p[0] for p in pairs], [p[1] for p in pairs]],
-    )
-    rules = [
-        (ind.id, *ind.bounds, not ind.is_percent and ind.kind != "milestone") for ind in registry.indicators
-    ]
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE rules AS SELECT unnest(?::VARCHAR[]) AS indicator_id,"
-        " unnest(?::DOUBLE[]) AS lo, unnest(?::DOUBLE[]) AS hi, unnest(?::BOOLEAN[]) AS no_pct",
-        [list(col) for col in zip(*rules, strict=True)],
     )
 
 

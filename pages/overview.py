@@ -18,6 +18,15 @@ CARD_LIMIT = 12  # cards beyond this are on the progress chart and the Indicator
 TABLE_ROWS = 200  # a briefing table longer than this belongs on the Data & history page
 
 
+def _in_units(frame, column: str) -> list[str]:
+    """A value column formatted in each row's indicator unit."""
+    reg = c.registry()
+    return [
+        c.fmt_value(v, reg.indicator[i].unit)
+        for v, i in zip(frame[column], frame["indicator_id"], strict=True)
+    ]
+
+
 @st.cache_data(show_spinner=False, max_entries=8)
 def brief_bytes(path: str, version: int, targets: str, as_of: str, lang: str, demo: bool) -> bytes:
     """The briefing deck, built once per (database, data version, quarter, language)."""
@@ -214,14 +223,8 @@ def changes(period: str, agency: str | None) -> None:
                     c.tr("col.figure"): [c.agency_name(a, short=True) for a in moved["agency_id"]],
                     c.tr("col.from_status"): [c.status_text(s) for s in moved["from_status"]],
                     c.tr("col.to_status"): [c.status_text(s) for s in moved["to_status"]],
-                    c.tr("col.from_value"): [
-                        c.fmt_value(v, reg.indicator[i].unit)
-                        for v, i in zip(moved["from_value"], moved["indicator_id"], strict=True)
-                    ],
-                    c.tr("col.to_value"): [
-                        c.fmt_value(v, reg.indicator[i].unit)
-                        for v, i in zip(moved["to_value"], moved["indicator_id"], strict=True)
-                    ],
+                    c.tr("col.from_value"): _in_units(moved, "from_value"),
+                    c.tr("col.to_value"): _in_units(moved, "to_value"),
                 }
             ),
             hide_index=True,
@@ -235,14 +238,8 @@ def changes(period: str, agency: str | None) -> None:
                     c.tr("col.indicator"): [c.indicator_name(i) for i in revised["indicator_id"]],
                     c.tr("col.agency"): [c.agency_name(a, short=True) for a in revised["agency_id"]],
                     c.tr("col.period"): [c.period_label(p) for p in revised["period"]],
-                    c.tr("col.old_value"): [
-                        c.fmt_value(v, reg.indicator[i].unit)
-                        for v, i in zip(revised["old_value"], revised["indicator_id"], strict=True)
-                    ],
-                    c.tr("col.new_value"): [
-                        c.fmt_value(v, reg.indicator[i].unit)
-                        for v, i in zip(revised["new_value"], revised["indicator_id"], strict=True)
-                    ],
+                    c.tr("col.old_value"): _in_units(revised, "old_value"),
+                    c.tr("col.new_value"): _in_units(revised, "new_value"),
                     c.tr("col.uploaded_by"): revised["uploaded_by"].astype(str).to_list(),
                 }
             ),

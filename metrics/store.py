@@ -146,7 +146,7 @@ class Store:
     def schema_version(self) -> int:
         cur = self.cursor()
         exists = cur.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'meta' AND NOT temporary"
         ).fetchone()[0]
         if not exists:
             return 0

@@ -19,7 +19,7 @@ from metrics.errors import IngestRefused
 from metrics.reader import Unreadable, read_table
 from metrics.registry import Registry
 from metrics.store import Change, Store
-from metrics.validate import MAX_ABS_VALUE, parse_value, parse_values, period_bounds, validate
+from metrics.validate import MAX_ABS_VALUE, ROW_COLUMNS, parse_value, parse_values, period_bounds, validate
 
 __all__ = [
     "MAX_ABS_VALUE",
@@ -30,7 +30,6 @@ __all__ = [
     "parse_values",
     "period_bounds",
 ]
-ROW_COLUMNS = ["indicator_id", "period", "agency_id", "value", "note", "row"]
 
 
 @dataclass(frozen=True, eq=False)

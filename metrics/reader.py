@@ -54,7 +54,7 @@ _WORKBOOK_ERRORS = (
     AttributeError,
     SyntaxError,
     EOFError,
-    NotImplementedError,
+    RuntimeError,  # openpyxl's "not supported" errors
 )
 
 
@@ -377,14 +377,18 @@ def _read_xlsx(data: bytes, con: duckdb.DuckDBPyConnection) -> Table:
     body = [r + [""] * (width - len(r)) for r in cells[header_idx + 1 :]]
     pct = [p + [False] * (width - len(p)) for p in percent[header_idx + 1 :]]
     header = cells[header_idx] + [""] * (width - len(cells[header_idx]))
-    lists = [rownums[header_idx + 1 :]] + [list(col) for col in zip(*body, strict=True)]
-    lists += [list(col) for col in zip(*pct, strict=True)] if body else []
-    if not body:
-        lists += [[] for _ in range(2 * width)]
+    columns = (
+        [list(col) for col in (*zip(*body, strict=True), *zip(*pct, strict=True))]
+        if body
+        else [[]] * (2 * width)
+    )
     selects = ["unnest(?::BIGINT[]) AS row"]
     selects += [f"unnest(?::VARCHAR[]) AS c{i}" for i in range(width)]
     selects += [f"unnest(?::BOOLEAN[]) AS p{i}" for i in range(width)]
-    con.execute(f"CREATE OR REPLACE TEMP TABLE raw AS SELECT {', '.join(selects)}", lists)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE raw AS SELECT {', '.join(selects)}",
+        [rownums[header_idx + 1 :], *columns],
+    )
     _cells(con, header, rownums[header_idx], percent=True)
     return Table(con, rownums[header_idx], _written(header))
 

@@ -28,7 +28,8 @@ MAX_ABS_VALUE = 1e15
 MAX_ROWS = 1_000_000
 # A plain number below MAX_ABS_VALUE: DuckDB's cast reads it as float() does (correctly rounded).
 _PLAIN = r"regexp_full_match(k, '[+-]?[0-9]{1,15}(\.[0-9]{1,17})?')"
-_ACCEPTED = "indicator_id, period, agency_id, value, note, row"
+_VALUE_OUTPUTS = {"number": "DOUBLE", "pct": "BOOLEAN", "code": "VARCHAR"}
+ROW_COLUMNS = ("indicator_id", "period", "agency_id", "value", "note", "row")  # what is stored
 _INDICATOR_OUTPUTS = {
     "id": "VARCHAR",
     "lo": "DOUBLE",
@@ -105,7 +106,7 @@ def validate(
         ).fetchall()
     ]
     con.execute(
-        f"CREATE OR REPLACE TEMP VIEW accepted AS SELECT {_ACCEPTED} FROM checked"
+        f"CREATE OR REPLACE TEMP VIEW accepted AS SELECT {', '.join(ROW_COLUMNS)} FROM checked"
         " WHERE complete AND row NOT IN (SELECT row FROM repeated_rows WHERE NOT first)"
     )
     n_complete = con.execute("SELECT count(*) FROM checked WHERE complete").fetchall()[0][0]
@@ -125,15 +126,20 @@ def map_distinct(con: duckdb.DuckDBPyConnection, table: str, rules: dict[str, Ru
     distinct = ", ".join(f"list(DISTINCT {column})" for column in rules)
     found = con.execute(f"SELECT {distinct} FROM {table}").fetchall()[0]
     for (column, (fn, outputs)), keys in zip(rules.items(), found, strict=True):
-        keys = keys or []
-        results = [(*fn(k), not k.strip()) for k in keys]
-        outputs = {**outputs, "blank": "BOOLEAN"}
-        lists = [list(col) for col in zip(*results, strict=True)] if results else [[] for _ in outputs]
-        cols = ", ".join(f"unnest(?::{kind}[]) AS {name}" for name, kind in outputs.items())
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE map_{column} AS SELECT unnest(?::VARCHAR[]) AS k, {cols}",
-            [keys, *lists],
-        )
+        _load_map(con, f"map_{column}", keys or [], fn, outputs)
+
+
+def _load_map(
+    con: duckdb.DuckDBPyConnection, name: str, keys: list[str], fn, outputs: dict[str, str]
+) -> None:
+    """Temp table ``name`` (``k``, *outputs*, ``blank``) with ``fn``'s answer for each key."""
+    results = [(*fn(k), not k.strip()) for k in keys]
+    outputs = {**outputs, "blank": "BOOLEAN"}
+    lists = [list(col) for col in zip(*results, strict=True)] if results else [[] for _ in outputs]
+    cols = ", ".join(f"unnest(?::{kind}[]) AS {out}" for out, kind in outputs.items())
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT unnest(?::VARCHAR[]) AS k, {cols}", [keys, *lists]
+    )
 
 
 def _values_sql(table: str) -> str:
@@ -149,32 +155,27 @@ def _values_sql(table: str) -> str:
 
 
 # Every non-blank row with what its cells mean (NULL where a cell means nothing known).
+# Each cell joined to what its spelling means (the maps are filled by map_distinct and _value_map).
+_MAPPED = f"""
+    FROM ({_values_sql("cells")}) f
+    JOIN map_indicator_id i ON i.k = f.indicator_id
+    JOIN map_agency_id a ON a.k = f.agency_id
+    JOIN map_period p ON p.k = f.period
+    JOIN map_note n ON n.k = f.note"""
 _CHECKED_ROWS = f"""
-    WITH v AS ({_values_sql("cells")})
     SELECT f.row, f.indicator_id AS indicator_text, f.agency_id AS agency_text, f.period AS period_text,
            f.value_text, i.id AS indicator_id, a.id AS agency_id, p.period, p.code AS period_code,
            f.value, f.has_pct, f.value_code, n.note,
            r.indicator_id IS NOT NULL AS reports, i.lo, i.hi, i.no_pct,
            i.id IS NOT NULL AND a.id IS NOT NULL AND p.period IS NOT NULL AND f.value IS NOT NULL AS complete
-    FROM v f
-    JOIN map_indicator_id i ON i.k = f.indicator_id
-    JOIN map_agency_id a ON a.k = f.agency_id
-    JOIN map_period p ON p.k = f.period
-    JOIN map_note n ON n.k = f.note
+    {_MAPPED}
     LEFT JOIN reporters r ON r.indicator_id = i.id AND r.agency_id = a.id
     WHERE NOT (i.blank AND a.blank AND p.blank AND f.value_blank AND n.blank)"""
-
-
-# The rows of a file without problems: the checked-rows join without the checks' tables. Every
-# non-blank row of such a file names a known indicator; a blank row names none.
+# The rows of a file without problems: the same join without the checks' tables. Every non-blank
+# row of such a file names a known indicator; a blank row names none.
 _ACCEPTED_ROWS = f"""
-    WITH v AS ({_values_sql("cells")})
     SELECT i.id AS indicator_id, p.period, a.id AS agency_id, f.value, n.note, f.row
-    FROM v f
-    JOIN map_indicator_id i ON i.k = f.indicator_id
-    JOIN map_agency_id a ON a.k = f.agency_id
-    JOIN map_period p ON p.k = f.period
-    JOIN map_note n ON n.k = f.note
+    {_MAPPED}
     WHERE i.id IS NOT NULL"""
 
 
@@ -229,16 +230,9 @@ def _value_map(con: duckdb.DuckDBPyConnection, table: str) -> None:
     """
     con.execute(f"CREATE OR REPLACE TEMP TABLE value_keys AS SELECT DISTINCT value AS k FROM {table}")
     others = [k for (k,) in con.execute(f"SELECT k FROM value_keys WHERE NOT {_PLAIN}").fetchall()]
-    parsed = [(*parse_value(k), not k.strip()) for k in others]
-    lists = [list(col) for col in zip(*parsed, strict=True)] if parsed else [[], [], [], []]
+    _load_map(con, "map_value", others, parse_value, _VALUE_OUTPUTS)
     con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE map_value AS
-        SELECT k, k::DOUBLE AS number, false AS pct, NULL::VARCHAR AS code, false AS blank
-        FROM value_keys WHERE {_PLAIN}
-        UNION ALL
-        SELECT unnest(?::VARCHAR[]), unnest(?::DOUBLE[]), unnest(?::BOOLEAN[]), unnest(?::VARCHAR[]),
-               unnest(?::BOOLEAN[])""",
-        [others, *lists],
+        f"INSERT INTO map_value SELECT k, k::DOUBLE, false, NULL, false FROM value_keys WHERE {_PLAIN}"
     )
 
 

@@ -19,7 +19,7 @@ setup: $(STAMP)
 
 # Rebuilt when the code that shapes it changes too (a demo from before the users table has no log-ins).
 $(DEMO): $(STAMP) targets.yaml $(wildcard data/sample/*.csv data/sample/*.xlsx) \
-		metrics/store.py metrics/demo.py metrics/users.py
+		$(wildcard metrics/store/*.py) metrics/actions.py metrics/access/users.py
 	$(PY) -m metrics demo --db $(DEMO) --force
 
 demo: $(DEMO)
@@ -27,7 +27,7 @@ demo: $(DEMO)
 run: setup $(DEMO)
 	@echo "Starting the dashboard on the demo database: http://localhost:$(PORT)"
 	@echo "Log in to the demo (demo database only; no other database has a default password):"
-	@$(PY) -c "from metrics.users import demo_login_lines; print(chr(10).join(demo_login_lines()))"
+	@$(PY) -c "from metrics.access.users import demo_login_lines; print(chr(10).join(demo_login_lines()))"
 	METRICS_DB=$(DEMO) $(VENV)/bin/streamlit run dashboard.py --server.port $(PORT)
 
 lint: setup

@@ -1,6 +1,6 @@
 """Entry point: ``streamlit run dashboard.py``.
 
-Sets the page up, checks who is signed in (:mod:`pages.access`), draws the sidebar (language,
+Sets the page up, checks who is signed in (:mod:`pages.frame.gate`), draws the sidebar (language,
 as-of quarter, agency, briefing mode; all kept in the URL; then the account), and runs the
 chosen page from ``pages/``: only the pages the user's role may open are in the menu.
 """
@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages import access, frame, memo
-from pages import common as c
+from pages.frame import common as c
+from pages.frame import gate as access
+from pages.frame import layout as frame
+from pages.frame import memo
 
 memo.new_run()  # what the previous run worked out (data version, language…) is not this run's
 c.ensure_entry_point()

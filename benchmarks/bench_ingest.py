@@ -21,10 +21,10 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from metrics import periods  # noqa: E402
-from metrics.ingest import ingest_file  # noqa: E402
-from metrics.registry import load_registry  # noqa: E402
-from metrics.store import Store  # noqa: E402
+from metrics.ingest.batch import ingest_file  # noqa: E402
+from metrics.plan import periods  # noqa: E402
+from metrics.plan.registry import load_registry  # noqa: E402
+from metrics.store.database import Store  # noqa: E402
 
 N_IND, N_AG, QUARTERS = 500, 20, periods.span("2022Q1", "2026Q4")
 GOAL = 3.0

@@ -59,15 +59,12 @@ from streamlit.runtime.scriptrunner.script_cache import ScriptCache  # noqa: E40
 from streamlit.testing.v1 import AppTest, local_script_runner  # noqa: E402
 from streamlit.testing.v1 import app_test as app_test_module  # noqa: E402
 
-from metrics import auth, i18n, periods  # noqa: E402
-
-try:
-    from metrics import users
-except ImportError:  # user management still in metrics.auth
-    users = auth
-from metrics.demo import build_demo  # noqa: E402
-from metrics.registry import load_registry  # noqa: E402
-from metrics.store import Store  # noqa: E402
+from metrics import text as i18n  # noqa: E402
+from metrics.access import auth, users  # noqa: E402
+from metrics.actions import build_demo  # noqa: E402
+from metrics.plan import periods  # noqa: E402
+from metrics.plan.registry import load_registry  # noqa: E402
+from metrics.store.database import Store  # noqa: E402
 
 PAGES = ("overview", "indicator", "measures", "agencies", "upload", "data", "methodology")
 EMPTY = "benchmarks/empty_page.py"  # the app's empty page (registered by register_empty_page)
@@ -144,11 +141,11 @@ def add_admin(store: Store, registry) -> None:
 
 
 def session_key() -> str:
-    """Where the pages keep the :class:`metrics.auth.Session` (``pages.access.SESSION``)."""
+    """Where the pages keep the :class:`metrics.access.auth.Session` (``pages.frame.gate.SESSION``)."""
     try:
-        from pages import access
+        from pages.frame import gate as access
     except ImportError:
-        return "session"  # the key metrics.auth's docstring suggests
+        return "session"  # the key metrics.access.auth's docstring suggests
     return getattr(access, "SESSION", "session")
 
 
@@ -168,7 +165,7 @@ def server_like_apptest() -> None:
 
     Before every run AppTest resets ``PagesManager.uses_pages_directory`` and starts two new
     script caches (one for the pages, one in its script runner for ``dashboard.py``). With a
-    ``pages/`` folder next to ``dashboard.py`` the reset makes ``pages.common.ensure_entry_point``
+    ``pages/`` folder next to ``dashboard.py`` the reset makes ``pages.frame.common.ensure_entry_point``
     rerun the script, so every AppTest run executes the page twice, and the fresh caches
     recompile every script. The server does each only once, at its first request. Both are
     undone here (for the baselines too).
@@ -201,9 +198,9 @@ def bare_page() -> float:
 def register_empty_page() -> None:
     """Put the empty page into the app's navigation, open to anyone, in this process only.
 
-    ``pages.access.PAGES`` lists the navigation's pages; ``dashboard.py`` reads it on every run.
+    ``pages.frame.gate.PAGES`` lists the navigation's pages; ``dashboard.py`` reads it on every run.
     The menu then has one more entry for the real pages too, so they run the same frame."""
-    from pages import access
+    from pages.frame import gate as access
 
     i18n.CATALOG.setdefault("nav.bench_empty", {"zh": "空白页", "en": "Empty page"})
     entry = (EMPTY, "bench-empty", "nav.bench_empty", ":material/check_box_outline_blank:", "anyone")

@@ -16,9 +16,9 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from metrics import periods
-from metrics.progress import figures, late_reports
-from metrics.registry import Registry, parse_registry
+from metrics.plan import periods
+from metrics.plan.registry import Registry, parse_registry
+from metrics.progress.figures import figures, late_reports
 
 N_INDICATORS, N_AGENCIES, N_QUARTERS, N_MEASURES = 500, 20, 40, 15
 FIRST = "2016Q1"

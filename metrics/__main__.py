@@ -1,5 +1,5 @@
 import sys
 
-from metrics.cli import main
+from metrics.cli.main import main
 
 sys.exit(main())

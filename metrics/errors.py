@@ -28,11 +28,6 @@ class Problem:
     value: str | None = None
     params: dict = field(default_factory=dict)
 
-    def message(self, lang: str = "zh") -> str:
-        from metrics.i18n import problem_text
-
-        return problem_text(self, lang)
-
 
 class IngestRefused(MetricsError):
     """A file was refused; nothing was written. ``problems`` lists every reason at once."""

@@ -5,19 +5,21 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from metrics import charts, progress
-from pages import common as c
-from pages.frame import page_header
+from metrics.outputs import charts
+from metrics.progress import figures as progress
+from metrics.progress import rollups
+from pages.frame import common as c
+from pages.frame.layout import page_header
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def body(view: c.View, agency: str | None) -> None:
     """Everything under the selector for every agency (None) or one, drawn once per view
-    (:func:`pages.common.view`) and agency, then replayed."""
+    (:func:`pages.frame.common.view`) and agency, then replayed."""
     reg, period = c.registry(), c.as_of()
     figs = c.figures(period)
     late = c.late_reports(period)
-    grid(agency, progress.measure_rollup(reg, figs).set_index("measure"), period)
+    grid(agency, rollups.measure_rollup(reg, figs).set_index("measure"), period)
     if c.is_briefing() and agency is None:
         return
     if agency is None:
@@ -62,7 +64,7 @@ def grid(agency: str | None, rollup: pd.DataFrame, period: str) -> None:
 def summary(figs: pd.DataFrame, late: pd.DataFrame) -> None:
     """Every agency: the measures it leads and shares, its worst status, its late reports."""
     reg = c.registry()
-    rollup = progress.agency_rollup(reg, figs, late)
+    rollup = rollups.agency_rollup(reg, figs, late)
     lead = rollup[rollup["role"] == "lead"].set_index("agency_id")
     shared = rollup[rollup["role"] == "shared"].set_index("agency_id")
     late_n = late.groupby("agency_id").size()

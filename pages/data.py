@@ -1,8 +1,8 @@
 """Data & history / 数据与修订: every stored value with its revisions, and the upload audit list.
 
-Rows come from :meth:`metrics.store.Store.history` and :meth:`~metrics.store.Store.uploads`;
-the download is the CLI export (:func:`metrics.export.export_frame` + ``to_bytes``). An admin
-also sees the audit log and may withdraw an upload (:func:`metrics.auth.withdraw`). User text
+Rows come from :meth:`metrics.store.database.Store.history` and :meth:`~metrics.store.database.Store.uploads`;
+the download is the CLI export (:func:`metrics.outputs.export.export_frame` + ``to_bytes``). An admin
+also sees the audit log and may withdraw an upload (:func:`metrics.access.actions.withdraw`). User text
 (notes, names, file names, reasons) is only ever shown inside dataframes or select options.
 """
 
@@ -12,11 +12,21 @@ import datetime as dt
 
 import streamlit as st
 
-from metrics import auth, config
+from metrics import actions, config
+from metrics.access import auth
 from metrics.errors import MetricsError
-from metrics.i18n import t
-from pages import access
-from pages.common import (
+from metrics.text import t
+from pages.data_tables import (
+    ALL,
+    audit_table,
+    export_bytes,
+    quarters_with_data,
+    uploads_section,
+    values_table,
+    withdraw_options,
+)
+from pages.frame import gate as access
+from pages.frame.common import (
     after_write,
     agency_filter,
     agency_name,
@@ -30,15 +40,6 @@ from pages.common import (
     store,
     tr,
     view,
-)
-from pages.data_tables import (
-    ALL,
-    audit_table,
-    export_bytes,
-    quarters_with_data,
-    uploads_section,
-    values_table,
-    withdraw_options,
 )
 
 WITHDRAWN, NONCE = "data_withdrawn_flash", "data_withdraw_nonce"
@@ -99,7 +100,7 @@ def values_section(quarters: list[str]) -> None:
 
 
 def withdraw_section() -> None:
-    """Admin only: choose an upload, give a reason, confirm; :func:`metrics.auth.withdraw`."""
+    """Admin only: choose an upload, give a reason, confirm; :func:`metrics.access.actions.withdraw`."""
     who = access.session()
     if not auth.is_admin(who):
         return
@@ -127,7 +128,7 @@ def withdraw_section() -> None:
         st.warning(tr("withdraw.confirm_needed"))
         return
     try:
-        auth.withdraw(store(), who, upload, reason)
+        actions.withdraw(store(), who, upload, reason)
     except MetricsError as exc:
         st.error(t("withdraw.title", lg) + ": " + auth.message(exc, lg))
         return

@@ -7,10 +7,11 @@ import math
 import pandas as pd
 import streamlit as st
 
-from metrics import charts, periods
-from metrics.explain import method_lines
-from pages import common as c
-from pages.frame import page_header
+from metrics.outputs import charts
+from metrics.outputs.explain import method_lines
+from metrics.plan import periods
+from pages.frame import common as c
+from pages.frame.layout import page_header
 
 
 def _option(indicator_id: str) -> str:
@@ -21,7 +22,7 @@ def _option(indicator_id: str) -> str:
 @st.cache_data(show_spinner=False, max_entries=64)
 def body(view: c.View, chosen: str) -> None:
     """Everything under the selector for one indicator, drawn once per view
-    (:func:`pages.common.view`) and indicator, then replayed."""
+    (:func:`pages.frame.common.view`) and indicator, then replayed."""
     reg, period = c.registry(), c.as_of()
     ind = reg.indicator[chosen]
     figs = c.figures(period)

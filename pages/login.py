@@ -1,4 +1,4 @@
-"""Log in / 登录: user name and password, checked by :func:`metrics.auth.authenticate`.
+"""Log in / 登录: user name and password, checked by :func:`metrics.access.auth.authenticate`.
 
 A failure shows the one generic sentence (or the lock-out sentence with the time to wait);
 success keeps the session and opens the page the user was going to (else the overview).
@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from metrics import auth, users
+from metrics.access import auth, users
 from metrics.errors import AuthenticationFailed, MetricsError
-from pages import access
-from pages.common import agency_name, ensure_entry_point, esc, is_demo, lang, store, tr
+from pages.frame import gate as access
+from pages.frame.common import agency_name, ensure_entry_point, esc, is_demo, lang, store, tr
 
 
 def demo_accounts() -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from metrics import charts, progress
-from pages import common as c
-from pages.frame import page_header
+from metrics.outputs import charts
+from metrics.progress import rollups
+from pages.frame import common as c
+from pages.frame.layout import page_header
 
 
 def measure_label(m_id: int) -> str:
@@ -32,10 +33,10 @@ def agencies_text(m_id: int, role: str) -> str:
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def body(view: c.View) -> None:
-    """Everything under the header, drawn once per view (:func:`pages.common.view`), then replayed."""
+    """Everything under the header, drawn once per view (:func:`pages.frame.common.view`), then replayed."""
     reg, period, agency = c.registry(), c.as_of(), c.agency_filter()
     figs = c.figures(period)
-    rollup = progress.measure_rollup(reg, figs).set_index("measure")
+    rollup = rollups.measure_rollup(reg, figs).set_index("measure")
     measures = list(reg.measures)
     if agency:
         roles = reg.measures_of(agency)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from pages import common as c
-from pages.frame import page_header
+from pages.frame import common as c
+from pages.frame.layout import page_header
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "methodology.md"
 HEADINGS = {"zh": "中文", "en": "English"}

@@ -9,10 +9,12 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from metrics import charts, config, periods
-from metrics.brief import PPTX_MIME, build_brief
-from pages import common as c
-from pages.frame import page_header
+from metrics import config
+from metrics.outputs import charts
+from metrics.outputs.brief.deck import PPTX_MIME, build_brief
+from metrics.plan import periods
+from pages.frame import common as c
+from pages.frame.layout import page_header
 
 CARD_LIMIT = 12  # cards beyond this are on the progress chart and the Indicator page
 TABLE_ROWS = 200  # a briefing table longer than this belongs on the Data & history page
@@ -56,7 +58,7 @@ def deck_button(as_of: str) -> None:
 @st.cache_data(show_spinner=False, max_entries=32)
 def body(view: c.View) -> None:
     """Everything under the header and the deck button, drawn once per view
-    (:func:`pages.common.view`), then replayed."""
+    (:func:`pages.frame.common.view`), then replayed."""
     reg, period, agency, briefing = c.registry(), c.as_of(), c.agency_filter(), c.is_briefing()
     figs = c.figures(period)
     national = figs[figs["figure"] == "national"]

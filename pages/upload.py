@@ -2,10 +2,10 @@
 
 Only for a signed-in uploader or admin (the navigation shows the page to no one else). The
 page only lays out widgets: checking, counting and classifying come from
-:func:`metrics.auth.upload_as`, i.e. :func:`metrics.ingest.ingest_file` limited to the user's
+:func:`metrics.access.actions.upload_as`, i.e. :func:`metrics.ingest.batch.ingest_file` limited to the user's
 agencies and recorded under the user's name (first ``dry_run=True`` for the preview, then for
 real on confirmation). User text (file names, notes) is shown in dataframes or escaped with
-:func:`pages.common.esc`, never as HTML.
+:func:`pages.frame.common.esc`, never as HTML.
 """
 
 from __future__ import annotations
@@ -17,14 +17,16 @@ from pathlib import PurePath
 import pandas as pd
 import streamlit as st
 
-from metrics import auth, config, periods
-from metrics.auth import Session
+from metrics import actions, config
+from metrics.access import auth
+from metrics.access.auth import Session
 from metrics.errors import IngestRefused, MetricsError, PermissionDenied, Problem
-from metrics.export import template_bytes, to_bytes
-from metrics.i18n import localized, t
-from metrics.ingest import IngestResult, period_bounds
-from pages import access
-from pages.common import (
+from metrics.ingest.batch import IngestResult, period_bounds
+from metrics.outputs.export import template_bytes, to_bytes
+from metrics.plan import periods
+from metrics.text import localized, t
+from pages.frame import gate as access
+from pages.frame.common import (
     after_write,
     agency_filter,
     agency_name,
@@ -201,7 +203,7 @@ def check(file_name: str, data: bytes, file_id: str, who: Session) -> IngestResu
     with st.status(tr("upload.checking", file=esc(file_name))) as status:
         st.write(tr("upload.step_read", size=_size(len(data))))
         try:
-            outcome = auth.upload_as(s, registry(), who, data, file_name, dry_run=True)
+            outcome = actions.upload_as(s, registry(), who, data, file_name, dry_run=True)
         except IngestRefused as exc:
             outcome = exc
             status.update(label=tr("upload.check_failed", file=esc(file_name)), state="error")
@@ -229,7 +231,7 @@ def commit(file_name: str, data: bytes, who: Session, seen: tuple[int, int, int]
     """Store the file for real as this user, then reset the uploader and say what was stored."""
     with st.status(tr("upload.storing")) as status:
         try:
-            result = auth.upload_as(store(), registry(), who, data, file_name)
+            result = actions.upload_as(store(), registry(), who, data, file_name)
         except (IngestRefused, MetricsError) as exc:
             status.update(label=tr("upload.store_failed"), state="error")
             st.session_state.pop(PREVIEW, None)

@@ -1,5 +1,5 @@
 """Users / 用户管理 (administrators only): every account, add one, disable or enable one,
-reset a password. Every change goes through the ``*_as`` functions of :mod:`metrics.users`,
+reset a password. Every change goes through the ``*_as`` functions of :mod:`metrics.access.users`,
 which check that the session is a valid admin session and record the admin's name."""
 
 from __future__ import annotations
@@ -7,10 +7,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from metrics import auth, users
+from metrics.access import auth, users
 from metrics.errors import MetricsError
-from pages import access
-from pages.common import agency_name, ensure_entry_point, esc, lang, registry, store, tr
+from pages.frame import gate as access
+from pages.frame.common import agency_name, ensure_entry_point, esc, lang, registry, store, tr
 
 FLASH = "users_flash"
 

@@ -18,8 +18,8 @@ from openpyxl import Workbook
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from metrics import periods  # noqa: E402
-from metrics.registry import load_registry  # noqa: E402
+from metrics.plan import periods  # noqa: E402
+from metrics.plan.registry import load_registry  # noqa: E402
 
 OUT = ROOT / "data" / "sample"
 QUARTERS = periods.span("2023Q4", "2025Q4")

@@ -18,9 +18,11 @@ if str(REPO) not in sys.path:  # `pytest` (not `python -m pytest`) does not put 
     sys.path.insert(0, str(REPO))
 
 from metrics.errors import IngestRefused  # noqa: E402
-from metrics.ingest import ingest_file, parse_file  # noqa: E402
-from metrics.registry import Registry, load_registry  # noqa: E402
-from metrics.store import Store  # noqa: E402
+from metrics.ingest.batch import ingest_file, parse_file  # noqa: E402
+from metrics.plan.registry import Registry, load_registry  # noqa: E402
+from metrics.store.database import Store  # noqa: E402
+
+pytest_plugins = ["accounts_support"]  # the users fixture of the access and action tests
 
 TARGETS = REPO / "targets.yaml"
 TODAY = dt.date(2025, 11, 15)

@@ -7,13 +7,13 @@ import re
 
 import pytest
 
-from metrics.i18n import t
+from metrics.text import t
 
 from .ui import Page, assert_clean, cells, expect, go, log_in, nav_link, table, title, visit
 
 pytestmark = pytest.mark.e2e
 
-ADMIN, PASSWORD = "demo-admin", "demo-admin-2025"  # metrics.users.DEMO_USERS (demo database only)
+ADMIN, PASSWORD = "demo-admin", "demo-admin-2025"  # metrics.access.users.DEMO_USERS (demo database only)
 
 
 def test_admin_sees_users_withdrawal_and_audit(page: Page, shot) -> None:

@@ -10,9 +10,9 @@ import re
 
 import pytest
 
-from metrics import charts
-from metrics.i18n import t
-from metrics.registry import load_registry
+from metrics.outputs import charts
+from metrics.plan.registry import load_registry
+from metrics.text import t
 
 from .conftest import TARGETS
 from .ui import Page, act, assert_clean, cells, expect, metric, nav_link, sidebar, table, title, visit

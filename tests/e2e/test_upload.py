@@ -12,8 +12,8 @@ import re
 
 import pytest
 
-from metrics.i18n import t
-from metrics.registry import load_registry
+from metrics.plan.registry import load_registry
+from metrics.text import t
 
 from .conftest import TARGETS
 from .ui import (
@@ -39,7 +39,7 @@ REG = load_registry(TARGETS)
 TC = REG.indicator["tc_alignment_rate"]
 MIIT = REG.agency["miit"]
 SAMR = REG.agency["samr"]
-USER, PASSWORD = "demo-miit", "demo-miit-2025"  # metrics.users.DEMO_USERS (demo database only)
+USER, PASSWORD = "demo-miit", "demo-miit-2025"  # metrics.access.users.DEMO_USERS (demo database only)
 HEADER = "指标编号,报告期,填报单位,数值,备注\r\n"
 
 # A revision of the demo's 2025Q4 MIIT value (89 in data/sample/demo_2025Q4_miit_gb18030.csv).

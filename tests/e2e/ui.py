@@ -1,7 +1,7 @@
 """Helpers for driving the dashboard in Chromium: waiting for Streamlit, reading widgets and tables.
 
 Selectors are the ``data-testid`` attributes Streamlit renders, ARIA roles, and visible text taken
-from the catalogue (:func:`metrics.i18n.t`), so a reworded sentence does not break the tests.
+from the catalogue (:func:`metrics.text.t`), so a reworded sentence does not break the tests.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from metrics.i18n import t
+from metrics.text import t
 
 try:
     from playwright.sync_api import Locator, Page, expect

@@ -18,9 +18,10 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from metrics.errors import IngestRefused
-from metrics.ingest import ingest_file, parse_file
-from metrics.registry import Registry
-from metrics.store import Store
+from metrics.ingest.batch import ingest_file, parse_file
+from metrics.plan.registry import Registry
+from metrics.store.database import Store
+from metrics.text import problem_text
 
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO / "tests" / "data" / "bad"
@@ -176,7 +177,7 @@ def test_file_is_refused_with_its_problems_and_nothing_is_stored(name, seeded, r
     assert refused.file_name == name
     assert [(p.row, p.code) for p in refused.problems] == EXPECTED[name]
     for problem in refused.problems:
-        zh, en = problem.message("zh"), problem.message("en")
+        zh, en = problem_text(problem, "zh"), problem_text(problem, "en")
         for text in (zh, en):
             assert text.strip()
             assert not PLACEHOLDER.search(text), text

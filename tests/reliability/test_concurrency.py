@@ -13,9 +13,9 @@ from collections import defaultdict
 
 import pytest
 
-from metrics.ingest import IngestResult, ingest_file
-from metrics.registry import Registry
-from metrics.store import Store
+from metrics.ingest.batch import IngestResult, ingest_file
+from metrics.plan.registry import Registry
+from metrics.store.database import Store
 
 TODAY = dt.date(2025, 11, 15)
 HEADER = "indicator_id,period,agency_id,value,note\r\n"

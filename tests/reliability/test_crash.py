@@ -1,7 +1,7 @@
 """Killing the ingest process mid-write leaves the upload either whole or absent.
 
 A helper process ingests a generated 60,800-row file (160 generated indicators x 19 agencies
-x 20 quarters) through ``metrics.ingest.ingest_file``; it is killed with SIGKILL at several
+x 20 quarters) through ``metrics.ingest.batch.ingest_file``; it is killed with SIGKILL at several
 moments. Reopening the database must show the big upload fully present (every row, one
 uploads row) or fully absent, and a small file committed earlier must be intact.
 """
@@ -22,10 +22,10 @@ import pytest
 import yaml
 from conftest import REPO, TARGETS
 
-from metrics import periods
-from metrics.ingest import ingest_file
-from metrics.registry import load_registry
-from metrics.store import Store
+from metrics.ingest.batch import ingest_file
+from metrics.plan import periods
+from metrics.plan.registry import load_registry
+from metrics.store.database import Store
 
 TODAY = dt.date(2026, 12, 31)
 N_GENERATED = 160
@@ -38,9 +38,9 @@ SMALL = (
 HELPER = """
 import datetime as dt, sys
 from pathlib import Path
-from metrics.ingest import ingest_file
-from metrics.registry import load_registry
-from metrics.store import Store
+from metrics.ingest.batch import ingest_file
+from metrics.plan.registry import load_registry
+from metrics.store.database import Store
 
 db, targets, data_file = sys.argv[1:4]
 registry = load_registry(targets)

@@ -21,11 +21,12 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from openpyxl.utils.exceptions import IllegalCharacterError
 
-from metrics import periods
-from metrics.catalog import PROBLEMS
 from metrics.errors import IngestRefused
-from metrics.ingest import MAX_ABS_VALUE, parse_file, parse_value, parse_values, period_bounds
-from metrics.registry import load_registry
+from metrics.ingest.batch import MAX_ABS_VALUE, parse_file, parse_value, parse_values, period_bounds
+from metrics.plan import periods
+from metrics.plan.registry import load_registry
+from metrics.text import problem_text
+from metrics.text.catalog_problems import PROBLEMS
 
 REPO = Path(__file__).resolve().parents[2]
 REGISTRY = load_registry(REPO / "targets.yaml")
@@ -371,9 +372,9 @@ def assert_refusal_renders(refused: IngestRefused) -> None:
     for problem in refused.problems:
         assert problem.code in KNOWN_CODES
         for lang in ("zh", "en"):
-            assert problem.message(lang).strip()
+            assert problem_text(problem, lang).strip()
             # the file's own text ({} in a cell, say) is quoted as is: look for leftovers in ours only
-            ours = replace(problem, value=None, column=None).message(lang)
+            ours = problem_text(replace(problem, value=None, column=None), lang)
             assert ours.strip() and not PLACEHOLDER.search(ours), ours
 
 
@@ -399,7 +400,7 @@ def test_a_well_formed_file_is_accepted_with_exactly_its_values(spec):
     try:
         batch = parse_file(REGISTRY, data, f"fuzz.{spec['fmt']}", today=TODAY)
     except IngestRefused as exc:
-        raise AssertionError([p.message("en") for p in exc.problems]) from None
+        raise AssertionError([problem_text(p, "en") for p in exc.problems]) from None
     got, want = accepted_rows(batch), expected_rows(spec)
     assert len(got) == len(want)
     for g, w in zip(got, want, strict=True):

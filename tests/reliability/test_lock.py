@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-import metrics.store
+import metrics.store.database
 from metrics.errors import DatabaseLocked
-from metrics.store import Store
+from metrics.store.database import Store
 
 REPO = Path(__file__).resolve().parents[2]
 CLI_WAIT_LIMIT = 10.0  # seconds: the CLI retries for Store.open's default wait, then says why
@@ -28,9 +28,9 @@ CLI_WAIT_LIMIT = 10.0  # seconds: the CLI retries for Store.open's default wait,
 HOLDER = r"""
 import datetime as dt, json, sys
 from pathlib import Path
-from metrics.ingest import ingest_file
-from metrics.registry import load_registry
-from metrics.store import Store
+from metrics.ingest.batch import ingest_file
+from metrics.plan.registry import load_registry
+from metrics.store.database import Store
 
 store = Store.open(sys.argv[1])
 registry = load_registry("targets.yaml")
@@ -177,7 +177,7 @@ def test_cli_export_while_held_says_so_too(holder, db_path, tmp_path):
 def test_store_open_retries_until_the_holder_lets_go(holder, db_path, monkeypatch):
     """The first attempt fails on the lock and makes the holder quit; a later attempt gets in."""
     attempts: list[str] = []
-    real_connect = metrics.store._connect
+    real_connect = metrics.store.database._connect
 
     def connect(path, read_only):
         try:
@@ -190,7 +190,7 @@ def test_store_open_retries_until_the_holder_lets_go(holder, db_path, monkeypatc
         attempts.append("open")
         return con
 
-    monkeypatch.setattr(metrics.store, "_connect", connect)
+    monkeypatch.setattr(metrics.store.database, "_connect", connect)
     store = Store.open(db_path, wait_seconds=30)
     try:
         assert attempts[0] == "locked" and attempts[-1] == "open"

@@ -1,0 +1,279 @@
+"""``user``, ``withdraw`` and ``audit``: managing users and uploads on the command line.
+
+The CLI is run by an operator on the server, who acts as an administrator; every change is
+recorded in ``audit_log`` under ``--as NAME`` (default ``cli:<os user>``)::
+
+    python -m metrics user add NAME --role viewer|uploader|admin [--agency ID ...]
+    python -m metrics user list [--json]
+    python -m metrics user passwd NAME
+    python -m metrics user disable NAME        (and ``user enable NAME``)
+    python -m metrics withdraw UPLOAD_ID --reason TEXT [--as NAME]
+    python -m metrics audit [--json] [--limit N]
+
+Passwords are read with ``getpass`` (twice) when standard input is a terminal, else as one
+line from standard input, so ``printf '%s\\n' "$PW" | python -m metrics user add ...`` works.
+They never appear on the command line. Errors are one sentence and exit code 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import re
+import sys
+
+import pandas as pd
+
+from metrics import actions
+from metrics.access import auth, users
+from metrics.errors import MetricsError
+from metrics.plan.registry import Registry
+from metrics.store.database import Store, now_utc
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def register(subparsers) -> None:
+    """Add ``user``, ``withdraw`` and ``audit`` to the ``python -m metrics`` parser."""
+    p = subparsers.add_parser("user", help="add, list, disable users or change a password")
+    users = p.add_subparsers(dest="user_command", required=True, metavar="ACTION")
+
+    q = users.add_parser("add", help="add a user (password from a prompt or one line of stdin)")
+    q.add_argument("name", metavar="NAME")
+    q.add_argument("--role", required=True, choices=auth.ROLES)
+    q.add_argument(
+        "--agency",
+        dest="agencies",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="agency an uploader reports for (repeat, or separate with commas)",
+    )
+    _common(q, actor=True)
+    q.set_defaults(handler=cmd_user_add, needs_store="write")
+
+    q = users.add_parser("list", help="every user with role, agencies and state (never passwords)")
+    q.add_argument("--json", action="store_true", help="machine-readable output")
+    _common(q)
+    q.set_defaults(handler=cmd_user_list, needs_store="read")
+
+    q = users.add_parser("passwd", help="set a new password (also lifts a lock-out)")
+    q.add_argument("name", metavar="NAME")
+    _common(q, actor=True)
+    q.set_defaults(handler=cmd_user_passwd, needs_store="write")
+
+    for action, text in (("disable", "stop a user from logging in"), ("enable", "let a disabled user in")):
+        q = users.add_parser(action, help=text)
+        q.add_argument("name", metavar="NAME")
+        _common(q, actor=True)
+        q.set_defaults(handler=cmd_user_state, needs_store="write", enable=(action == "enable"))
+
+    p = subparsers.add_parser(
+        "withdraw", help="stop counting an upload (previous values count again; nothing is deleted)"
+    )
+    p.add_argument("upload_id", metavar="UPLOAD_ID")
+    p.add_argument("--reason", required=True, help="why (recorded)")
+    _common(p, actor=True)
+    p.set_defaults(handler=cmd_withdraw, needs_store="write")
+
+    p = subparsers.add_parser("audit", help="who did what: the audit log and every upload")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--limit", type=int, default=None, metavar="N", help="only the newest N log entries")
+    _common(p)
+    p.set_defaults(handler=cmd_audit, needs_store="read")
+
+
+def _common(p: argparse.ArgumentParser, actor: bool = False) -> None:
+    if actor:
+        p.add_argument("--as", dest="actor", metavar="NAME", help="operator recorded (default cli:<os user>)")
+    p.add_argument("--targets", help="registry YAML (default: $METRICS_TARGETS or targets.yaml)")
+    p.add_argument("--db", help="DuckDB file (default: $METRICS_DB or data/progress.duckdb)")
+    p.add_argument("--lang", choices=("zh", "en"), default="en", help="language of messages")
+
+
+# ---------------------------------------------------------------- handlers
+
+
+def cmd_user_add(args, registry: Registry, store: Store) -> int:
+    # Check everything but the password first, so a mistake is reported before the prompt.
+    actor = _actor(args)
+    _run(args, users.check_new_user, store, registry, args.name, args.role, args.agencies)
+    password = read_password(args.name)
+    user = _run(args, users.add_user, store, registry, args.name, args.role, args.agencies, password, actor)
+    scope = f" for {', '.join(user.agencies)}" if user.agencies else ""
+    print(f"user {user.name} added: {user.role}{scope}")
+    return 0
+
+
+def cmd_user_list(args, _registry: Registry, store: Store) -> int:
+    frame = store.users()
+    if args.json:
+        print(json.dumps(_records(frame), ensure_ascii=False, indent=2))
+        return 0
+    if frame.empty:
+        print("no users yet; add one with 'python -m metrics user add NAME --role ...'")
+        return 0
+    now = now_utc()
+    state = [
+        "disabled"
+        if d
+        else (f"locked until {lk:%Y-%m-%d %H:%M:%S} UTC" if pd.notna(lk) and lk > now else "active")
+        for d, lk in zip(frame["disabled"], frame["locked_until"], strict=True)
+    ]
+    table = pd.DataFrame(
+        {
+            "name": frame["name"],
+            "role": frame["role"],
+            "agencies": frame["agencies"].replace("", "-"),
+            "state": state,
+            "failed": frame["failed_logins"],
+            "created (UTC)": frame["created_at"].dt.strftime("%Y-%m-%d %H:%M"),
+        }
+    )
+    _print_table(table)
+    return 0
+
+
+def cmd_user_passwd(args, _registry: Registry, store: Store) -> int:
+    actor = _actor(args)
+    _run(args, users.get_user, store, args.name)  # before the prompt
+    password = read_password(args.name)
+    _run(args, users.set_password, store, args.name, password, actor)
+    print(f"user {args.name}: password changed")
+    return 0
+
+
+def cmd_user_state(args, _registry: Registry, store: Store) -> int:
+    change = users.enable_user if args.enable else users.disable_user
+    _run(args, change, store, args.name, _actor(args))
+    print(f"user {args.name}: {'enabled' if args.enable else 'disabled'}")
+    return 0
+
+
+def cmd_withdraw(args, _registry: Registry, store: Store) -> int:
+    upload_id = actions.upload_number(args.upload_id)
+    _run(args, actions.operator_withdraw, store, _actor(args), upload_id, args.reason)
+    print(f"upload {upload_id} withdrawn; its values no longer count (earlier revisions count again)")
+    return 0
+
+
+def cmd_audit(args, _registry: Registry, store: Store) -> int:
+    log = store.audit_log(args.limit)
+    uploads = store.uploads()
+    if args.json:
+        print(
+            json.dumps(
+                {"audit_log": _records(log), "uploads": _records(uploads)}, ensure_ascii=False, indent=2
+            )
+        )
+        return 0
+    print("Audit log (newest first, UTC):")
+    if log.empty:
+        print("  (empty)")
+    else:
+        _print_table(log.assign(logged_at=log["logged_at"].dt.strftime("%Y-%m-%d %H:%M:%S")))
+    print()
+    print("Uploads (newest first, UTC):")
+    if uploads.empty:
+        print("  (none)")
+        return 0
+    withdrawn = [
+        f"withdrawn {at:%Y-%m-%d %H:%M} by {by}: {why}" if pd.notna(at) else ""
+        for at, by, why in zip(
+            uploads["withdrawn_at"], uploads["withdrawn_by"], uploads["withdraw_reason"], strict=True
+        )
+    ]
+    table = pd.DataFrame(
+        {
+            "id": uploads["upload_id"],
+            "when": uploads["uploaded_at"].dt.strftime("%Y-%m-%d %H:%M:%S"),
+            "who": uploads["uploaded_by"],
+            "source": uploads["source"],
+            "file": uploads["file_name"],
+            "sha256": uploads["sha256"].str[:12],
+            "agencies": uploads["agencies"],
+            "rows": uploads["n_rows"],
+            "new": uploads["n_new"],
+            "revised": uploads["n_revised"],
+            "unchanged": uploads["n_unchanged"],
+            "withdrawn": withdrawn,
+        }
+    )
+    _print_table(table)
+    return 0
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def read_password(name: str, stdin=None) -> str:
+    """A new password for ``name``: asked twice on a terminal, else one line of stdin."""
+    stream = stdin or sys.stdin
+    if stream.isatty():
+        first = getpass.getpass(f"New password for {name}: ")
+        auth.check_password(first, name)
+        if getpass.getpass("Repeat the password: ") != first:
+            raise MetricsError("The two passwords differ; nothing was changed.")
+        return first
+    line = stream.readline()
+    if not line:
+        raise MetricsError("No password on standard input: give it as one line, or run in a terminal.")
+    return line.rstrip("\r\n")
+
+
+def _actor(args) -> str:
+    """The operator recorded for this command: ``--as NAME`` or ``cli:<os user>``."""
+    if args.actor is not None:
+        actor = args.actor.strip()
+        if not actor or len(actor) > 64 or _CONTROL.search(actor):
+            raise MetricsError("--as needs a name of 1 to 64 printable characters.")
+        return actor
+    try:
+        who = getpass.getuser()
+    except (OSError, KeyError):
+        who = "unknown"
+    return f"cli:{who}"
+
+
+def _run(args, fn, *params):
+    """Call ``fn``; re-raise its error in the language asked for."""
+    try:
+        return fn(*params)
+    except MetricsError as exc:
+        raise _translated(exc, args) from None
+
+
+def _translated(exc: MetricsError, args) -> MetricsError:
+    if getattr(args, "lang", "en") == "zh" and getattr(exc, "code", None):
+        return type(exc)(auth.message(exc, "zh"))
+    return exc
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    out = frame.astype(object).where(frame.notna(), None)
+    return [
+        {k: (v.isoformat() if hasattr(v, "isoformat") else _plain(v)) for k, v in row.items()}
+        for row in out.to_dict(orient="records")
+    ]
+
+
+def _plain(value):
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value
+
+
+def _clean(value) -> str:
+    """Text safe for a terminal: control and bidi characters shown as escapes, never obeyed."""
+    text = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+    return _CONTROL.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
+
+
+def _print_table(frame: pd.DataFrame) -> None:
+    cells = [[_clean(v) for v in row] for row in frame.itertuples(index=False)]
+    heads = [str(c) for c in frame.columns]
+    widths = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(heads)]
+    print("  ".join(h.ljust(w) for h, w in zip(heads, widths, strict=True)).rstrip())
+    for row in cells:
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())

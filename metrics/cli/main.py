@@ -1,0 +1,214 @@
+"""``python -m metrics``: a thin command line over the same functions the pages use."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import importlib
+import os
+import sys
+from pathlib import Path
+
+from metrics import config
+from metrics.errors import IngestRefused, MetricsError, RegistryError
+from metrics.ingest.batch import parse_file, store_checked
+from metrics.plan import periods
+from metrics.plan.registry import Registry, load_registry
+from metrics.store.database import Store
+from metrics.text import problem_text
+
+
+def _common(p: argparse.ArgumentParser, db: bool = True) -> None:
+    p.add_argument("--targets", help="registry YAML (default: $METRICS_TARGETS or targets.yaml)")
+    if db:
+        p.add_argument("--db", help="DuckDB file (default: $METRICS_DB or data/progress.duckdb)")
+    p.add_argument("--lang", choices=("zh", "en"), default="en", help="language of messages")
+
+
+CORE_COMMANDS = ("validate", "ingest", "export", "template", "demo")
+
+
+def build_parser(extensions: bool = True) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m metrics", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("validate", help="check the registry and list every problem")
+    _common(p, db=False)
+    p.set_defaults(handler=cmd_validate, needs_store=False)
+
+    p = sub.add_parser("ingest", help="check quarterly files and store them (all or nothing per file)")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--dry-run", action="store_true", help="check and show what would change; write nothing")
+    p.add_argument("--as", dest="actor", help="operator name recorded with the upload")
+    _common(p)
+    p.set_defaults(handler=cmd_ingest, needs_store="write")
+
+    p = sub.add_parser("export", help="write every current value (or every revision) to CSV or XLSX")
+    p.add_argument("out", metavar="OUT.(csv|xlsx)")
+    p.add_argument("--all-revisions", action="store_true")
+    _common(p)
+    p.set_defaults(handler=cmd_export, needs_store="read")
+
+    p = sub.add_parser("template", help="write a pre-filled upload template for one agency and quarter")
+    p.add_argument("out", metavar="OUT.(csv|xlsx)")
+    p.add_argument("--agency", required=True)
+    p.add_argument("--period", required=True)
+    _common(p, db=False)
+    p.set_defaults(handler=cmd_template, needs_store=False)
+
+    p = sub.add_parser("demo", help="build the demo database from data/sample through ingest")
+    p.add_argument("--db", help=f"demo database (default: {config.DEMO_DB})")
+    p.add_argument("--sample-dir", default=config.SAMPLE_DIR)
+    p.add_argument("--targets")
+    p.add_argument("--force", action="store_true", help="rebuild even if it exists")
+    p.add_argument("--lang", choices=("zh", "en"), default="en")
+    p.set_defaults(handler=cmd_demo, needs_store=False)
+
+    for register in _extensions() if extensions else ():
+        register(sub)
+    return parser
+
+
+def _extensions():
+    """Sub-command groups that live beside the modules they drive."""
+    out = []
+    for name in ("metrics.cli.report", "metrics.cli.admin", "metrics.cli.brief"):
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:  # the module exists but one of its own imports is missing
+                raise
+            continue
+        out.append(module.register)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    # The other commands' modules (charts, slides…) take a while to import; a core command skips them.
+    core = bool(argv) and argv[0] in CORE_COMMANDS
+    args = build_parser(extensions=not core).parse_args(argv)
+    try:
+        registry = None
+        if args.command != "validate":
+            registry = load_registry(config.targets_path(getattr(args, "targets", None)))
+        mode = getattr(args, "needs_store", False)
+        if not mode:
+            return args.handler(args, registry)
+        path = config.db_path(args.db)
+        if getattr(args, "dry_run", False) and not path.exists():
+            store = Store(":memory:")  # a dry run creates no database file
+        else:
+            store = Store.open(path, read_only=(mode == "read"))
+        try:
+            return args.handler(args, registry, store)
+        finally:
+            store.close()
+    except RegistryError as exc:
+        print(f"Registry {exc.path} has {len(exc.problems)} problem(s):", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    except MetricsError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted; nothing was written by the interrupted step", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # output piped into `head` and closed early
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keep the interpreter from complaining at exit
+        return 0
+
+
+def cmd_validate(args, _registry=None) -> int:
+    path = config.targets_path(args.targets)
+    registry = load_registry(path)
+    print(
+        f"{path}: OK ({len(registry.agencies)} agencies, {len(registry.sections)} sections, "
+        f"{len(registry.measures)} measures, {len(registry.indicators)} indicators)"
+    )
+    return 0
+
+
+def print_problems(exc: IngestRefused, lang: str, out=None) -> None:
+    out = out or sys.stdout  # looked up per call, so redirected or captured output gets it
+    head = (
+        f"{exc.file_name}：已拒收，共 {len(exc.problems)} 个问题，未写入任何数据："
+        if lang == "zh"
+        else f"{exc.file_name}: REFUSED, {len(exc.problems)} problem(s); nothing was written:"
+    )
+    print(head, file=out)
+    for problem in exc.problems:
+        print(f"  {problem_text(problem, lang)}", file=out)
+
+
+def cmd_ingest(args, registry: Registry, store: Store) -> int:
+    batches = []
+    refused = False
+    for path in (Path(f) for f in args.files):  # check every file before storing any
+        try:
+            batches.append(parse_file(registry, _read(path), path.name, store=store))
+        except IngestRefused as exc:
+            print_problems(exc, args.lang)
+            refused = True
+    try:
+        if refused:
+            return 1
+        actor = args.actor or f"cli:{getpass.getuser()}"
+        for batch in batches:
+            result = store_checked(store, batch, uploaded_by=actor, source="cli", dry_run=args.dry_run)
+            prefix = "[dry run] " if args.dry_run else ""
+            print(prefix + result.summary(args.lang))
+        return 0
+    finally:
+        for batch in batches:
+            batch.close()
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise MetricsError(f"{path}: cannot read file ({exc.strerror})") from None
+
+
+def cmd_export(args, registry: Registry, store: Store) -> int:
+    out = Path(args.out)
+    if out.suffix.lower() not in (".csv", ".xlsx"):
+        raise MetricsError(f"{out}: the output must end in .csv or .xlsx")
+    from metrics.outputs import export  # pandas and the spreadsheet writers: only for this command
+
+    frame = export.export_frame(store, registry, all_revisions=args.all_revisions)
+    export.write(frame, out)
+    print(f"{out}: {len(frame)} rows")
+    return 0
+
+
+def cmd_template(args, registry: Registry) -> int:
+    out = Path(args.out)
+    fmt = out.suffix.lower().lstrip(".")
+    if fmt not in ("csv", "xlsx"):
+        raise MetricsError(f"{out}: the output must end in .csv or .xlsx")
+    if args.agency not in registry.agency:
+        raise MetricsError(f"unknown agency {args.agency!r}; known: {', '.join(registry.agency)}")
+    period = periods.parse_period(args.period)
+    if period is None:
+        raise MetricsError(f"unreadable period {args.period!r}; write it like 2025Q4")
+    from metrics.outputs import export
+
+    out.write_bytes(export.template_bytes(registry, args.agency, period, fmt, lang=args.lang))
+    print(f"{out}: {len(registry.indicators_for(args.agency))} indicators for {args.agency}, {period}")
+    return 0
+
+
+def cmd_demo(args, registry: Registry) -> int:
+    from metrics.actions import build_demo
+
+    db = Path(args.db or config.DEMO_DB)
+    summary = build_demo(registry, db, Path(args.sample_dir), force=args.force)
+    print(summary)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,377 @@
+"""``status``, ``changes`` and ``late``: the gap-to-target engine on the command line.
+
+Each handler takes ``(args, registry, store)``, prints a table (or ``--json``) and
+returns an exit code: 0 done, 2 an argument that cannot be used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import unicodedata
+from typing import Protocol
+
+import pandas as pd
+
+from metrics.plan import periods
+from metrics.plan.registry import Registry
+from metrics.progress.figures import (
+    STATUSES,
+    figures,
+    late_reports,
+    latest_period_with_data,
+    status_records,
+)
+from metrics.progress.rollups import agency_rollup, changes
+from metrics.text import t
+
+
+class ObservationSource(Protocol):
+    """What the handlers need from the store (a fake with this method is enough in tests)."""
+
+    def observations(self, include_withdrawn: bool = False) -> pd.DataFrame: ...
+
+
+_TEXT = {
+    "bad_period": {
+        "zh": "{flag}：无法识别季度“{value}”（示例：2025Q3）。",
+        "en": "{flag}: cannot read {value!r} as a quarter (e.g. 2025Q3).",
+    },
+    "bad_agency": {"zh": "--agency：未知单位“{value}”。", "en": "--agency: unknown agency {value!r}."},
+    "bad_order": {"zh": "--from {a} 晚于 --to {b}。", "en": "--from {a} is after --to {b}."},
+    "status_title": {"zh": "截至{period}的目标进展", "en": "Progress towards targets as of {period}"},
+    "agency_title": {"zh": "截至{period}各单位情况", "en": "Agencies as of {period}"},
+    "late_title": {"zh": "{period}未按时报送", "en": "Late reports for {period}"},
+    "no_late": {"zh": "{period}没有逾期未报。", "en": "No late reports for {period}."},
+    "changes_title": {"zh": "{a}至{b}的变化", "en": "Changes from {a} to {b}"},
+    "status_changes": {"zh": "状态变化", "en": "Status changes"},
+    "new_values": {"zh": "新数据", "en": "New values"},
+    "revisions": {"zh": "修订", "en": "Revisions"},
+    "none": {"zh": "（无）", "en": "(none)"},
+    "national": {"zh": "全国", "en": "national"},
+    "needs": {"zh": "需为当前速度的{x}倍", "en": "needs {x}× current pace"},
+    "wrong_way": {"zh": "当前走势背离目标", "en": "current pace is away from target"},
+    "reach": {"zh": "预计{period}达标", "en": "reached {period}"},
+    "no_reach": {"zh": "按当前趋势无法达标", "en": "not at the current trend"},
+    "by": {"zh": "{date}前", "en": "by {date}"},
+    "summary": {"zh": "全国口径：{counts}", "en": "National figures: {counts}"},
+    "lead": {"zh": "牵头", "en": "lead"},
+    "shared": {"zh": "参与", "en": "shared"},
+    "other": {"zh": "其他", "en": "other"},
+}
+_HEAD = {
+    "status": {
+        "zh": ["指标", "口径", "最新值", "目标", "差距", "进度", "状态", "速度", "趋势预测"],
+        "en": ["Indicator", "Figure", "Latest", "Target", "Gap", "Progress", "Status", "Pace", "Projection"],
+    },
+    "agency": {
+        "zh": ["单位", "角色", "举措", "指标", "最差状态", "平均进度", "本单位数据", "本单位最差", "逾期"],
+        "en": [
+            "Agency",
+            "Role",
+            "Measures",
+            "Indicators",
+            "Worst",
+            "Mean progress",
+            "Own",
+            "Own worst",
+            "Late",
+        ],
+    },
+    "late": {"zh": ["单位", "指标", "报告期"], "en": ["Agency", "Indicator", "Period"]},
+    "status_changes": {
+        "zh": ["指标", "口径", "原状态", "新状态", "原值", "新值"],
+        "en": ["Indicator", "Figure", "From", "To", "Old value", "New value"],
+    },
+    "new_values": {
+        "zh": ["指标", "单位", "报告期", "数值", "修订号"],
+        "en": ["Indicator", "Agency", "Period", "Value", "Revision"],
+    },
+    "revisions": {
+        "zh": ["指标", "单位", "报告期", "原值", "新值", "修订号"],
+        "en": ["Indicator", "Agency", "Period", "Old", "New", "Revision"],
+    },
+}
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``status``, ``changes`` and ``late`` to the ``python -m metrics`` parser."""
+    p = subparsers.add_parser("status", help="gap, status, pace and projection of every figure")
+    p.add_argument("--as-of", dest="as_of", help="quarter, e.g. 2025Q3 (default: latest with data)")
+    p.add_argument("--agency", help="only this agency's own figures (and the national figures it owns)")
+    p.add_argument("--by-agency", action="store_true", help="one line per agency and role instead")
+    _common(p)
+    p.set_defaults(handler=cmd_status, needs_store="read")
+
+    p = subparsers.add_parser("changes", help="status changes, new values and revisions between two quarters")
+    p.add_argument("--from", dest="from_period", required=True, metavar="PERIOD")
+    p.add_argument("--to", dest="to_period", required=True, metavar="PERIOD")
+    _common(p)
+    p.set_defaults(handler=cmd_changes, needs_store="read")
+
+    p = subparsers.add_parser("late", help="owners that have not reported a quarter")
+    p.add_argument("--as-of", dest="as_of", help="quarter, e.g. 2025Q3 (default: latest with data)")
+    _common(p)
+    p.set_defaults(handler=cmd_late, needs_store="read")
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--lang", choices=("zh", "en"), default="en", help="language of the table")
+    p.add_argument("--targets", help="registry YAML (default: $METRICS_TARGETS or targets.yaml)")
+    p.add_argument("--db", help="DuckDB file (default: $METRICS_DB or data/progress.duckdb)")
+
+
+# ---------------------------------------------------------------- handlers
+
+
+def cmd_status(args: argparse.Namespace, registry: Registry, store: ObservationSource) -> int:
+    lang = _lang(args)
+    obs = store.observations()
+    as_of = _period_arg(args, "as_of", "--as-of", obs, registry)
+    agency = getattr(args, "agency", None)
+    if as_of is None:
+        return 2
+    if agency and agency not in registry.agency:
+        _fail("bad_agency", lang, value=agency)
+        return 2
+    figs = figures(registry, obs, as_of)
+    if getattr(args, "by_agency", False):
+        roll = agency_rollup(registry, figs, late_reports(registry, obs, as_of))
+        if agency:
+            roll = roll[roll["agency_id"] == agency]
+        if args.json:
+            return _dump(status_records(roll))
+        print(_t("agency_title", lang, period=periods.label(as_of, lang)))
+        print(_table(_HEAD["agency"][lang], [_agency_row(r, registry, lang) for r in status_records(roll)]))
+        return 0
+    if agency:
+        owner = figs["indicator_id"].map({i.id: i.owner for i in registry.indicators})
+        mine = (figs["agency_id"] == agency).fillna(False) | (
+            (figs["figure"] == "national") & (owner == agency)
+        )
+        figs = figs[mine]
+    if args.json:
+        return _dump(status_records(figs))
+    print(_t("status_title", lang, period=periods.label(as_of, lang)))
+    print(_table(_HEAD["status"][lang], [_status_row(r, registry, lang) for r in status_records(figs)]))
+    national = figs.loc[figs["figure"] == "national", "status"].value_counts()
+    counts = ", ".join(f"{_status(s, lang)} {national[s]}" for s in STATUSES if s in national)
+    if counts:
+        print(_t("summary", lang, counts=counts))
+    return 0
+
+
+def cmd_changes(args: argparse.Namespace, registry: Registry, store: ObservationSource) -> int:
+    lang = _lang(args)
+    obs = store.observations()
+    start = _period_arg(args, "from_period", "--from", obs, registry)
+    end = _period_arg(args, "to_period", "--to", obs, registry) if start else None
+    if start is None or end is None:
+        return 2
+    if periods.index(start) > periods.index(end):
+        _fail("bad_order", lang, a=start, b=end)
+        return 2
+    result = changes(registry, obs, start, end)
+    if args.json:
+        return _dump({k: status_records(v) for k, v in result.items()})
+    print(_t("changes_title", lang, a=periods.label(start, lang), b=periods.label(end, lang)))
+    for key, rows in (
+        (
+            "status_changes",
+            [_change_row(r, registry, lang) for r in status_records(result["status_changes"])],
+        ),
+        ("new_values", [_value_row(r, registry, lang) for r in status_records(result["new_values"])]),
+        ("revisions", [_revision_row(r, registry, lang) for r in status_records(result["revisions"])]),
+    ):
+        print(f"\n{_t(key, lang)} ({len(rows)})")
+        print(_table(_HEAD[key][lang], rows) if rows else _t("none", lang))
+    return 0
+
+
+def cmd_late(args: argparse.Namespace, registry: Registry, store: ObservationSource) -> int:
+    lang = _lang(args)
+    obs = store.observations()
+    as_of = _period_arg(args, "as_of", "--as-of", obs, registry)
+    if as_of is None:
+        return 2
+    late = late_reports(registry, obs, as_of)
+    if args.json:
+        return _dump(status_records(late))
+    label = periods.label(as_of, lang)
+    if late.empty:
+        print(_t("no_late", lang, period=label))
+        return 0
+    print(_t("late_title", lang, period=label))
+    rows = [
+        [
+            _agency_name(registry, r["agency_id"], lang),
+            _indicator_name(registry, r["indicator_id"], lang),
+            r["period"],
+        ]
+        for r in status_records(late)
+    ]
+    print(_table(_HEAD["late"][lang], rows))
+    return 0
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _lang(args) -> str:
+    return "zh" if getattr(args, "lang", "en") == "zh" else "en"
+
+
+def _t(key: str, lang: str, **params) -> str:
+    return _TEXT[key][lang].format(**params)
+
+
+def _fail(key: str, lang: str, **params) -> None:
+    print(_t(key, lang, **params), file=sys.stderr)
+
+
+def _period_arg(args, attr: str, flag: str, obs: pd.DataFrame, registry: Registry) -> str | None:
+    """The canonical quarter of an argument, the default when absent, None (reported) when unreadable."""
+    raw = getattr(args, attr, None)
+    if raw is None:
+        return latest_period_with_data(obs) or registry.first_period
+    period = periods.parse_period(raw)
+    if period is None:
+        _fail("bad_period", _lang(args), flag=flag, value=raw)
+    return period
+
+
+def _dump(payload) -> int:
+    print(json.dumps(payload, ensure_ascii=False, indent=2))
+    return 0
+
+
+def _num(x) -> str:
+    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+        return "—"
+    return f"{x:,.2f}".rstrip("0").rstrip(".")
+
+
+def _pct(x) -> str:
+    return "—" if x is None else f"{x * 100:.0f}%"
+
+
+def _clip(text: str, width: int = 34) -> str:
+    if _width(text) <= width:
+        return text
+    out = ""
+    for ch in text:
+        if _width(out + ch) > width - 1:
+            break
+        out += ch
+    return out + "…"
+
+
+def _indicator_name(registry: Registry, ind: str, lang: str) -> str:
+    i = registry.indicator.get(ind)
+    return _clip(i.name(lang)) if i else ind
+
+
+def _agency_name(registry: Registry, agency: str | None, lang: str) -> str:
+    if agency is None:
+        return _t("national", lang)
+    a = registry.agency.get(agency)
+    return a.short(lang) if a else agency
+
+
+def _status_row(r: dict, registry: Registry, lang: str) -> list[str]:
+    unit = registry.indicator[r["indicator_id"]].unit_label(lang)
+    sign = "≥" if r["direction"] == "at_least" else "≤"
+    target = f"{sign} {_num(r['target'])} {unit} " + _t("by", lang, date=r["deadline"])
+    latest = "—" if r["latest_value"] is None else f"{_num(r['latest_value'])} ({r['latest_period']})"
+    if r["pace_ratio"] is not None:
+        pace = _t("needs", lang, x=f"{r['pace_ratio']:.1f}")
+    elif r["status"] not in ("achieved", "missed") and r["required_pace"] and r["observed_pace"] is not None:
+        pace = _t("wrong_way", lang)
+    else:
+        pace = "—"
+    if r["status"] == "achieved" or r["n_points"] < 2:
+        projection = "—"
+    elif r["projected_attainment_period"]:
+        projection = _t("reach", lang, period=periods.label(r["projected_attainment_period"], lang))
+    else:
+        projection = _t("no_reach", lang)
+    return [
+        _indicator_name(registry, r["indicator_id"], lang),
+        _agency_name(registry, r["agency_id"], lang),
+        latest,
+        target,
+        _num(r["gap"]),
+        _pct(r["progress"]),
+        _status(r["status"], lang),
+        pace,
+        projection,
+    ]
+
+
+def _agency_row(r: dict, registry: Registry, lang: str) -> list[str]:
+    return [
+        _agency_name(registry, r["agency_id"], lang),
+        _t(r["role"], lang),
+        ", ".join(str(m) for m in r["measures"]) or "—",
+        str(r["n_indicators"]),
+        _status(r["worst_status"], lang),
+        _pct(r["mean_progress"]),
+        str(r["own_figures"]),
+        _status(r["own_worst_status"], lang),
+        str(r["late"]),
+    ]
+
+
+def _change_row(r: dict, registry: Registry, lang: str) -> list[str]:
+    return [
+        _indicator_name(registry, r["indicator_id"], lang),
+        _agency_name(registry, r["agency_id"], lang),
+        _status(r["from_status"], lang),
+        _status(r["to_status"], lang),
+        _num(r["from_value"]),
+        _num(r["to_value"]),
+    ]
+
+
+def _value_row(r: dict, registry: Registry, lang: str) -> list[str]:
+    return [
+        _indicator_name(registry, r["indicator_id"], lang),
+        _agency_name(registry, r["agency_id"], lang),
+        r["period"],
+        _num(r["value"]),
+        str(r["revision"]),
+    ]
+
+
+def _revision_row(r: dict, registry: Registry, lang: str) -> list[str]:
+    return [
+        _indicator_name(registry, r["indicator_id"], lang),
+        _agency_name(registry, r["agency_id"], lang),
+        r["period"],
+        _num(r["old_value"]),
+        _num(r["new_value"]),
+        f"{r['old_revision']}→{r['revision']}",
+    ]
+
+
+def _width(text: str) -> int:
+    """Terminal columns: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _table(head: list[str], rows: list[list[str]]) -> str:
+    widths = [max(_width(str(x)) for x in col) for col in zip(head, *rows, strict=False)]
+
+    def line(cells) -> str:
+        return "  ".join(
+            str(c) + " " * (w - _width(str(c))) for c, w in zip(cells, widths, strict=True)
+        ).rstrip()
+
+    return "\n".join([line(head), line("-" * w for w in widths), *(line(r) for r in rows)])
+
+
+def _status(status: str, lang: str) -> str:
+    return t(f"status.{status}", lang)

@@ -1,0 +1,170 @@
+"""Check a quarterly file against the registry; one path for the CLI and the upload page.
+
+A file is either accepted whole (every row valid) or refused with every problem listed:
+row as Excel shows it, column, value and reason. Nothing is written on refusal.
+Reading is :mod:`metrics.ingest.reader`, the checks are :mod:`metrics.ingest.checks` (DuckDB SQL).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import duckdb
+
+from metrics.errors import IngestRefused
+from metrics.ingest.checks import (
+    MAX_ABS_VALUE,
+    ROW_COLUMNS,
+    parse_value,
+    parse_values,
+    period_bounds,
+    validate,
+)
+from metrics.ingest.reader import Unreadable, read_table
+from metrics.plan.registry import Registry
+from metrics.store.database import Change, Store
+
+__all__ = [
+    "MAX_ABS_VALUE",
+    "Batch",
+    "IngestResult",
+    "parse_file",
+    "parse_value",
+    "parse_values",
+    "period_bounds",
+]
+
+
+@dataclass(frozen=True, eq=False)
+class Batch:
+    """A file that passed every check; its rows wait in the view ``accepted`` of ``con``.
+
+    ``con`` is the DuckDB connection the file was checked in: a cursor of ``store`` (so storing
+    copies nothing between connections) or, without a store, a private in-memory one.
+    """
+
+    file_name: str
+    sha256: str
+    con: duckdb.DuckDBPyConnection
+    n_file_rows: int
+    duplicates_dropped: int = 0
+    agencies: tuple[str, ...] = field(default=())
+    store: Store | None = None
+
+    @cached_property
+    def rows(self):
+        """The rows (ROW_COLUMNS) as a pandas DataFrame, for display and tests; no note is None."""
+        frame = self.con.sql(f"SELECT {', '.join(ROW_COLUMNS)} FROM accepted ORDER BY row").df()
+        frame["note"] = frame["note"].astype(object).where(frame["note"].notna(), None)
+        return frame
+
+    def close(self) -> None:
+        """Free the checked rows (after storing them)."""
+        self.con.close()
+
+
+def parse_file(
+    registry: Registry,
+    data: bytes,
+    file_name: str,
+    *,
+    store: Store | None = None,
+    today: dt.date | None = None,
+    allowed_agencies: Iterable[str] | None = None,
+) -> Batch:
+    """Read and validate a file; raise IngestRefused listing every problem.
+
+    With ``store`` the file is checked in a cursor of it, ready for :func:`store_checked`.
+    """
+    con = store.cursor() if store is not None else duckdb.connect()
+    try:
+        table = read_table(data, file_name, con)
+        checked = validate(registry, table, today=today, allowed_agencies=allowed_agencies)
+        if checked.problems:
+            raise IngestRefused(file_name, checked.problems)
+        # every row is accepted, so these are the agencies of the file (blank rows have none)
+        agencies = con.execute(
+            "SELECT DISTINCT id FROM map_agency_id WHERE id IS NOT NULL ORDER BY 1"
+        ).fetchall()
+    except Unreadable as exc:
+        con.close()
+        raise IngestRefused(file_name, exc.problems) from None
+    except BaseException:
+        con.close()
+        raise
+    return Batch(
+        file_name=file_name,
+        sha256=hashlib.sha256(data).hexdigest(),
+        con=con,
+        n_file_rows=checked.n_rows + checked.duplicates_dropped,
+        duplicates_dropped=checked.duplicates_dropped,
+        agencies=tuple(a for (a,) in agencies),
+        store=store,
+    )
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """A checked file and what storing it did (or would do, on a dry run)."""
+
+    batch: Batch
+    change: Change
+
+    def summary(self, lang: str = "en") -> str:
+        c = self.change
+        if lang == "zh":
+            head = f"已保存为第 {c.upload_id} 次上传" if c.stored else "未写入任何数据"
+            counts = f"新增 {c.new} 个值，修订 {c.revised} 个，未变 {c.unchanged} 个"
+            text = f"{self.batch.file_name}：{head}；{counts}。"
+            if not c.stored and c.new + c.revised == 0:
+                text += "文件内容与库中数据完全相同，没有任何改动。"
+            return text
+        head = f"stored as upload #{c.upload_id}" if c.stored else "nothing written"
+        text = f"{self.batch.file_name}: {head}; {c.new} new, {c.revised} revised, {c.unchanged} unchanged."
+        if not c.stored and c.new + c.revised == 0:
+            text += " Every value is already stored exactly as in this file: nothing changed."
+        return text
+
+
+def ingest_file(
+    store: Store,
+    registry: Registry,
+    data: bytes,
+    file_name: str,
+    *,
+    uploaded_by: str,
+    source: str,
+    dry_run: bool = False,
+    allowed_agencies: Iterable[str] | None = None,
+    today: dt.date | None = None,
+) -> IngestResult:
+    """The one ingestion path: check the whole file, then store it in one transaction."""
+    batch = parse_file(registry, data, file_name, store=store, today=today, allowed_agencies=allowed_agencies)
+    try:
+        return store_checked(store, batch, uploaded_by=uploaded_by, source=source, dry_run=dry_run)
+    finally:
+        batch.close()
+
+
+def store_checked(
+    store: Store, batch: Batch, *, uploaded_by: str, source: str, dry_run: bool = False
+) -> IngestResult:
+    """Store a batch that :func:`parse_file` accepted, as one transaction."""
+    if batch.store is store:  # checked in a cursor of this store: store from there
+        rows, cursor = "accepted", batch.con
+    else:
+        rows, cursor = batch.con.sql(f"SELECT {', '.join(ROW_COLUMNS)} FROM accepted").to_arrow_table(), None
+    change = store.store_batch(
+        rows,
+        cursor=cursor,
+        file_name=batch.file_name,
+        sha256=batch.sha256,
+        uploaded_by=uploaded_by,
+        source=source,
+        dry_run=dry_run,
+    )
+    return IngestResult(batch, change)

@@ -1,0 +1,83 @@
+"""What every slide of the deck shares: the quarter's numbers and the formatting helpers."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from metrics.outputs import charts
+from metrics.outputs.brief.fit import Cell
+from metrics.outputs.brief.slides import Deck
+from metrics.plan import periods
+from metrics.plan.registry import Indicator, Registry
+from metrics.progress import figures as progress
+from metrics.text import t
+
+STATUS_FILL, STATUS_INK, STATUS_ICON = charts.STATUS_COLORS, charts.STATUS_INK, charts.STATUS_ICONS
+
+
+class Brief:
+    """The quarter's numbers and the formatting helpers every slide uses."""
+
+    def __init__(self, registry: Registry, obs: pd.DataFrame, as_of: str, lang: str, demo: bool):
+        self.reg, self.obs, self.as_of, self.lang, self.demo = registry, obs, as_of, lang, demo
+        self.figs = progress.figures(registry, obs, as_of)
+        nat = self.figs[self.figs["figure"] == "national"]
+        self.national = nat.set_index("indicator_id", drop=False)
+        self.values = progress.current_values(registry, obs, as_of)
+        self.deck = Deck(lang)
+
+    def tr(self, key: str, **params: object) -> str:
+        return t(key, self.lang, **params)
+
+    def period(self, period: object) -> str:
+        return "—" if missing(period) else periods.label(str(period), self.lang)
+
+    def unit(self, ind: Indicator) -> str:
+        return ind.unit_label(self.lang)
+
+    def value(self, value: object, ind: Indicator) -> str:
+        return charts.format_value(value, self.unit(ind), self.lang)
+
+    def target(self, ind: Indicator) -> str:
+        return charts.format_target(ind.target, ind.direction, self.unit(ind), self.lang)
+
+    def deadline(self, ind: Indicator) -> str:
+        return self.period(periods.of_date(ind.deadline))
+
+    def status(self, status: str) -> str:
+        """Symbol and word: status is never shown by colour alone."""
+        return f"{STATUS_ICON[status]} {self.tr('status.' + status)}"
+
+    def status_cell(self, status: str, wrap: bool = False) -> Cell:
+        return Cell(self.status(status), True, STATUS_INK[status], STATUS_FILL[status], wrap=wrap)
+
+    def agency(self, agency_id: object) -> str:
+        if missing(agency_id):
+            return self.tr("figure.national")
+        ag = self.reg.agency.get(str(agency_id))
+        return ag.short(self.lang) if ag else str(agency_id)
+
+    def join(self, items: list[str]) -> str:
+        return ("、" if self.lang == "zh" else ", ").join(items)
+
+    def labelled(self, label: str, value: str) -> str:
+        return f"{label}{'：' if self.lang == 'zh' else ': '}{value}"
+
+    def counts(self, statuses: pd.Series) -> str:
+        """``▲ 需加快 21 · ✓ 已实现 5`` for a column of statuses."""
+        n = statuses.value_counts()
+        return " · ".join(f"{self.status(s)} {int(n[s])}" for s in charts.STATUS_ORDER if s in n)
+
+    def source(self) -> str:
+        plan = self.reg.plan
+        source = plan.source_zh if self.lang == "zh" else plan.source_en
+        return self.tr("chart.source", source=source, as_of=self.period(self.as_of))
+
+
+def missing(value: object) -> bool:
+    """None, pandas' NA or a float NaN: a cell the deck shows as a dash."""
+    if value is None or value is pd.NA:
+        return True
+    return isinstance(value, float) and math.isnan(value)

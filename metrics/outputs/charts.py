@@ -1,0 +1,544 @@
+"""Briefing-ready Plotly figures and the one status palette (pure: no streamlit).
+
+Every figure carries its own title, unit, as-of quarter and source line, so that a
+screenshot or an exported PNG stands alone. Status is never shown by colour alone: each
+status has an Okabe–Ito colour, an icon and (in the legend) its word.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from metrics.outputs import chart_base
+from metrics.outputs.chart_base import (
+    INK,
+    MUTED,
+    NATIONAL_COLOR,
+    SERIES_COLORS,
+    SERIES_SYMBOLS,
+    STATUS_COLORS,
+    STATUS_ICONS,
+    STATUS_INK,
+    STATUS_ORDER,
+    STATUS_SYMBOLS,
+    ChartContext,
+    format_share,
+    format_target,
+    frame_layout,
+    framed,
+    is_missing,
+    merge_layout,
+    status_key,
+    status_legend_name,
+    wrap,
+)
+from metrics.plan import periods
+from metrics.text import t
+
+
+def __getattr__(name: str) -> object:
+    """``charts.format_value``, ``charts.STATUS_COLORS``…: the shared pieces live in
+    :mod:`metrics.outputs.chart_base`; other modules may keep reaching them through here."""
+    try:
+        return getattr(chart_base, name)
+    except AttributeError:
+        raise AttributeError(f"module 'metrics.outputs.charts' has no attribute {name!r}") from None
+
+
+# --------------------------------------------------------------------------- charts
+
+
+def sparkline(values: Sequence[float], status: str, height: int = 64) -> go.Figure:
+    """A tiny trend for a card: the line in ink, the latest point in the status colour."""
+    ys = [float(v) for v in values]
+    xs = list(range(len(ys)))
+    data = [
+        {
+            "type": "scatter",
+            "x": xs,
+            "y": ys,
+            "mode": "lines",
+            "line": {"color": MUTED, "width": 2},
+            "hoverinfo": "skip",
+        }
+    ]
+    if ys:
+        data.append(
+            {
+                "type": "scatter",
+                "x": [xs[-1]],
+                "y": [ys[-1]],
+                "mode": "markers",
+                "marker": {"color": STATUS_COLORS[status], "size": 9, "symbol": STATUS_SYMBOLS[status]},
+                "hoverinfo": "skip",
+            }
+        )
+    return go.Figure(
+        data=data,
+        layout={
+            "height": height,
+            "margin": {"l": 4, "r": 8, "t": 6, "b": 6},
+            "showlegend": False,
+            "paper_bgcolor": "rgba(0,0,0,0)",
+            "plot_bgcolor": "rgba(0,0,0,0)",
+            "xaxis": {"visible": False},
+            "yaxis": {"visible": False},
+        },
+    )
+
+
+def status_mix(counts: pd.DataFrame, ctx: ChartContext, height: int = 260) -> go.Figure:
+    """Stacked bars of how many indicators are in each status; ``counts``: group, status, n.
+
+    ``group`` is an already translated row label (e.g. 数值指标 / 里程碑).
+    """
+    groups = list(dict.fromkeys(counts["group"]))
+    by_status: dict[str, dict] = {}  # a few rows: plain Python beats a pandas filter per status
+    for group, status, n in zip(counts["group"], counts["status"], counts["n"], strict=True):
+        by_status.setdefault(status, {})[group] = n
+    data = []
+    for status in STATUS_ORDER:
+        found = by_status.get(status, {})
+        sub = [found.get(g) for g in groups]
+        if any(n is None for n in sub):  # as a reindexed count column: floats, 0 where missing
+            sub = [0.0 if n is None else float(n) for n in sub]
+        if sum(sub) == 0:
+            continue
+        data.append(
+            {
+                "type": "bar",
+                "y": groups,
+                "x": sub,
+                "orientation": "h",
+                "name": status_legend_name(status, ctx.lang),
+                "marker": {"color": STATUS_COLORS[status], "line": {"color": "white", "width": 1}},
+                "text": [f"{STATUS_ICONS[status]} {int(n)}" if n else "" for n in sub],
+                "textposition": "inside",
+                "insidetextanchor": "middle",
+                "textfont": {"color": STATUS_INK[status], "size": 13},
+                "customdata": list(sub),
+                "hovertemplate": "%{y}: %{customdata:d}<extra>"
+                + status_legend_name(status, ctx.lang)
+                + "</extra>",
+            }
+        )
+    # Each row is normalised to 100 % so that the four KPIs are as legible as the milestones;
+    # the labels give the counts.
+    layout = {
+        "barmode": "stack",
+        "barnorm": "percent",
+        "bargap": 0.35,
+        "uniformtext": {"minsize": 11, "mode": "show"},
+        "xaxis": {
+            "title": {"text": t("chart.share_axis", ctx.lang)},
+            "range": [0, 100],
+            "tickvals": [0, 25, 50, 75, 100],
+            "ticktext": ["0%", "25%", "50%", "75%", "100%"],
+        },
+        "yaxis": {"autorange": "reversed"},
+    }
+    key = status_key(counts.loc[counts["n"] > 0, "status"], ctx.lang)
+    return framed(
+        data,
+        layout,
+        ctx,
+        t("chart.status_mix_title", ctx.lang),
+        t("chart.mix_unit", ctx.lang),
+        height,
+        legend=False,
+        key=key,
+    )
+
+
+def progress_bars(
+    rows: pd.DataFrame,
+    ctx: ChartContext,
+    label_width: int = 40,
+    max_lines: int = 2,
+    row_height: int | None = None,
+    label_size: float = 12,
+    compact: bool = False,
+    labels_above: bool = False,
+) -> go.Figure:
+    """Share of the distance to target covered by every indicator, sorted, with the share
+    expected by now marked. ``rows``: name, progress, expected_progress, status (shares 0–1).
+
+    Names go left of the bars (wrapped to ``max_lines``), or with ``labels_above`` on one
+    line above each bar, using the whole width (for long English names in little height)."""
+    data_rows = rows.assign(_p=rows["progress"].astype(float)).sort_values(
+        "_p", ascending=False, na_position="last"
+    )
+    n = len(data_rows)
+    names = [str(name) for name in data_rows["name"]]
+    if labels_above:
+        labels = [wrap(name, label_width, max_lines=1) for name in names]
+        slots: list = [n - 1 - i - 0.22 for i in range(n)]  # the bar in the lower half of its row
+    else:
+        labels = [wrap(name, label_width, max_lines=max_lines) for name in names]
+        slots = labels
+    share = data_rows["_p"].to_numpy(dtype=float)
+    pct = (data_rows["_p"].clip(lower=0, upper=1) * 100).round(1)
+    statuses = data_rows["status"]
+    data = []
+    for status in STATUS_ORDER:
+        mask = (statuses == status).to_numpy(dtype=bool, na_value=False)
+        if not mask.any():
+            continue
+        legend_name = status_legend_name(status, ctx.lang)
+        text = [
+            f"{STATUS_ICONS[status]} {format_share(p)}" if not is_missing(p) else legend_name
+            for p in share[mask]
+        ]
+        bar = {
+            "type": "bar",
+            "y": [slot for slot, m in zip(slots, mask, strict=True) if m],
+            "x": pct[mask].fillna(0).to_list(),
+            "orientation": "h",
+            "name": legend_name,
+            "marker": {"color": STATUS_COLORS[status]},
+            "text": text,
+            "textposition": "auto",
+            "insidetextanchor": "end",
+            "insidetextfont": {"size": 12, "color": STATUS_INK[status]},
+            "outsidetextfont": {"size": 12, "color": INK},
+            "cliponaxis": False,
+            "customdata": [name for name, m in zip(data_rows["name"], mask, strict=True) if m],
+            "hovertemplate": "%{customdata}<br>%{x:.0f}%<extra>" + legend_name + "</extra>",
+        }
+        if labels_above:
+            bar["width"] = 0.42
+        data.append(bar)
+    expected = data_rows["expected_progress"].astype(float) * 100
+    has = expected.notna().to_numpy()
+    data.append(
+        {
+            "type": "scatter",
+            "y": [slot for slot, m in zip(slots, has, strict=True) if m],
+            "x": expected[has].to_list(),
+            "mode": "markers",
+            "name": t("chart.expected_marker", ctx.lang),
+            "marker": {
+                "symbol": "line-ns",
+                "size": 14 if labels_above else 20,
+                "line": {"width": 3, "color": INK},
+                "color": INK,
+            },
+            "hovertemplate": "%{x:.0f}%<extra>" + t("chart.expected_marker", ctx.lang) + "</extra>",
+        }
+    )
+    xaxis: dict = {
+        "range": [0, 118],
+        "tickvals": [0, 25, 50, 75, 100],
+        "ticktext": ["0%", "25%", "50%", "75%", "100%"],
+    }
+    if not compact:
+        xaxis["title"] = {"text": t("chart.progress_axis", ctx.lang)}
+    layout: dict = {
+        "barmode": "overlay",
+        "bargap": 0.3,
+        "uniformtext": {"minsize": 11, "mode": "show"},
+        "xaxis": xaxis,
+    }
+    if labels_above:
+        layout["yaxis"] = {"showticklabels": False, "range": [-0.55, n - 0.4], "showgrid": False}
+        layout["annotations"] = [
+            {
+                "x": 0,
+                "y": n - 1 - i,
+                "xref": "x",
+                "yref": "y",
+                "text": label,
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": label_size, "color": INK},
+            }
+            for i, label in enumerate(labels)
+        ]
+    else:
+        layout["yaxis"] = {
+            "categoryorder": "array",
+            "categoryarray": labels[::-1],
+            "gridcolor": "rgba(0,0,0,0)",
+            "tickfont": {"size": label_size},
+        }
+    lines = 1 if labels_above else max((lab.count("<br>") + 1 for lab in labels), default=1)
+    title_lines = wrap(t("chart.progress_title", ctx.lang), ctx.title_width).count("<br>") + 1
+    per_row = row_height or (30 if lines == 1 else 16 * lines + 10)
+    bottom = 44 if compact else 70
+    height = 26 * title_lines + 34 + bottom + 16 + max(n, 3) * per_row
+    key = [*status_key(statuses, ctx.lang), ("", f"<b>｜</b> {t('chart.expected_marker', ctx.lang)}")]
+    title = t("chart.progress_title", ctx.lang)
+    return framed(
+        data,
+        layout,
+        ctx,
+        title,
+        t("chart.progress_unit", ctx.lang),
+        height,
+        legend=False,
+        key=key,
+        bottom=bottom,
+    )
+
+
+@dataclass(frozen=True)
+class TrendSpec:
+    """Everything the trend chart of one indicator shows (values already as of the quarter)."""
+
+    name: str
+    unit: str  # in the chart's language
+    target: float
+    direction: str
+    deadline: str  # canonical period of the deadline
+    status: str
+    national: pd.DataFrame  # period, value, revised (bool), hover (text)
+    agencies: Mapping[str, pd.DataFrame]  # translated agency name -> period, value
+    baseline: tuple[str, float] | None = None
+    projection: tuple[str, float, float] | None = None  # latest period, latest value, value at deadline
+    attainment: str | None = None  # canonical period the projection reaches the target
+
+
+def trend(spec: TrendSpec, ctx: ChartContext, height: int = 480) -> go.Figure:
+    """National figure and each agency's, target line, deadline, expected path, projection."""
+    lang = ctx.lang
+    data: list[dict] = []
+    all_periods = list(spec.national["period"]) + [p for df in spec.agencies.values() for p in df["period"]]
+    if spec.baseline:
+        all_periods.append(spec.baseline[0])
+    first = min([*all_periods, ctx.as_of], key=periods.index)
+    last = max([*all_periods, spec.deadline, ctx.as_of], key=periods.index)
+    x = periods.index
+    for i, (label, df) in enumerate(spec.agencies.items()):
+        data.append(
+            {
+                "type": "scatter",
+                "x": [x(p) for p in df["period"]],
+                "y": df["value"].to_list(),
+                "mode": "lines+markers",
+                "name": label,
+                "line": {"color": SERIES_COLORS[i % len(SERIES_COLORS)], "width": 1.8},
+                "marker": {"symbol": SERIES_SYMBOLS[i % len(SERIES_SYMBOLS)], "size": 7},
+                "hovertemplate": label + "<br>%{text}: %{y}<extra></extra>",
+                "text": [periods.label(p, lang) for p in df["period"]],
+            }
+        )
+    if spec.baseline and len(spec.national):
+        bp, bv = spec.baseline
+        data.append(
+            {
+                "type": "scatter",
+                "x": [x(bp), x(spec.deadline)],
+                "y": [bv, spec.target],
+                "mode": "lines",
+                "name": t("chart.expected_path", lang),
+                "line": {"color": MUTED, "width": 1.5, "dash": "dot"},
+                "hoverinfo": "skip",
+            }
+        )
+    if spec.projection:
+        lp, lv, pv = spec.projection
+        if not is_missing(pv) and x(lp) < x(spec.deadline):
+            data.append(
+                {
+                    "type": "scatter",
+                    "x": [x(lp), x(spec.deadline)],
+                    "y": [lv, pv],
+                    "mode": "lines+markers",
+                    "name": t("chart.projection", lang),
+                    "line": {"color": STATUS_COLORS[spec.status], "width": 2.5, "dash": "dash"},
+                    "marker": {"size": [0, 9], "symbol": "circle-open", "color": STATUS_COLORS[spec.status]},
+                    "hovertemplate": t("chart.projection", lang) + ": %{y:.4g}<extra></extra>",
+                }
+            )
+    nat = spec.national
+    data.append(
+        {
+            "type": "scatter",
+            "x": [x(p) for p in nat["period"]],
+            "y": nat["value"].to_list(),
+            "mode": "lines+markers",
+            "name": t("chart.national", lang),
+            "line": {"color": NATIONAL_COLOR, "width": 3},
+            "marker": {"size": 9, "color": NATIONAL_COLOR},
+            "text": nat.get("hover", pd.Series([""] * len(nat))).to_list(),
+            "hovertemplate": "%{text}<extra></extra>",
+        }
+    )
+    revised = nat[nat["revised"].astype(bool)] if "revised" in nat else nat.iloc[0:0]
+    if len(revised):
+        data.append(
+            {
+                "type": "scatter",
+                "x": [x(p) for p in revised["period"]],
+                "y": revised["value"].to_list(),
+                "mode": "markers",
+                "name": t("chart.revised", lang),
+                "marker": {"size": 18, "symbol": "circle-open", "line": {"width": 2, "color": "#E69F00"}},
+                "hoverinfo": "skip",
+            }
+        )
+    deadline_x = x(spec.deadline)
+    # The target line and the deadline, as Figure.add_hline / add_vline would draw them.
+    shapes = [
+        {
+            "type": "line",
+            "x0": 0,
+            "x1": 1,
+            "xref": "x domain",
+            "y0": spec.target,
+            "y1": spec.target,
+            "yref": "y",
+            "line": {"color": INK, "width": 1.5, "dash": "longdash"},
+        },
+        {
+            "type": "line",
+            "x0": deadline_x,
+            "x1": deadline_x,
+            "xref": "x",
+            "y0": 0,
+            "y1": 1,
+            "yref": "y domain",
+            "line": {"color": MUTED, "width": 1.2, "dash": "dot"},
+        },
+    ]
+    annotations = [
+        {
+            "text": t(
+                "chart.target_line", lang, target=format_target(spec.target, spec.direction, spec.unit, lang)
+            ),
+            "showarrow": False,
+            "x": 0,
+            "xanchor": "left",
+            "xref": "x domain",
+            "y": spec.target,
+            "yanchor": "bottom",
+            "yref": "y",
+            "font": {"size": 12, "color": INK},
+        },
+        {
+            "text": t("chart.deadline", lang, period=periods.label(spec.deadline, lang)),
+            "showarrow": False,
+            "x": deadline_x,
+            "xanchor": "right",
+            "xref": "x",
+            "y": 1,
+            "yanchor": "top",
+            "yref": "y domain",
+            "font": {"size": 12, "color": MUTED},
+        },
+    ]
+    span = periods.span(first, last)
+    step = 1 if len(span) <= 12 else 2
+    ys = [float(v) for trace in data for v in trace["y"] if not is_missing(v)] + [spec.target]
+    lo, hi = min(ys), max(ys)
+    pad = (hi - lo) or max(abs(hi), 1.0)
+    if spec.attainment:
+        note = t("chart.attainment", lang, period=periods.label(spec.attainment, lang))
+    elif spec.projection:
+        note = t("chart.no_attainment", lang)
+    else:
+        note = ""
+    if note:
+        annotations.append(
+            {
+                "text": note,
+                "xref": "paper",
+                "yref": "paper",
+                "x": 1,
+                "y": 0,
+                "xanchor": "right",
+                "yanchor": "top",
+                "yshift": -48,
+                "showarrow": False,
+                "font": {"size": 12, "color": INK},
+            }
+        )
+    layout = {
+        "shapes": shapes,
+        "annotations": annotations,
+        "xaxis": {
+            "tickvals": [x(p) for p in span[::step]],
+            "ticktext": [wrap(periods.label(p, lang), 10) for p in span[::step]],
+            "range": [x(first) - 0.4, x(last) + 0.6],
+            "showgrid": False,
+        },
+        "yaxis": {"range": [lo - 0.08 * pad, hi + 0.16 * pad]},  # room above the target for the labels
+    }
+    return framed(data, layout, ctx, spec.name, spec.unit, height, bottom=96)
+
+
+def agency_grid(
+    cells: pd.DataFrame, ctx: ChartContext, agencies: Sequence[str], measures: Sequence[str]
+) -> go.Figure:
+    """Agency × measure: filled square where the agency leads, open square where it shares;
+    colour and icon give the measure's worst status. ``cells``: agency, measure, role, status
+    (agency and measure already translated labels, in the order given)."""
+    cell_groups: dict[tuple[str, str], tuple[list, list]] = {}  # (role, status) -> measures, agencies
+    for agency, measure, role, status in zip(
+        cells["agency"], cells["measure"], cells["role"], cells["status"], strict=True
+    ):
+        xs, ys = cell_groups.setdefault((role, status), ([], []))
+        xs.append(measure)
+        ys.append(agency)
+    data = []
+    for role, symbol, size in (("lead", "square", 30), ("shared", "square-open", 24)):
+        for status in STATUS_ORDER:
+            if (role, status) not in cell_groups:
+                continue
+            xs, ys = cell_groups[(role, status)]
+            data.append(
+                {
+                    "type": "scatter",
+                    "x": xs,
+                    "y": ys,
+                    "mode": "markers+text",
+                    "marker": {
+                        "symbol": symbol,
+                        "size": size,
+                        "color": STATUS_COLORS[status],
+                        "line": {"width": 3 if role == "shared" else 0, "color": STATUS_COLORS[status]},
+                    },
+                    "text": [STATUS_ICONS[status]] * len(xs),
+                    "textfont": {"color": STATUS_INK[status] if role == "lead" else INK, "size": 12},
+                    "name": status_legend_name(status, ctx.lang),
+                    "legendgroup": status,
+                    "showlegend": False,
+                    "hovertemplate": "%{y} · %{x}<br>"
+                    + t(f"role.{role}", ctx.lang)
+                    + "<extra>"
+                    + status_legend_name(status, ctx.lang)
+                    + "</extra>",
+                }
+            )
+    layout = {
+        "xaxis": {
+            "categoryorder": "array",
+            "categoryarray": list(measures),
+            "range": [-0.5, len(measures) - 0.5],
+            "side": "top",
+            "showgrid": False,
+            "type": "category",
+        },
+        "yaxis": {
+            "categoryorder": "array",
+            "categoryarray": list(agencies)[::-1],
+            "range": [-0.6, len(agencies) - 0.4],
+            "showgrid": False,
+            "type": "category",
+        },
+    }
+    height = 190 + 34 * len(agencies)
+    key = [
+        *status_key(cells["status"], ctx.lang),
+        (MUTED, t("role.lead", ctx.lang)),
+        ("", f"<span style='color:{MUTED}'>□</span> {t('role.shared', ctx.lang)}"),
+    ]
+    frame = {"legend": False, "bottom": 40, "key": key}
+    layout = merge_layout(layout, frame_layout(ctx, t("chart.grid_title", ctx.lang), None, height, **frame))
+    layout["margin"] = {**layout["margin"], "t": layout["margin"]["t"] + 12}
+    return go.Figure(data=data, layout=layout)

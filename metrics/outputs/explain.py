@@ -1,0 +1,77 @@
+"""The status method's numbers for one figure, in plain words (indicator page and briefing deck)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import pandas as pd
+
+from metrics.outputs import charts
+from metrics.plan import periods
+from metrics.plan.registry import Indicator
+from metrics.text import t
+
+
+def _period(period: object, lang: str) -> str:
+    if period is None or period is pd.NA or (isinstance(period, float) and math.isnan(period)):
+        return "—"
+    return periods.label(str(period), lang)
+
+
+def method_lines(ind: Indicator, fig: Mapping, as_of: str, lang: str) -> list[str]:
+    """Baseline and latest, progress vs expected, R, paces and projection, one sentence each."""
+    if fig["n_points"] < 1:
+        return []
+    unit = ind.unit_label(lang)
+
+    def value(v: object) -> str:
+        return charts.format_value(v, unit, lang)
+
+    lines = [
+        t(
+            "method.values",
+            lang,
+            base_period=_period(fig["baseline_period"], lang),
+            base=value(fig["baseline_value"]),
+            latest_period=_period(fig["latest_period"], lang),
+            latest=value(fig["latest_value"]),
+            target=charts.format_target(ind.target, ind.direction, unit, lang),
+            deadline=_period(periods.of_date(ind.deadline), lang),
+        )
+    ]
+    if fig["n_points"] < 2:
+        return lines
+    lines.append(
+        t(
+            "method.progress",
+            lang,
+            progress=charts.format_share(fig["progress"]),
+            as_of=_period(as_of, lang),
+            expected=charts.format_share(fig["expected_progress"]),
+            expected_value=value(fig["expected_value"]),
+        )
+    )
+    if not math.isnan(fig["cagr_ratio"]):
+        lines.append(t("method.ratio", lang, r=f"{fig['cagr_ratio']:.2f}"))
+    if not math.isnan(fig["required_pace"]) and fig["gap"] > 0:
+        lines.append(
+            t(
+                "method.pace",
+                lang,
+                required=charts.format_gap(abs(fig["required_pace"]), unit, lang),
+                observed=charts.format_gap(abs(fig["observed_pace"]), unit, lang),
+                direction=t("method.up" if fig["observed_pace"] >= 0 else "method.down", lang),
+            )
+        )
+    if not math.isnan(fig["projected_value"]):
+        attain = fig["projected_attainment_period"]
+        attain_text = (
+            t("method.no_attainment", lang)
+            if _period(attain, lang) == "—"
+            else t("method.attainment", lang, period=_period(attain, lang))
+        )
+        lines.append(
+            t("method.projection", lang, projected=value(fig["projected_value"]), attain=attain_text)
+        )
+    return lines

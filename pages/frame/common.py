@@ -1,0 +1,367 @@
+"""What every page shares: the registry, the store, cached queries, the as-of quarter and agency
+filter, formatting and charts.
+
+Pages stay thin: they call these helpers and :mod:`metrics`, then lay out widgets and charts.
+Sidebar choices (language, as-of quarter, agency, briefing mode) live in the URL query
+parameters (:mod:`pages.frame.urlstate`), so every view is a link that reproduces it.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+
+from metrics import config
+from metrics.errors import DatabaseLocked, MetricsError, RegistryError
+from metrics.outputs import charts
+from metrics.plan import periods
+from metrics.plan.registry import Registry, load_registry
+from metrics.progress import figures as progress
+from metrics.progress import rollups
+from metrics.store.database import Store
+from pages.frame import memo
+from pages.frame.urlstate import ALL as ALL  # re-exported: pages say c.ALL, c.bound_select, c.is_briefing
+from pages.frame.urlstate import PARAM_AGENCY, PARAM_AS_OF, lang, remembered, tr, url_value
+from pages.frame.urlstate import bound_select as bound_select
+from pages.frame.urlstate import is_briefing as is_briefing
+
+
+def ensure_entry_point() -> None:
+    """Route every run through ``dashboard.py``.
+
+    Streamlit treats an app with a ``pages/`` folder as a legacy multipage app until the
+    entry script calls ``st.navigation``; if the first request after a start is a page URL
+    (``/overview``) it would run that page alone, without the frame. Switch the legacy mode
+    off and rerun: the rerun goes through ``dashboard.py``, which routes to the same page.
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+ensure_entry_point()
+
+
+# --------------------------------------------------------------------------- resources
+
+
+@st.cache_resource(show_spinner=False)
+def _load_registry(path: str) -> Registry:
+    return load_registry(path)
+
+
+def registry() -> Registry:
+    """The validated plan; a broken registry file stops the page with its problem list."""
+    ensure_entry_point()  # every page starts here: a page run on its own reruns via dashboard.py
+    return memo.once("registry", _registry)
+
+
+def _registry() -> Registry:
+    path = str(config.targets_path())
+    try:
+        return _load_registry(path)
+    except RegistryError as exc:
+        st.error(tr("error.registry", path=path, count=len(exc.problems)))
+        st.text("\n".join(exc.problems[:50]))
+        st.stop()
+        raise  # unreachable; keeps type checkers content
+
+
+@st.cache_resource(show_spinner=False)
+def _open_store(path: str) -> Store:
+    return Store.open(path)
+
+
+def store() -> Store:
+    """The one DuckDB connection of this process; a locked or broken file stops the page."""
+    return memo.once("store", _store)
+
+
+def _store() -> Store:
+    path = str(config.db_path())
+    try:
+        return _open_store(path)
+    except DatabaseLocked:
+        st.error(tr("error.db_locked", path=path))
+    except MetricsError:
+        st.error(tr("error.db_unreadable", path=path))
+    except OSError:
+        st.error(tr("error.db_unreadable", path=path))
+    st.stop()
+    raise RuntimeError("unreachable")
+
+
+def _version() -> tuple[str, int]:
+    return memo.once("version", lambda: (store().path, store().data_version()))
+
+
+def data_key() -> tuple[str, int]:
+    """The database and its data version, read once per run: what cached results are keyed on."""
+    return _version()
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _is_demo(path: str, version: int) -> bool:
+    return _open_store(path).is_demo
+
+
+def is_demo() -> bool:
+    """Whether the demo database is open (a flag written with the data: cached per data version)."""
+    return _is_demo(*_version())
+
+
+# --------------------------------------------------------------------------- cached data
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _observations(path: str, version: int) -> pd.DataFrame:
+    return _open_store(path).observations()
+
+
+def observations() -> pd.DataFrame:
+    """Every current revision (the status engine's input); cached per data version."""
+    return _observations(*_version())
+
+
+load_registry_cached, observations_of = _load_registry, _observations  # for code outside a page run
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _figures(path: str, version: int, targets: str, as_of: str) -> pd.DataFrame:
+    return progress.figures(_load_registry(targets), _observations(path, version), as_of)
+
+
+def figures(as_of: str) -> pd.DataFrame:
+    """Status of every figure as of a quarter; computed once per (data version, quarter)."""
+    registry()  # surfaces a registry error as a sentence before the cached call
+    return _figures(*_version(), str(config.targets_path()), as_of)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _late(path: str, version: int, targets: str, as_of: str) -> pd.DataFrame:
+    return progress.late_reports(_load_registry(targets), _observations(path, version), as_of)
+
+
+def late_reports(as_of: str) -> pd.DataFrame:
+    """Owners that have not reported the as-of quarter."""
+    registry()
+    return _late(*_version(), str(config.targets_path()), as_of)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _changes(path: str, version: int, targets: str, start: str, end: str) -> dict[str, pd.DataFrame]:
+    return rollups.changes(_load_registry(targets), _observations(path, version), start, end)
+
+
+def changes(from_period: str, to_period: str) -> dict[str, pd.DataFrame]:
+    """Status changes, new values and revisions between two quarters."""
+    registry()
+    return _changes(*_version(), str(config.targets_path()), from_period, to_period)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _current(path: str, version: int, targets: str, as_of: str) -> pd.DataFrame:
+    cur = progress.current_values(_load_registry(targets), _observations(path, version), as_of)
+    return cur.drop(columns=["ind", "ag", "q"], errors="ignore")
+
+
+def current_values(as_of: str) -> pd.DataFrame:
+    """The counting revision of every (indicator, agency, period) up to the quarter."""
+    registry()
+    return _current(*_version(), str(config.targets_path()), as_of)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _uploads(path: str, version: int) -> pd.DataFrame:
+    return _open_store(path).uploads()
+
+
+def uploads() -> pd.DataFrame:
+    """The audit record of every upload, newest first."""
+    return _uploads(*_version())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _history(path: str, version: int, indicator_id: str) -> pd.DataFrame:
+    return _open_store(path).history(indicator_id=indicator_id)
+
+
+def history(indicator_id: str) -> pd.DataFrame:
+    """Every revision of one indicator's values (withdrawn ones marked)."""
+    return _history(*_version(), indicator_id)
+
+
+View = tuple[str, int, str, str, str | None, str | None, bool]
+
+
+def view() -> View:
+    """What a page's read-only sections show besides their own arguments: the database and its
+    data version, the registry file, the language, the as-of quarter, the agency filter and
+    briefing mode.
+
+    It is the first argument of every section a page caches with ``st.cache_data``: the section
+    draws its charts, tables and text once per view, and a warm run replays the recorded
+    elements. A commit bumps the data version, so the next run draws afresh. A cached section
+    draws no widget and nothing that depends on who is signed in.
+    """
+    path, version = _version()
+    return path, version, str(config.targets_path()), lang(), as_of(), agency_filter(), is_briefing()
+
+
+def after_write() -> None:
+    """Forget cached query results after an upload or a withdrawal commits; an as-of quarter
+    nobody chose follows the data to its new latest quarter."""
+    st.cache_data.clear()
+    memo.forget()
+    if not st.session_state.get(f"_x_{PARAM_AS_OF}"):
+        st.session_state.pop(f"_v_{PARAM_AS_OF}", None)
+        if PARAM_AS_OF in st.query_params:
+            del st.query_params[PARAM_AS_OF]
+
+
+def as_of() -> str | None:
+    """The chosen quarter (``2025Q4``); default the latest quarter with data; None when empty."""
+    options = as_of_options()
+    if not options:
+        return None
+    return url_value(PARAM_AS_OF, options) or remembered(PARAM_AS_OF, options) or options[-1]
+
+
+def as_of_options() -> list[str]:
+    """Quarters one may look at: from the plan start (or earliest data) to the latest data."""
+    registry()
+    return memo.once("as_of_options", lambda: _as_of_options(*_version(), str(config.targets_path())))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _as_of_options(path: str, version: int, targets: str) -> list[str]:
+    obs = _observations(path, version)
+    latest = progress.latest_period_with_data(obs)
+    if latest is None:
+        return []
+    first = min(_load_registry(targets).first_period, str(obs["period"].min()), key=periods.index)
+    return periods.span(first, latest)
+
+
+def agency_filter() -> str | None:
+    """The agency chosen in the sidebar (``?agency=samr``), or None for every agency."""
+    options = list(registry().agency)
+    return url_value(PARAM_AGENCY, options) or remembered(PARAM_AGENCY, options)
+
+
+# --------------------------------------------------------------------------- formatting
+
+
+def period_label(period: str | None) -> str:
+    """``2025年第四季度`` / ``2025 Q4``; a dash for no period."""
+    if period is None or (isinstance(period, float) and pd.isna(period)) or period is pd.NA:
+        return "—"
+    return periods.label(str(period), lang())
+
+
+def fmt_value(value: object, unit: str) -> str:
+    """A number with its unit in the current language (``85.2%``, ``42 个`` / ``42 points``)."""
+    return charts.format_value(value, unit_text(unit), lang())
+
+
+def unit_text(unit: str) -> str:
+    """A registry unit (as written in Chinese) in the current language."""
+    if lang() == "zh":
+        return unit
+    for ind in registry().indicators:
+        if ind.unit == unit:
+            return ind.unit_en
+    return unit
+
+
+def status_text(status: str) -> str:
+    """Icon and word, e.g. ``▲ 需加快``: status is never shown by colour alone."""
+    return f"{charts.STATUS_ICONS.get(status, '')} {tr('status.' + status)}".strip()
+
+
+def status_badge(status: str) -> str:
+    """Escaped HTML chip with icon, word and the status colour (for st.markdown)."""
+    fill, ink = charts.STATUS_COLORS[status], charts.STATUS_INK[status]
+    return (
+        f'<span class="status-chip" style="background:{fill};color:{ink}">'
+        f"{html.escape(status_text(status))}</span>"
+    )
+
+
+def style_status(frame: pd.DataFrame, column: str) -> Any:
+    """A Styler colouring a column of :func:`status_text` cells with the status palette."""
+    by_text = {status_text(s): s for s in progress.STATUSES}
+
+    def colour(cell: object) -> str:
+        status = by_text.get(str(cell))
+        if status is None:
+            return ""
+        return f"background-color: {charts.STATUS_COLORS[status]}; color: {charts.STATUS_INK[status]}"
+
+    return frame.style.map(colour, subset=[column])
+
+
+def esc(text: object) -> str:
+    """User or registry text made safe for st.markdown (no HTML, no Markdown)."""
+    escaped = html.escape(str(text))
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|~>$])", r"\\\1", escaped)
+
+
+def esc_html(text: object) -> str:
+    """User or registry text made safe inside st.html."""
+    return html.escape(str(text))
+
+
+def indicator_name(indicator_id: str) -> str:
+    ind = registry().indicator.get(indicator_id)
+    return ind.name(lang()) if ind else indicator_id
+
+
+def agency_name(agency_id: object, short: bool = False) -> str:
+    if agency_id is None or agency_id is pd.NA or (isinstance(agency_id, float) and pd.isna(agency_id)):
+        return tr("figure.national")
+    ag = registry().agency.get(str(agency_id))
+    if ag is None:
+        return str(agency_id)
+    return ag.short(lang()) if short else ag.name(lang())
+
+
+def chart_context(as_of_period: str) -> charts.ChartContext:
+    """Language, as-of quarter and source line every chart carries."""
+    plan = registry().plan
+    lg = lang()
+    return charts.ChartContext(
+        lang=lg, as_of=as_of_period, source=plan.source_zh if lg == "zh" else plan.source_en
+    )
+
+
+# --------------------------------------------------------------------------- output
+
+
+def show_chart(fig: Any, filename: str) -> None:
+    """A Plotly chart whose camera button saves a 3x PNG named after what it shows."""
+    safe = re.sub(r"[^\w.-]+", "_", filename).strip("_") or "chart"
+    st.plotly_chart(
+        fig,
+        width="stretch",
+        key=f"chart_{safe}",
+        config={
+            "toImageButtonOptions": {"format": "png", "scale": 3, "filename": safe},
+            "displaylogo": False,
+        },
+    )
+
+
+def empty_state() -> None:
+    """What to do when the database has no values yet."""
+    st.info(tr("empty.title"), icon=":material/info:")
+    st.markdown(tr("empty.body"))
+    st.code("make run        # " + tr("empty.demo_hint"), language="bash")
+    upload = st.session_state.get("_auth_nav", {}).get("upload")  # see pages.frame.gate
+    if upload is not None:
+        st.page_link(upload, label=tr("empty.to_upload"), icon=":material/upload_file:")

@@ -1,0 +1,162 @@
+"""The frame around every page: styles, the sidebar (language, as-of quarter, agency,
+briefing mode; all mirrored in the URL), the demo badge and the page header."""
+
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+from pages.frame.common import (
+    agency_filter,
+    agency_name,
+    as_of_options,
+    esc,
+    esc_html,
+    is_demo,
+    period_label,
+    registry,
+)
+from pages.frame.urlstate import (
+    ALL,
+    LANGS,
+    PARAM_AGENCY,
+    PARAM_AS_OF,
+    PARAM_BRIEFING,
+    PARAM_LANG,
+    bound_select,
+    browser_lang,
+    is_briefing,
+    lang,
+    tr,
+)
+
+_CSS = """
+<style>
+[data-testid="stMainBlockContainer"] {padding-top:3rem; padding-left:3rem; padding-right:3rem;}
+.status-chip {display:inline-block; padding:1px 10px; border-radius:12px; font-weight:600;
+  font-size:0.9rem; line-height:1.6; white-space:nowrap;}
+.demo-badge {display:inline-block; padding:2px 12px; border-radius:4px; background:#E69F00;
+  color:#000; font-weight:700; font-size:0.85rem; letter-spacing:0.02em;}
+.demo-fixed {position:fixed; top:0.7rem; left:50%; transform:translateX(-50%); z-index:999991;}
+.kpi-name {font-weight:600; font-size:0.98rem; line-height:1.35; min-height:2.7em;}
+.kpi-value {font-size:2.0rem; font-weight:700; line-height:1.2; margin:0.2rem 0;}
+.kpi-meta {color:#5F6B7A; font-size:0.85rem; line-height:1.5;}
+.role-lead {display:inline-block; padding:0 8px; margin:2px 4px 2px 0; border-radius:4px;
+  background:#1F2933; color:#fff; font-weight:600; font-size:0.85rem;}
+.role-shared {display:inline-block; padding:0 8px; margin:2px 4px 2px 0; border-radius:4px;
+  border:1px solid #5F6B7A; color:#1F2933; font-size:0.85rem;}
+</style>
+"""
+_BRIEFING_CSS = """
+<style>
+[data-testid="stMainBlockContainer"] {padding-top:3rem; padding-left:3rem; padding-right:3rem;}
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
+[data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"],
+[data-testid="stExpandSidebarButton"], footer {display:none !important;}
+[data-testid="stMainBlockContainer"], .block-container {padding:0.5rem 1.6rem 0.4rem 1.6rem !important;
+  max-width:100% !important;}
+.st-key-briefing_exit {position:fixed; top:4px; right:14px; z-index:999990; opacity:0.45;
+  width:auto !important;}
+[class*="st-key-_w_"] {display:none !important;}
+.briefing-head {display:flex; align-items:baseline; gap:1.2rem; margin:0 0 0.2rem 0;}
+.briefing-title {font-size:1.6rem; font-weight:700;}
+</style>
+"""
+
+
+def inject_css(briefing: bool = False) -> None:
+    """Styles for chips, cards and badges; in briefing mode also hide the chrome."""
+    st.html(_CSS + (_BRIEFING_CSS if briefing else ""))
+
+
+def _lang_name(code: str) -> str:
+    return {"zh": "中文", "en": "English"}[code]
+
+
+def _period_options_label(period: str) -> str:
+    return period_label(period)
+
+
+def _agency_option(agency_id: str) -> str:
+    return tr("sidebar.all_agencies") if agency_id == ALL else agency_name(agency_id)
+
+
+def sidebar(full: bool = True) -> None:
+    """Language, as-of quarter, agency filter and briefing toggle, all mirrored in the URL
+    (only the language for a visitor who may not view the data yet)."""
+    with st.sidebar:
+        bound_select(
+            PARAM_LANG, LANGS, browser_lang(), "语言 · Language", _lang_name, widget="radio", horizontal=True
+        )
+        if not full:
+            return
+        options = as_of_options()
+        if options:
+            bound_select(
+                PARAM_AS_OF,
+                options[::-1],
+                options[-1],
+                tr("sidebar.as_of"),
+                _period_options_label,
+                help=tr("sidebar.as_of_help"),
+            )
+        else:
+            st.caption(tr("sidebar.no_data"))
+        bound_select(
+            PARAM_AGENCY,
+            [ALL, *registry().agency],
+            ALL,
+            tr("sidebar.agency"),
+            _agency_option,
+            help=tr("sidebar.agency_help"),
+        )
+        st.session_state["_w_briefing"] = is_briefing()
+        st.toggle(
+            tr("sidebar.briefing"),
+            key="_w_briefing",
+            on_change=_set_briefing,
+            help=tr("sidebar.briefing_help"),
+        )
+
+
+def _set_briefing(on: bool | None = None) -> None:
+    on = st.session_state.get("_w_briefing", False) if on is None else on
+    if on:
+        st.query_params[PARAM_BRIEFING] = "1"
+    elif PARAM_BRIEFING in st.query_params:
+        del st.query_params[PARAM_BRIEFING]
+
+
+def briefing_exit() -> None:
+    """The one control shown in briefing mode: small, faint, pinned to the bottom-right corner."""
+    st.button(
+        tr("briefing.exit"), on_click=_set_briefing, args=(False,), type="tertiary", key="briefing_exit"
+    )
+
+
+def demo_badge() -> None:
+    """A visible "示例数据 / demo data" marker whenever the demo database is open."""
+    if is_demo():
+        badge = f'<span class="demo-badge">{html.escape(tr("demo.badge"))}</span>'
+        st.html(f'<div class="demo-fixed">{badge}</div>')
+
+
+def page_header(title_key: str, period: str | None = None) -> None:
+    """Page title with the plan, the as-of quarter and the agency filter underneath
+    (on one line in briefing mode, to leave the screen to the charts)."""
+    plan = registry().plan
+    bits = [plan.title_zh if lang() == "zh" else plan.title_en]
+    if period:
+        bits.append(tr("header.as_of", period=period_label(period)))
+    agency = agency_filter()
+    if agency:
+        bits.append(tr("header.agency", agency=agency_name(agency)))
+    if is_briefing():
+        st.html(
+            f"<div class='briefing-head'><span class='briefing-title'>{esc_html(tr(title_key))}</span>"
+            f"<span class='kpi-meta'>{esc_html(' · '.join(bits))}</span></div>"
+        )
+        return
+    st.title(tr(title_key), anchor=False)
+    st.caption(" · ".join(esc(b) for b in bits))

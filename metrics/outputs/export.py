@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from metrics.ingest.formula_guard import FORMULA_START, neutralize, restore  # noqa: F401 - restore is offered here too
+from metrics.ingest.formula_guard import neutralize, neutralize_frame, restore  # noqa: F401 - offered here too
 from metrics.plan.registry import Registry
 from metrics.store.database import Store
 
@@ -37,17 +37,6 @@ TEMPLATE_HEADERS = {
 }
 
 
-def _safe(frame: pd.DataFrame) -> pd.DataFrame:
-    out = frame.copy()
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            text = out[col].astype(object)
-            risky = text.map(lambda v: isinstance(v, str), na_action="ignore").fillna(False).astype(bool)
-            risky &= text.astype(str).str.startswith(FORMULA_START)
-            out[col] = text.where(~risky, "'" + text.astype(str))
-    return out
-
-
 def export_frame(store: Store, registry: Registry, all_revisions: bool = False) -> pd.DataFrame:
     """Latest revision of every value (or every revision), with names beside the ids."""
     frame = store.observations(include_withdrawn=True) if all_revisions else store.latest()
@@ -63,7 +52,7 @@ def export_frame(store: Store, registry: Registry, all_revisions: bool = False) 
 
 def to_bytes(frame: pd.DataFrame, fmt: str, sheet: str = "data") -> bytes:
     """CSV (UTF-8 with BOM) or XLSX bytes of a frame, formula-safe."""
-    safe = _safe(frame)
+    safe = neutralize_frame(frame)
     if fmt == "csv":
         return safe.to_csv(index=False).encode("utf-8-sig")
     if fmt == "xlsx":

@@ -34,7 +34,7 @@ MAX_ROWS = 1_000_000
 
 # variable -> what it sets (the README's configuration table lists the same names; a test checks)
 VARIABLES = {
-    "METRICS_DB": "the database",
+    "METRICS_DB": "the database: a DuckDB file or a postgresql:// URL",
     "METRICS_TARGETS": "the registry",
     "METRICS_VIEW_LOGIN": "whether viewing needs a log-in",
     "METRICS_SESSION_HOURS": "how long a log-in lasts",
@@ -103,9 +103,12 @@ def settings() -> Settings:
     return Settings.from_env()
 
 
-def db_path(flag: str | None = None) -> Path:
-    """The database a command or page uses: ``--db``, else ``METRICS_DB``, else the default."""
-    return Path(flag or settings().db)
+def database(flag: str | None = None) -> str:
+    """The database a command or page uses: ``--db``, else ``METRICS_DB``, else the default.
+
+    A DuckDB file path or a ``postgresql://`` URL (whose password, if any, is never shown).
+    """
+    return str(flag or settings().db)
 
 
 def targets_path(flag: str | None = None) -> Path:

@@ -46,8 +46,8 @@ def test_every_unusable_value_is_named_at_once() -> None:
 def test_a_flag_wins_over_the_environment(monkeypatch) -> None:
     monkeypatch.setenv("METRICS_DB", "env.duckdb")
     monkeypatch.setenv("METRICS_TARGETS", "env.yaml")
-    assert config.db_path() == Path("env.duckdb")
-    assert config.db_path("flag.duckdb") == Path("flag.duckdb")
+    assert config.database() == "env.duckdb"
+    assert config.database("flag.duckdb") == "flag.duckdb"
     assert config.targets_path() == Path("env.yaml")
     assert config.targets_path("flag.yaml") == Path("flag.yaml")
 

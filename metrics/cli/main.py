@@ -15,13 +15,14 @@ from metrics.ingest.batch import parse_file, store_checked
 from metrics.plan import periods
 from metrics.plan.registry import Registry, load_registry
 from metrics.store.database import Store
+from metrics.store.postgres_engine import is_url
 from metrics.text import problem_text
 
 
 def _common(p: argparse.ArgumentParser, db: bool = True) -> None:
     p.add_argument("--targets", help="registry YAML (default: $METRICS_TARGETS or targets.yaml)")
     if db:
-        p.add_argument("--db", help="DuckDB file (default: $METRICS_DB or data/progress.duckdb)")
+        p.add_argument("--db", help="DuckDB file or postgresql:// URL (default: $METRICS_DB or data/progress.duckdb)")
     p.add_argument("--lang", choices=("zh", "en"), default="en", help="language of messages")
 
 
@@ -72,7 +73,7 @@ def build_parser(extensions: bool = True) -> argparse.ArgumentParser:
 def _extensions():
     """Sub-command groups that live beside the modules they drive."""
     out = []
-    for name in ("metrics.cli.report", "metrics.cli.admin", "metrics.cli.brief"):
+    for name in ("metrics.cli.report", "metrics.cli.admin", "metrics.cli.brief", "metrics.cli.dbadmin"):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
@@ -90,13 +91,13 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser(extensions=not core).parse_args(argv)
     try:
         registry = None
-        if args.command != "validate":
+        if args.command != "validate" and getattr(args, "needs_registry", True):
             registry = load_registry(config.targets_path(getattr(args, "targets", None)))
         mode = getattr(args, "needs_store", False)
         if not mode:
             return args.handler(args, registry)
-        path = config.db_path(args.db)
-        if getattr(args, "dry_run", False) and not path.exists():
+        path = config.database(args.db)
+        if getattr(args, "dry_run", False) and not is_url(path) and not Path(path).exists():
             store = Store(":memory:")  # a dry run creates no database file
         else:
             store = Store.open(path, read_only=(mode == "read"))

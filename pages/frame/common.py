@@ -24,6 +24,7 @@ from metrics.plan.registry import Registry, load_registry
 from metrics.progress import figures as progress
 from metrics.progress import rollups
 from metrics.store.database import Store
+from metrics.store.postgres_engine import is_url, redact
 from pages.frame import memo
 from pages.frame.urlstate import ALL as ALL  # re-exported: pages say c.ALL, c.bound_select, c.is_briefing
 from pages.frame.urlstate import PARAM_AGENCY, PARAM_AS_OF, lang, remembered, tr, url_value
@@ -78,20 +79,21 @@ def _open_store(path: str) -> Store:
 
 
 def store() -> Store:
-    """The one DuckDB connection of this process; a locked or broken file stops the page."""
+    """The one store of this process (a DuckDB connection or a PostgreSQL pool); a locked or broken one stops the page."""
     return memo.once("store", _store)
 
 
 def _store() -> Store:
-    path = str(config.db_path())
+    path = config.database()
+    shown = redact(path) if is_url(path) else path  # a URL's password is never shown
     try:
         return _open_store(path)
     except DatabaseLocked:
-        st.error(tr("error.db_locked", path=path))
+        st.error(tr("error.db_locked", path=shown))
     except MetricsError:
-        st.error(tr("error.db_unreadable", path=path))
+        st.error(tr("error.db_unreadable", path=shown))
     except OSError:
-        st.error(tr("error.db_unreadable", path=path))
+        st.error(tr("error.db_unreadable", path=shown))
     st.stop()
     raise RuntimeError("unreachable")
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 
 import duckdb
 
+from metrics.config import MAX_ROWS
 from metrics.errors import Problem
 from metrics.ingest.formula_guard import restore
 from metrics.ingest.reader import Table
@@ -26,7 +27,6 @@ from metrics.plan.registry import Registry
 from metrics.store.incoming import ACCEPTED, ROW_COLUMNS
 
 MAX_ABS_VALUE = 1e15
-MAX_ROWS = 1_000_000
 # A plain number below MAX_ABS_VALUE: DuckDB's cast reads it as float() does (correctly rounded).
 _PLAIN = r"regexp_full_match(k, '[+-]?[0-9]{1,15}(\.[0-9]{1,17})?')"
 _VALUE_OUTPUTS = {"number": "DOUBLE", "pct": "BOOLEAN", "code": "VARCHAR"}

@@ -1,6 +1,6 @@
 """Data & history / 数据与修订: every stored value with its revisions, and the upload audit list.
 
-Rows come from :meth:`metrics.store.database.Store.history` and :meth:`~metrics.store.database.Store.uploads`;
+Rows come from :meth:`metrics.store.values.Values.history` and :meth:`~metrics.store.uploads.Uploads.uploads`;
 the download is the CLI export (:func:`metrics.outputs.export.export_frame` + ``to_bytes``). An admin
 also sees the audit log and may withdraw an upload (:func:`metrics.access.actions.withdraw`). User text
 (notes, names, file names, reasons) is only ever shown inside dataframes or select options.

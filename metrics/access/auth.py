@@ -2,7 +2,7 @@
 
 No Streamlit here. The pages and the CLI call these functions, and every permission rule
 lives in this module (creating and changing users is :mod:`metrics.access.users`; the SQL stays in
-:mod:`metrics.store.database`; the sentences are in :mod:`metrics.text.catalog_auth`). Times are naive UTC
+:mod:`metrics.store.accounts`; the sentences are in :mod:`metrics.text.catalog_auth`). Times are naive UTC
 ``datetime`` values, like the rest of the store; every function that depends on the clock
 takes ``now=None`` so tests can pin it.
 
@@ -71,7 +71,8 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from metrics import config
 from metrics.errors import AuthenticationFailed, MetricsError, PermissionDenied
-from metrics.store.database import Store, now_utc
+from metrics.store.connection import now_utc
+from metrics.store.database import Store
 from metrics.text.catalog_auth import AUTH
 
 Role = Literal["viewer", "uploader", "admin"]

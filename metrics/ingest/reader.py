@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from metrics.config import MAX_ROWS
 from metrics.errors import Problem
 
 # Canonical column -> accepted header spellings (compared after _norm_header).
@@ -36,7 +37,6 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 REQUIRED = ("indicator_id", "period", "agency_id", "value")
 HEADER_SCAN_ROWS = 10
-MAX_ROWS = 1_000_000
 _HEADER_LOOKUP = {alias: col for col, aliases in COLUMNS.items() for alias in aliases}
 _CONTENT = re.compile(rb"[^\x00\r\n\t \xef\xbb\xbf]")
 _DELIMS = (",", ";", "\t", "，")

@@ -27,7 +27,6 @@ import json
 import os
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -60,9 +59,11 @@ def value(agency: int, quarter: int, ind: int, revised: bool) -> float:
 
 
 def file_rows(agency: int, q: int) -> list[tuple[str, str, str, float, str]]:
-    """The rows of agency ``agency``'s file for quarter ``q``: that quarter, and half of the one before revised."""
+    """Agency ``agency``'s file for quarter ``q``: that quarter, and half of the one before revised."""
     ag = f"ag{agency:02d}"
-    rows = [(f"ind{i:02d}", QUARTERS[q], ag, value(agency, q, i, False), f"q{q}") for i in range(N_INDICATORS)]
+    rows = [
+        (f"ind{i:02d}", QUARTERS[q], ag, value(agency, q, i, False), f"q{q}") for i in range(N_INDICATORS)
+    ]
     if q > 0:
         rows += [
             (f"ind{i:02d}", QUARTERS[q - 1], ag, value(agency, q - 1, i, True), f"rev q{q}")
@@ -93,13 +94,29 @@ def worker(url: str, targets: str, agency: int) -> None:
         name = f"ag{agency:02d}_{QUARTERS[q]}.csv"
         start = time.perf_counter()
         result = ingest_file(
-            store, registry, file_bytes(file_rows(agency, q)), name,
-            uploaded_by=f"uploader_ag{agency:02d}", source="upload", today=TODAY,
+            store,
+            registry,
+            file_bytes(file_rows(agency, q)),
+            name,
+            uploaded_by=f"uploader_ag{agency:02d}",
+            source="upload",
+            today=TODAY,
         )
         took = time.perf_counter() - start
         c = result.change
-        print(json.dumps({"file": name, "upload_id": c.upload_id, "seconds": took, "new": c.new,
-                          "revised": c.revised, "at": time.time()}), flush=True)
+        print(
+            json.dumps(
+                {
+                    "file": name,
+                    "upload_id": c.upload_id,
+                    "seconds": took,
+                    "new": c.new,
+                    "revised": c.revised,
+                    "at": time.time(),
+                }
+            ),
+            flush=True,
+        )
     store.close()
 
 
@@ -122,11 +139,26 @@ def healthy(base: str) -> bool:
 
 def start_server(url: str, targets: str, port: int, log: Path) -> subprocess.Popen:
     env = {**os.environ, "METRICS_DB": url, "METRICS_TARGETS": targets, "METRICS_VIEW_LOGIN": "open"}
-    cmd = [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--server.headless", "true",
-           "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"]
-    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "dashboard.py",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--server.fileWatcherType",
+        "none",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    return subprocess.Popen(
+        cmd, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True
+    )
 
 
 class Viewer(threading.Thread):
@@ -158,13 +190,20 @@ class Viewer(threading.Thread):
                 problem = ""
                 try:
                     page.goto(f"{base}/", wait_until="domcontentloaded", timeout=60_000)
-                    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']",
-                                           timeout=60_000)
+                    page.wait_for_selector(
+                        "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=60_000
+                    )
                     page.wait_for_selector("[data-testid='stMain']", timeout=60_000)
                     if page.locator("[data-testid='stException']").count():
-                        problem = "exception: " + page.locator("[data-testid='stException']").first.inner_text()[:200]
+                        problem = (
+                            "exception: "
+                            + page.locator("[data-testid='stException']").first.inner_text()[:200]
+                        )
                     elif page.locator("[data-testid='stAlertContentError']").count():
-                        problem = "error: " + page.locator("[data-testid='stAlertContentError']").first.inner_text()[:200]
+                        problem = (
+                            "error: "
+                            + page.locator("[data-testid='stAlertContentError']").first.inner_text()[:200]
+                        )
                 except Exception as exc:  # a timeout or a dead server: counted, the loop goes on
                     problem = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
                 self.runs.append((time.time(), base, time.perf_counter() - start, problem))
@@ -208,8 +247,9 @@ def verify(url: str, uploads: list[dict]) -> list[str]:
             upload_id = by_file.get(f"ag{a:02d}_{QUARTERS[q]}.csv")
             for ind, period, ag, v, _ in file_rows(a, q):
                 expected_rows += 1
-                if stored.get((upload_id, ind, period, ag)) != v:
-                    problems.append(f"{ind} {period} {ag} of upload {upload_id}: {stored.get((upload_id, ind, period, ag))} != {v}")
+                key = (upload_id, ind, period, ag)
+                if stored.get(key) != v:
+                    problems.append(f"{ind} {period} {ag} of upload {upload_id}: {stored.get(key)} != {v}")
     if len(obs) != expected_rows:
         problems.append(f"{len(obs)} stored values for {expected_rows} reported")
     revs = obs.groupby(["indicator_id", "period", "agency_id"])["revision"].apply(sorted)
@@ -262,8 +302,13 @@ def main() -> int:
                 raise SystemExit("a dashboard server did not start; see " + str(tmp))
             time.sleep(0.5)
         workers = [
-            subprocess.Popen([sys.executable, __file__, "--worker", str(a), "--url", url, "--targets", str(targets)],
-                             cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+            subprocess.Popen(
+                [sys.executable, __file__, "--worker", str(a), "--url", url, "--targets", str(targets)],
+                cwd=ROOT,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
             for a in range(N_AGENCIES)
         ]
         for w in workers:
@@ -305,11 +350,18 @@ def main() -> int:
     idle = [s for at, _, s, _ in viewer.runs if not upload_start <= at <= upload_end]
     errors = [(b, p) for _, b, _, p in viewer.runs if p]
     wall = upload_end - upload_start
-    print(f"{len(uploads)} uploads by {N_AGENCIES} processes in {wall:.1f} s: {len(uploads) / wall:.1f} uploads/s")
-    print(f"upload time: p50 {pct(seconds, 50):.3f} s, p95 {pct(seconds, 95):.3f} s, max {max(seconds):.3f} s")
-    print(f"page runs ({viewer.mode}, {N_SERVERS} servers) while uploading: {len(during)}, "
-          f"p50 {pct(during, 50):.2f} s, p95 {pct(during, 95):.2f} s; "
-          f"otherwise: {len(idle)}, p50 {pct(idle, 50):.2f} s")
+    print(
+        f"{len(uploads)} uploads by {N_AGENCIES} processes in {wall:.1f} s: "
+        f"{len(uploads) / wall:.1f} uploads/s"
+    )
+    print(
+        f"upload time: p50 {pct(seconds, 50):.3f} s, p95 {pct(seconds, 95):.3f} s, max {max(seconds):.3f} s"
+    )
+    print(
+        f"page runs ({viewer.mode}, {N_SERVERS} servers) while uploading: {len(during)}, "
+        f"p50 {pct(during, 50):.2f} s, p95 {pct(during, 95):.2f} s; "
+        f"otherwise: {len(idle)}, p50 {pct(idle, 50):.2f} s"
+    )
     print(f"server errors: {len(errors)}" + "".join(f"\n  {b}: {p}" for b, p in errors[:10]))
     print("stored exactly once per revision, every upload recorded: " + ("yes" if not problems else "NO"))
     for p in problems:

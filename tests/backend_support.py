@@ -18,12 +18,15 @@ import os
 from pathlib import Path
 from urllib.parse import quote
 
+import duckdb
+import psycopg
 import pytest
 
 from metrics.store import connection, postgres_engine
 
 ENV = "PG_TEST_URL"
 _PREFIX = "pytest_"
+CONSTRAINT_ERRORS = (duckdb.ConstraintException, psycopg.errors.IntegrityError)  # a NOT NULL or key broken
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -22,7 +22,7 @@ from metrics.ingest.batch import ingest_file, parse_file  # noqa: E402
 from metrics.plan.registry import Registry, load_registry  # noqa: E402
 from metrics.store.database import Store  # noqa: E402
 
-pytest_plugins = ["accounts_support"]  # the users fixture of the access and action tests
+pytest_plugins = ["accounts_support", "backend_support"]  # users; which store backend (DuckDB or --postgres)
 
 TARGETS = REPO / "targets.yaml"
 TODAY = dt.date(2025, 11, 15)

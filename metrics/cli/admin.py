@@ -89,7 +89,9 @@ def _common(p: argparse.ArgumentParser, actor: bool = False) -> None:
     if actor:
         p.add_argument("--as", dest="actor", metavar="NAME", help="operator recorded (default cli:<os user>)")
     p.add_argument("--targets", help="registry YAML (default: $METRICS_TARGETS or targets.yaml)")
-    p.add_argument("--db", help="DuckDB file or postgresql:// URL (default: $METRICS_DB or data/progress.duckdb)")
+    p.add_argument(
+        "--db", help="DuckDB file or postgresql:// URL (default: $METRICS_DB or data/progress.duckdb)"
+    )
     p.add_argument("--lang", choices=("zh", "en"), default="en", help="language of messages")
 
 

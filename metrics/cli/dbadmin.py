@@ -21,7 +21,9 @@ from metrics.store.database import Store
 
 def register(subparsers) -> None:
     """Add ``migrate`` and ``copy-db`` to the ``python -m metrics`` parser."""
-    p = subparsers.add_parser("migrate", help="create or upgrade the tables of a database (DuckDB or PostgreSQL)")
+    p = subparsers.add_parser(
+        "migrate", help="create or upgrade the tables of a database (DuckDB or PostgreSQL)"
+    )
     p.add_argument("--db", help="database (default: $METRICS_DB or data/progress.duckdb)")
     p.add_argument("--lang", choices=("zh", "en"), default="en", help="language of messages")
     p.set_defaults(handler=cmd_migrate, needs_store=False, needs_registry=False)
@@ -73,5 +75,9 @@ def cmd_copy_db(args, _registry=None) -> int:
     if not report.ok:
         print("copy-db: the target does not match the source")
         return 1
-    print("copied; every row matches" if report.copied else "the target already held exactly these rows; nothing written")
+    print(
+        "copied; every row matches"
+        if report.copied
+        else "the target already held exactly these rows; nothing written"
+    )
     return 0

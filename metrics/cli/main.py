@@ -22,7 +22,9 @@ from metrics.text import problem_text
 def _common(p: argparse.ArgumentParser, db: bool = True) -> None:
     p.add_argument("--targets", help="registry YAML (default: $METRICS_TARGETS or targets.yaml)")
     if db:
-        p.add_argument("--db", help="DuckDB file or postgresql:// URL (default: $METRICS_DB or data/progress.duckdb)")
+        p.add_argument(
+            "--db", help="DuckDB file or postgresql:// URL (default: $METRICS_DB or data/progress.duckdb)"
+        )
     p.add_argument("--lang", choices=("zh", "en"), default="en", help="language of messages")
 
 

@@ -45,8 +45,9 @@ __all__ = [
 class Batch:
     """A file that passed every check; its rows wait in ``accepted``, which the batch owns.
 
-    ``accepted`` was checked in a cursor of ``store`` (so storing copies nothing between
-    connections) or, without a store, in a private in-memory connection. Close the batch
+    ``accepted`` was checked in ``store.check_cursor()`` (on DuckDB a cursor of the store, so
+    storing copies nothing between connections) or, without a store, in a private in-memory
+    connection. Close the batch
     (``close()`` or ``with``) once its rows are stored: that frees them and the checks' tables.
     """
 
@@ -87,9 +88,9 @@ def parse_file(
 ) -> Batch:
     """Read and validate a file; raise IngestRefused listing every problem.
 
-    With ``store`` the file is checked in a cursor of it, ready for :func:`store_checked`.
+    With ``store`` the file is checked where that store wants it, ready for :func:`store_checked`.
     """
-    con = store.cursor() if store is not None else duckdb.connect()
+    con = store.check_cursor() if store is not None else duckdb.connect()
     try:
         table = read_table(data, con)
         checked = validate(registry, table, today=today, allowed_agencies=allowed_agencies)

@@ -11,7 +11,6 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from metrics.store import duckdb_engine as engine
 from metrics.store.connection import Connection, now_utc
 
 if TYPE_CHECKING:
@@ -35,7 +34,7 @@ class Accounts(Connection):
 
     def users(self) -> pd.DataFrame:
         """Every user by name, without password hashes."""
-        return engine.frame(
+        return self.engine.frame(
             self.cursor(),
             "SELECT name, role, agencies, disabled, created_at, failed_logins, locked_until "
             "FROM users ORDER BY name",
@@ -120,9 +119,9 @@ class Accounts(Connection):
 
     def audit_log(self, limit: int | None = None) -> pd.DataFrame:
         """Who did what (users, log-ins, withdrawals, refused uploads), newest first."""
-        return engine.frame(
+        return self.engine.frame(
             self.cursor(),
             "SELECT logged_at, actor, action, detail FROM audit_log "
-            f"ORDER BY logged_at DESC, {engine.INSERTION_ORDER} DESC LIMIT ?",
+            f"ORDER BY logged_at DESC, {self.engine.INSERTION_ORDER} DESC LIMIT ?",
             [limit],
         )

@@ -1,9 +1,12 @@
 """The store's one connection per process: opening, the write lock, transactions, ``meta``.
 
-Every write takes the process's lock for its database file, runs as one explicit
-``BEGIN ... COMMIT`` (DuckDB commits each statement of a ;-batch on its own otherwise),
-checkpoints, and bumps ``data_version`` when it changed data, so caches keyed on it expire.
-Reads take a cursor of their own, so threads never share one.
+A store is a DuckDB file or a PostgreSQL database (a ``postgresql://`` URL): :func:`engine_for`
+picks the backend module (:mod:`~metrics.store.duckdb_engine` or
+:mod:`~metrics.store.postgres_engine`); everything else here and in the other modules is the same.
+Every write takes the process's lock for its database, runs as one explicit transaction
+(``engine.begin``: on PostgreSQL it also takes the database's write lock, shared by every
+process), checkpoints, and bumps ``data_version`` when it changed data, so caches keyed on it
+expire, on every server of the same database. Reads take a cursor of their own.
 """
 
 from __future__ import annotations
@@ -13,12 +16,13 @@ import os
 import threading
 import time
 from pathlib import Path
+from types import ModuleType
 from typing import Self
 
 from metrics import config
 from metrics.errors import DatabaseError, DatabaseLocked
-from metrics.store import duckdb_engine as engine
-from metrics.store import schema
+from metrics.store import duckdb_engine, postgres_engine, schema
+from metrics.store import duckdb_engine as engine  # the cursor type, for type hints
 
 _SET_META = "INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
 
@@ -28,14 +32,27 @@ def now_utc() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
+def engine_for(target: str) -> tuple[ModuleType, str]:
+    """The backend of a ``--db``/``METRICS_DB`` value and what it opens: a URL, or a DuckDB file."""
+    if postgres_engine.is_url(target):
+        return postgres_engine, target
+    return duckdb_engine, target
+
+
 class Connection:
-    """One connection to a database file, its tables brought up to date when opened for writing."""
+    """One connection to a database (a pool on PostgreSQL), its tables made current when opened to write.
+
+    ``path`` is the database as it may be shown: a URL without its password.
+    """
 
     def __init__(self, path: str | Path, read_only: bool = False):
-        self.path = str(path)
+        target = str(path)
+        self.engine, where = engine_for(target)
+        self.path = postgres_engine.redact(target) if postgres_engine.is_url(target) else target
         self.read_only = read_only
-        self._con = engine.connect(self.path, read_only)
-        self._write_lock = _process_lock(self.path)
+        self.migrated_from: int | None = None  # the schema version a migration on opening started from
+        self._con = self.engine.connect(where, read_only)
+        self._write_lock = _process_lock(where)
         if not read_only:
             self._migrate()
         elif self.schema_version() == 0:
@@ -63,20 +80,28 @@ class Connection:
     def cursor(self) -> engine.Connection:
         return self._con.cursor()
 
+    def check_cursor(self) -> duckdb_engine.Connection:
+        """A DuckDB cursor to check a file bound for this store in: the store's own on DuckDB
+        (storing then copies nothing), a private in-memory DuckDB's on PostgreSQL."""
+        return self.engine.check_cursor(self._con)
+
     def close(self) -> None:
         self._con.close()
 
     # --- schema ---------------------------------------------------------------------------
     def schema_version(self) -> int:
-        return schema.schema_version(self.cursor())
+        return schema.schema_version(self.cursor(), self.engine)
 
     def _migrate(self) -> None:
         with self._write_lock:
-            steps = schema.pending(self.schema_version(), self.path)
-            if not steps:
+            current = self.schema_version()
+            if not schema.pending(current, self.path, self.engine):
                 return
             # every step or none; the first write's checkpoint folds it into the file
             with self._transaction(checkpoint=False) as cur:
+                current = schema.schema_version(cur, self.engine)  # another server may have migrated
+                steps = schema.pending(current, self.path, self.engine)
+                self.migrated_from = current
                 for statement in steps:
                     cur.execute(statement)
                 cur.execute(_SET_META, ["schema_version", str(schema.SCHEMA_VERSION)])
@@ -85,26 +110,27 @@ class Connection:
     class _Tx:
         """``with``: a cursor inside BEGIN; COMMIT (then CHECKPOINT) on success, ROLLBACK on error."""
 
-        def __init__(self, con: engine.Connection, checkpoint: bool):
-            self.cur = con.cursor()
+        def __init__(self, owner: Connection, checkpoint: bool):
+            self.engine = owner.engine
+            self.cur = owner.cursor()
             self.checkpoint = checkpoint
 
         def __enter__(self) -> engine.Connection:
-            self.cur.execute("BEGIN TRANSACTION")
+            self.engine.begin(self.cur)
             return self.cur
 
         def __exit__(self, exc_type, exc, tb) -> bool:
             if exc_type is None:
                 self.cur.execute("COMMIT")
                 if self.checkpoint:
-                    engine.checkpoint(self.cur)
+                    self.engine.checkpoint(self.cur)
             else:
                 self.cur.execute("ROLLBACK")
             return False
 
     def _transaction(self, checkpoint: bool = True) -> Connection._Tx:
         """One transaction in a new cursor; hold ``self._write_lock`` around it."""
-        return Connection._Tx(self._con, checkpoint)
+        return Connection._Tx(self, checkpoint)
 
     # --- meta -----------------------------------------------------------------------------
     def meta(self, key: str, default: str | None = None) -> str | None:

@@ -5,8 +5,10 @@ lock, transactions, ``meta``, schema migration via :mod:`metrics.store.schema`):
 :class:`~metrics.store.values.Values` (store_batch, observations, latest, history, counts),
 :class:`~metrics.store.uploads.Uploads` (uploads, withdraw_upload) and
 :class:`~metrics.store.accounts.Accounts` (users, log-in counters, audit log).
-All SQL that touches stored data is in these modules; what only DuckDB does is in
-:mod:`metrics.store.duckdb_engine`, and the rows handed over by the ingest path are
+All SQL that touches stored data is in these modules, in one dialect both backends take; what only
+DuckDB does is in :mod:`metrics.store.duckdb_engine`, what only PostgreSQL does in
+:mod:`metrics.store.postgres_engine` (chosen by :func:`~metrics.store.connection.engine_for`),
+copying a whole store in :mod:`metrics.store.transfer`, and the rows handed over by the ingest path are
 :class:`~metrics.store.incoming.AcceptedRows`.
 """
 
@@ -18,4 +20,4 @@ from metrics.store.values import Values
 
 
 class Store(Values, Uploads, Accounts):
-    """One DuckDB connection per process; a cursor per call, so threads never share one."""
+    """One connection per process (a DuckDB file, or a pool on a PostgreSQL database); a cursor per call."""

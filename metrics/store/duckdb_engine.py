@@ -26,6 +26,8 @@ if TYPE_CHECKING:  # pandas and pyarrow are imported by DuckDB when a result is 
 Connection = duckdb.DuckDBPyConnection  # a cursor is a connection of its own to the same database
 _LOCK_RE = re.compile(r"lock", re.IGNORECASE)
 INSERTION_ORDER = "rowid"  # orders rows of one table as they were inserted (ties of equal times)
+CHECKED_IN_PLACE = True  # a file is checked in a cursor of the store, and stored from there
+AFTER_STEP: dict[int, list[str]] = {}  # statements of its own after a shared schema step: none
 
 
 def connect(path: str, read_only: bool) -> Connection:
@@ -52,6 +54,21 @@ def connect(path: str, read_only: bool) -> Connection:
         raise DatabaseError(f"{path} cannot be opened as a database: {text.splitlines()[0]}") from None
     except duckdb.Error as exc:
         raise DatabaseError(f"{path} cannot be opened as a database: {str(exc).splitlines()[0]}") from None
+
+
+def begin(cur: Connection) -> None:
+    """Open a write transaction (the process's write lock is held around it)."""
+    cur.execute("BEGIN TRANSACTION")
+
+
+def ddl(statement: str) -> str:
+    """A shared schema statement, as DuckDB takes it: unchanged."""
+    return statement
+
+
+def check_cursor(con: Connection) -> Connection:
+    """Where a file bound for this store is checked: a cursor of the store itself."""
+    return con.cursor()
 
 
 def checkpoint(cur: Connection) -> None:

@@ -16,6 +16,7 @@ dtypes from both backends. Passwords never leave this module: :func:`redact` is 
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 from typing import TYPE_CHECKING, Any
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 
 URL_SCHEMES = ("postgresql://", "postgres://")
 INSERTION_ORDER = "seq"  # audit_log's identity column (DuckDB has rowid)
+CHECKED_IN_PLACE = False  # files are checked in DuckDB, then their rows are copied in (COPY)
 MAX_IDLE = 16  # pooled connections kept open per database
 # PostgreSQL-only statements run after the shared step of that schema version (same tables, same versions)
 AFTER_STEP: dict[int, list[str]] = {
@@ -219,10 +221,9 @@ class Cursor:
             self._db._give(con)
 
     def __del__(self) -> None:
-        try:
+        # an interpreter shutting down, a server gone: the connection is dropped
+        with contextlib.suppress(Exception):
             self.close()
-        except Exception:  # an interpreter shutting down, a server gone: the connection is dropped
-            pass
 
 
 Connection = Cursor  # what the store's modules call a cursor's type
@@ -237,6 +238,11 @@ def begin(cur: Cursor) -> None:
     """Open a write transaction holding the store's write lock, so writes from every process queue."""
     cur.execute("BEGIN")
     cur.execute("SELECT pg_advisory_xact_lock(hashtext(current_schema()))")
+
+
+def check_cursor(db: Database) -> duckdb.DuckDBPyConnection:
+    """Where a file bound for this store is checked: a cursor of a private in-memory DuckDB."""
+    return _shared_duck().cursor()
 
 
 def checkpoint(cur: Cursor) -> None:

@@ -2,11 +2,14 @@
 
 A database records its ``schema_version`` in ``meta`` (a database of version 1 predates the key).
 Opening one for writing runs every missing step in one transaction (:mod:`metrics.store.connection`);
-a database newer than this program is refused. The DDL is DuckDB's (``DOUBLE``); a second backend
-keeps the same tables and versions.
+a database newer than this program is refused. The DDL is written once (DuckDB's ``DOUBLE``, which
+:func:`metrics.store.postgres_engine.ddl` spells ``DOUBLE PRECISION``); both backends keep the
+same tables and versions.
 """
 
 from __future__ import annotations
+
+from types import ModuleType
 
 from metrics.errors import DatabaseError
 from metrics.store import duckdb_engine as engine
@@ -61,21 +64,27 @@ MIGRATIONS: dict[int, list[str]] = {
 }
 
 
-def schema_version(cur: engine.Connection) -> int:
+def schema_version(cur: engine.Connection, backend: ModuleType = engine) -> int:
     """The version of the tables in the database; 0 for a database of another application or none."""
-    if not engine.has_table(cur, "meta"):
+    if not backend.has_table(cur, "meta"):
         return 0
     row = cur.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     return int(row[0]) if row else 1
 
 
-def pending(current: int, path: str) -> list[str]:
+def pending(current: int, path: str, backend: ModuleType = engine) -> list[str]:
     """The statements that bring a database of version ``current`` up to SCHEMA_VERSION, in order.
 
+    Each shared step in the backend's words (``backend.ddl``), then the backend's own additions
+    to it (``backend.AFTER_STEP``: PostgreSQL's indexes, the audit log's sequence column).
     Empty when nothing is missing; the caller runs them in one transaction and records the version.
     """
     if current > SCHEMA_VERSION:
         raise DatabaseError(
             f"{path} was written by a newer version (schema {current}); upgrade this program."
         )
-    return [sql for version in range(current + 1, SCHEMA_VERSION + 1) for sql in MIGRATIONS[version]]
+    return [
+        sql
+        for version in range(current + 1, SCHEMA_VERSION + 1)
+        for sql in [*map(backend.ddl, MIGRATIONS[version]), *backend.AFTER_STEP.get(version, [])]
+    ]

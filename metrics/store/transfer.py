@@ -194,4 +194,3 @@ def _write_all(target: Connection, tables: dict[str, pa.Table], meta: dict[str, 
                     [key, value],
                 )
         bump_data_version(cur)
-

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from metrics.errors import NotFound
-from metrics.store import duckdb_engine as engine
 from metrics.store.connection import Connection, bump_data_version, now_utc
 
 if TYPE_CHECKING:
@@ -40,7 +39,7 @@ class Uploads(Connection):
 
     def uploads(self) -> pd.DataFrame:
         """The audit record of every upload, newest first."""
-        return engine.frame(
+        return self.engine.frame(
             self.cursor(),
             """SELECT upload_id, file_name, sha256, uploaded_by, uploaded_at, source, agencies, n_rows,
                   n_new, n_revised, n_unchanged, withdrawn_at, withdrawn_by, withdraw_reason

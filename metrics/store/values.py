@@ -66,17 +66,19 @@ class Values(Connection):
         (stored from there, nothing copied), or anything DuckDB scans (an Arrow table, a DataFrame).
         """
         with self._write_lock:
-            if isinstance(rows, AcceptedRows):
+            if isinstance(rows, AcceptedRows) and self.engine.CHECKED_IN_PLACE:
                 cur, relation = rows.cursor, ACCEPTED
             else:
+                if isinstance(rows, AcceptedRows):  # checked in DuckDB, stored elsewhere
+                    rows = rows.arrow()
                 cur, relation = self.cursor(), _SCANNED
-                engine.scan(cur, _SCANNED, rows)
+                self.engine.scan(cur, _SCANNED, rows)
             same = cur.execute(
                 "SELECT upload_id FROM uploads WHERE sha256 = ? AND withdrawn_at IS NULL "
                 "ORDER BY upload_id LIMIT 1",
                 [sha256],
             ).fetchone()
-            cur.execute("BEGIN TRANSACTION")
+            self.engine.begin(cur)
             try:
                 _classify(cur, relation)
                 n_new, n_rev, n_same, agencies, n_rows = cur.execute(
@@ -87,7 +89,7 @@ class Values(Connection):
                     " FROM incoming"
                 ).fetchall()[0]
                 if dry_run or n_new + n_rev == 0:
-                    classified = engine.frame(
+                    classified = self.engine.frame(
                         cur,
                         'SELECT indicator_id, period, agency_id, value, note, "row", change, previous_value, '
                         'previous_note FROM incoming ORDER BY "row"',
@@ -125,14 +127,14 @@ class Values(Connection):
                 raise
             finally:
                 if relation == _SCANNED:
-                    engine.unscan(cur, _SCANNED)
-            engine.checkpoint(cur)
+                    self.engine.unscan(cur, _SCANNED)
+            self.engine.checkpoint(cur)
             return Change(upload_id, n_new, n_rev, n_same, None, None)
 
     def observations(self, include_withdrawn: bool = False) -> pd.DataFrame:
         """Every stored revision with its upload (the input of the status engine)."""
         where = "" if include_withdrawn else "WHERE u.withdrawn_at IS NULL"
-        return engine.frame(
+        return self.engine.frame(
             self.cursor(),
             f"""SELECT o.indicator_id, o.agency_id, o.period, o.value, o.note, o.revision, o.upload_id,
                    u.uploaded_at AS recorded_at, u.uploaded_by, u.file_name,
@@ -143,7 +145,7 @@ class Values(Connection):
 
     def latest(self) -> pd.DataFrame:
         """The current value of every (indicator, period, agency)."""
-        return engine.frame(
+        return self.engine.frame(
             self.cursor(),
             f"""SELECT indicator_id, period, agency_id, value, note, revision, upload_id,
                    recorded_at, uploaded_by, file_name
@@ -157,7 +159,7 @@ class Values(Connection):
         period: str | None = None,
     ) -> pd.DataFrame:
         """Every revision of the matching values, newest revision first, withdrawn ones marked."""
-        return engine.frame(
+        return self.engine.frame(
             self.cursor(),
             """SELECT o.indicator_id, o.period, o.agency_id, o.revision, o.value, o.note, o.upload_id,
                   u.file_name, u.uploaded_by, u.uploaded_at, u.withdrawn_at IS NOT NULL AS withdrawn

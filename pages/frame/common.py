@@ -79,7 +79,7 @@ def _open_store(path: str) -> Store:
 
 
 def store() -> Store:
-    """The one store of this process (a DuckDB connection or a PostgreSQL pool); a locked or broken one stops the page."""
+    """The one store of this process (a DuckDB connection, a PostgreSQL pool); a broken one stops the page."""
     return memo.once("store", _store)
 
 

@@ -27,6 +27,7 @@ def failure(store: Store, name: str, password: str, now: dt.datetime) -> str:
 # --- passwords ---------------------------------------------------------------------------------
 
 
+@pytest.mark.duckdb_only  # reads the file's bytes; tests/store/test_postgres.py checks the server
 def test_hash_is_argon2id_and_the_password_is_nowhere_in_the_database_file(
     store, registry, db_path, monkeypatch
 ):

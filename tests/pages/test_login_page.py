@@ -288,6 +288,7 @@ def test_users_page_refuses_bad_input_with_a_sentence(db: Path) -> None:
 # --------------------------------------------------------------------------- demo, deck
 
 
+@pytest.mark.duckdb_only  # the demo is built as a file; on PostgreSQL it is copied in (copy-db)
 def test_demo_database_is_open_and_lists_the_demo_accounts(tmp_path: Path, monkeypatch) -> None:
     from metrics.actions import build_demo
 

@@ -182,6 +182,7 @@ def test_empty_database_shows_how_to_load_data(empty_db: Path) -> None:
             assert any("make run" in c.value for c in at.code)
 
 
+@pytest.mark.duckdb_only
 def test_unreadable_database_is_a_sentence_not_a_traceback(tmp_path: Path, monkeypatch) -> None:
     path = tmp_path / "broken.duckdb"
     path.write_bytes(b"this is not a database" * 100)
@@ -190,6 +191,7 @@ def test_unreadable_database_is_a_sentence_not_a_traceback(tmp_path: Path, monke
     assert at.error and "cannot be opened" in at.error[0].value
 
 
+@pytest.mark.duckdb_only
 def test_locked_database_is_a_sentence_not_a_traceback(db_path: Path, held_db, monkeypatch) -> None:
     _env(db_path, monkeypatch)  # another process (a CLI import, say) holds the file
     at = run("overview", lang="zh")

@@ -10,6 +10,7 @@ from metrics.errors import DatabaseError, DatabaseLocked
 from metrics.store.database import Store
 
 
+@pytest.mark.duckdb_only
 def test_a_file_that_is_not_a_database(tmp_path):
     path = tmp_path / "notes.duckdb"
     path.write_text("这不是数据库\n" * 100, encoding="utf-8")
@@ -19,6 +20,7 @@ def test_a_file_that_is_not_a_database(tmp_path):
     assert "Traceback" not in str(info.value)
 
 
+@pytest.mark.duckdb_only
 def test_read_only_needs_an_existing_database_of_this_application(tmp_path):
     missing = tmp_path / "missing.duckdb"
     with pytest.raises(DatabaseError) as info:
@@ -34,6 +36,7 @@ def test_read_only_needs_an_existing_database_of_this_application(tmp_path):
         Store.open(foreign, read_only=True)
 
 
+@pytest.mark.duckdb_only
 def test_a_second_process_holding_the_database(held_db, db_path):
     with pytest.raises(DatabaseLocked) as info:
         Store.open(db_path, wait_seconds=1)

@@ -22,6 +22,7 @@ def temp_tables(cur) -> list[str]:
     )
 
 
+@pytest.mark.duckdb_only
 def test_closing_a_batch_closes_its_cursor_and_drops_the_checks_tables(store, registry):
     with parse_file(registry, FIRST, "q.csv", store=store, today=TODAY) as batch:
         cur = batch.accepted.cursor

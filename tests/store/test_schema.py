@@ -12,6 +12,7 @@ from metrics.store.database import Store
 from metrics.store.schema import SCHEMA_VERSION
 
 
+@pytest.mark.duckdb_only
 def test_a_new_database_has_schema_2_and_nothing_in_it(store, db_path):
     assert SCHEMA_VERSION == 2
     assert store.schema_version() == 2
@@ -34,6 +35,7 @@ def test_reopening_does_not_migrate_again(store, db_path, ingest, monkeypatch):
         again.close()
 
 
+@pytest.mark.duckdb_only
 def test_a_schema_1_database_is_migrated_keeping_its_data(db_path):
     con = duckdb.connect(str(db_path))
     for statement in schema.MIGRATIONS[1]:
@@ -55,6 +57,7 @@ def test_a_schema_1_database_is_migrated_keeping_its_data(db_path):
         s.close()
 
 
+@pytest.mark.duckdb_only
 def test_a_database_from_a_newer_version_is_refused(db_path):
     Store.open(db_path).close()
     con = duckdb.connect(str(db_path))

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import duckdb
 import pandas as pd
 import pytest
+from backend_support import CONSTRAINT_ERRORS
 from store_support import FIRST, SECOND, plain
 
 
@@ -43,7 +43,7 @@ def test_a_failed_write_is_rolled_back_entirely(store, ingest):
             "row": [2, 3],
         }
     )
-    with pytest.raises(duckdb.ConstraintException):
+    with pytest.raises(CONSTRAINT_ERRORS):
         store.store_batch(rows, file_name="x.csv", sha256="0" * 64, uploaded_by="t", source="test")
     assert store.counts() == {"observations": 2, "uploads": 1}
     assert store.data_version() == 1

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
-import unicodedata
 from typing import Protocol
 
 import pandas as pd
 
+from metrics.cli.tables import clip as _clip
+from metrics.cli.tables import num as _num
+from metrics.cli.tables import pct as _pct
+from metrics.cli.tables import table as _table
 from metrics.plan import periods
 from metrics.plan.registry import Registry
 from metrics.progress.figures import (
@@ -24,7 +26,8 @@ from metrics.progress.figures import (
     latest_period_with_data,
     status_records,
 )
-from metrics.progress.rollups import agency_rollup, changes
+from metrics.progress.observations import parse_known_at
+from metrics.progress.rollups import agency_parts, agency_rollup, changes
 from metrics.text import t
 
 
@@ -67,7 +70,18 @@ _HEAD = {
         "en": ["Indicator", "Figure", "Latest", "Target", "Gap", "Progress", "Status", "Pace", "Projection"],
     },
     "agency": {
-        "zh": ["单位", "角色", "举措", "指标", "最差状态", "平均进度", "本单位数据", "本单位最差", "逾期"],
+        "zh": [
+            "单位",
+            "角色",
+            "举措",
+            "指标",
+            "最差状态",
+            "平均进度",
+            "无数据",
+            "本单位数据",
+            "本单位最差",
+            "逾期",
+        ],
         "en": [
             "Agency",
             "Role",
@@ -75,6 +89,7 @@ _HEAD = {
             "Indicators",
             "Worst",
             "Mean progress",
+            "No data",
             "Own",
             "Own worst",
             "Late",
@@ -102,19 +117,50 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--as-of", dest="as_of", help="quarter, e.g. 2025Q3 (default: latest with data)")
     p.add_argument("--agency", help="only this agency's own figures (and the national figures it owns)")
     p.add_argument("--by-agency", action="store_true", help="one line per agency and role instead")
+    _known_at(p)
     _common(p)
     p.set_defaults(handler=cmd_status, needs_store="read")
 
     p = subparsers.add_parser("changes", help="status changes, new values and revisions between two quarters")
     p.add_argument("--from", dest="from_period", required=True, metavar="PERIOD")
     p.add_argument("--to", dest="to_period", required=True, metavar="PERIOD")
+    _known_at(p)
     _common(p)
     p.set_defaults(handler=cmd_changes, needs_store="read")
 
     p = subparsers.add_parser("late", help="owners that have not reported a quarter")
     p.add_argument("--as-of", dest="as_of", help="quarter, e.g. 2025Q3 (default: latest with data)")
+    _known_at(p)
     _common(p)
     p.set_defaults(handler=cmd_late, needs_store="read")
+
+
+def _known_at(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--known-at",
+        dest="known_at",
+        metavar="DATE",
+        help="as the numbers were known then: only values recorded by this date (end of day) or "
+        "ISO time (UTC), e.g. 2025-10-15",
+    )
+
+
+def known_at_arg(args: argparse.Namespace) -> tuple[bool, pd.Timestamp | None]:
+    """(ok, moment) of ``--known-at``; an unreadable value is reported on stderr."""
+    raw = getattr(args, "known_at", None)
+    if raw is None:
+        return True, None
+    moment = parse_known_at(raw)
+    if moment is None:
+        print(t("cli.bad_known_at", _lang(args), value=raw), file=sys.stderr)
+        return False, None
+    return True, moment
+
+
+def _title(key: str, lang: str, args: argparse.Namespace, **params) -> str:
+    """A table's title, saying "as known at" when ``--known-at`` was given."""
+    raw = getattr(args, "known_at", None)
+    return _t(key, lang, **params) + (t("cli.known_at_title", lang, date=raw) if raw else "")
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -132,19 +178,20 @@ def cmd_status(args: argparse.Namespace, registry: Registry, store: ObservationS
     obs = store.observations()
     as_of = _period_arg(args, "as_of", "--as-of", obs, registry)
     agency = getattr(args, "agency", None)
-    if as_of is None:
+    ok, known_at = known_at_arg(args)
+    if as_of is None or not ok:
         return 2
     if agency and agency not in registry.agency:
         _fail("bad_agency", lang, value=agency)
         return 2
-    figs = figures(registry, obs, as_of)
+    figs = figures(registry, obs, as_of, known_at)
     if getattr(args, "by_agency", False):
-        roll = agency_rollup(registry, figs, late_reports(registry, obs, as_of))
+        roll = agency_rollup(registry, figs, late_reports(registry, obs, as_of, known_at))
         if agency:
             roll = roll[roll["agency_id"] == agency]
         if args.json:
             return _dump(status_records(roll))
-        print(_t("agency_title", lang, period=periods.label(as_of, lang)))
+        print(_title("agency_title", lang, args, period=periods.label(as_of, lang)))
         print(_table(_HEAD["agency"][lang], [_agency_row(r, registry, lang) for r in status_records(roll)]))
         return 0
     if agency:
@@ -155,13 +202,38 @@ def cmd_status(args: argparse.Namespace, registry: Registry, store: ObservationS
         figs = figs[mine]
     if args.json:
         return _dump(status_records(figs))
-    print(_t("status_title", lang, period=periods.label(as_of, lang)))
+    print(_title("status_title", lang, args, period=periods.label(as_of, lang)))
     print(_table(_HEAD["status"][lang], [_status_row(r, registry, lang) for r in status_records(figs)]))
     national = figs.loc[figs["figure"] == "national", "status"].value_counts()
     counts = ", ".join(f"{_status(s, lang)} {national[s]}" for s in STATUSES if s in national)
     if counts:
         print(_t("summary", lang, counts=counts))
+    for line in parts_lines(registry, figs, lang):
+        print(line)
     return 0
+
+
+def parts_lines(registry: Registry, figs: pd.DataFrame, lang: str) -> list[str]:
+    """One sentence per additive indicator: do the agencies' counts add up to the national figure?"""
+    out = []
+    for r in status_records(agency_parts(registry, figs)):
+        key = (
+            "parts.adds_up"
+            if r["adds_up"]
+            else ("parts.partial" if r["unattributed"] > 0 else "parts.exceeds")
+        )
+        name = _indicator_name(registry, r["indicator_id"], lang)
+        text = t(
+            key,
+            lang,
+            period=periods.label(r["period"], lang),
+            total=_num(r["agency_sum"]),
+            n=r["n_agencies"],
+            national=_num(r["national"]),
+            diff=_num(abs(r["unattributed"])),
+        )
+        out.append(f"{name}: {text}" if lang == "en" else f"{name}：{text}")
+    return out
 
 
 def cmd_changes(args: argparse.Namespace, registry: Registry, store: ObservationSource) -> int:
@@ -174,10 +246,13 @@ def cmd_changes(args: argparse.Namespace, registry: Registry, store: Observation
     if periods.index(start) > periods.index(end):
         _fail("bad_order", lang, a=start, b=end)
         return 2
-    result = changes(registry, obs, start, end)
+    ok, known_at = known_at_arg(args)
+    if not ok:
+        return 2
+    result = changes(registry, obs, start, end, known_at)
     if args.json:
         return _dump({k: status_records(v) for k, v in result.items()})
-    print(_t("changes_title", lang, a=periods.label(start, lang), b=periods.label(end, lang)))
+    print(_title("changes_title", lang, args, a=periods.label(start, lang), b=periods.label(end, lang)))
     for key, rows in (
         (
             "status_changes",
@@ -195,16 +270,17 @@ def cmd_late(args: argparse.Namespace, registry: Registry, store: ObservationSou
     lang = _lang(args)
     obs = store.observations()
     as_of = _period_arg(args, "as_of", "--as-of", obs, registry)
-    if as_of is None:
+    ok, known_at = known_at_arg(args)
+    if as_of is None or not ok:
         return 2
-    late = late_reports(registry, obs, as_of)
+    late = late_reports(registry, obs, as_of, known_at)
     if args.json:
         return _dump(status_records(late))
     label = periods.label(as_of, lang)
     if late.empty:
         print(_t("no_late", lang, period=label))
         return 0
-    print(_t("late_title", lang, period=label))
+    print(_title("late_title", lang, args, period=label))
     rows = [
         [
             _agency_name(registry, r["agency_id"], lang),
@@ -248,27 +324,6 @@ def _dump(payload) -> int:
     return 0
 
 
-def _num(x) -> str:
-    if x is None or (isinstance(x, float) and not math.isfinite(x)):
-        return "—"
-    return f"{x:,.2f}".rstrip("0").rstrip(".")
-
-
-def _pct(x) -> str:
-    return "—" if x is None else f"{x * 100:.0f}%"
-
-
-def _clip(text: str, width: int = 34) -> str:
-    if _width(text) <= width:
-        return text
-    out = ""
-    for ch in text:
-        if _width(out + ch) > width - 1:
-            break
-        out += ch
-    return out + "…"
-
-
 def _indicator_name(registry: Registry, ind: str, lang: str) -> str:
     i = registry.indicator.get(ind)
     return _clip(i.name(lang)) if i else ind
@@ -285,6 +340,8 @@ def _status_row(r: dict, registry: Registry, lang: str) -> list[str]:
     unit = registry.indicator[r["indicator_id"]].unit_label(lang)
     sign = "≥" if r["direction"] == "at_least" else "≤"
     target = f"{sign} {_num(r['target'])} {unit} " + _t("by", lang, date=r["deadline"])
+    if r["status"] == "contribution":  # a part of the national count has no target of its own
+        target = "—"
     latest = "—" if r["latest_value"] is None else f"{_num(r['latest_value'])} ({r['latest_period']})"
     if r["pace_ratio"] is not None:
         pace = _t("needs", lang, x=f"{r['pace_ratio']:.1f}")
@@ -292,7 +349,12 @@ def _status_row(r: dict, registry: Registry, lang: str) -> list[str]:
         pace = _t("wrong_way", lang)
     else:
         pace = "—"
-    if r["status"] == "achieved" or r["n_points"] < 2:
+    progress = _pct(r["progress"])
+    if r["status"] == "contribution":
+        progress = (
+            "—" if r["contribution"] is None else t("contribution.of", lang, share=_pct(r["contribution"]))
+        )
+    if r["status"] in ("achieved", "contribution") or r["n_points"] < 2:
         projection = "—"
     elif r["projected_attainment_period"]:
         projection = _t("reach", lang, period=periods.label(r["projected_attainment_period"], lang))
@@ -304,7 +366,7 @@ def _status_row(r: dict, registry: Registry, lang: str) -> list[str]:
         latest,
         target,
         _num(r["gap"]),
-        _pct(r["progress"]),
+        progress,
         _status(r["status"], lang),
         pace,
         projection,
@@ -319,6 +381,7 @@ def _agency_row(r: dict, registry: Registry, lang: str) -> list[str]:
         str(r["n_indicators"]),
         _status(r["worst_status"], lang),
         _pct(r["mean_progress"]),
+        str(r["missing"]),
         str(r["own_figures"]),
         _status(r["own_worst_status"], lang),
         str(r["late"]),
@@ -355,22 +418,6 @@ def _revision_row(r: dict, registry: Registry, lang: str) -> list[str]:
         _num(r["new_value"]),
         f"{r['old_revision']}→{r['revision']}",
     ]
-
-
-def _width(text: str) -> int:
-    """Terminal columns: Chinese characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _table(head: list[str], rows: list[list[str]]) -> str:
-    widths = [max(_width(str(x)) for x in col) for col in zip(head, *rows, strict=False)]
-
-    def line(cells) -> str:
-        return "  ".join(
-            str(c) + " " * (w - _width(str(c))) for c, w in zip(cells, widths, strict=True)
-        ).rstrip()
-
-    return "\n".join([line(head), line("-" * w for w in widths), *(line(r) for r in rows)])
 
 
 def _status(status: str, lang: str) -> str:

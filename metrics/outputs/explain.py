@@ -40,6 +40,9 @@ def method_lines(ind: Indicator, fig: Mapping, as_of: str, lang: str) -> list[st
             deadline=_period(periods.of_date(ind.deadline), lang),
         )
     ]
+    line = baseline_line(fig, lang, value)
+    if line:
+        lines.append(line)
     if fig["n_points"] < 2:
         return lines
     lines.append(
@@ -75,3 +78,24 @@ def method_lines(ind: Indicator, fig: Mapping, as_of: str, lang: str) -> list[st
             t("method.projection", lang, projected=value(fig["projected_value"]), attain=attain_text)
         )
     return lines
+
+
+def baseline_line(fig: Mapping, lang: str, value) -> str | None:
+    """Where the baseline comes from (registry, the quarter before the plan, the first report after it)."""
+    source = fig.get("baseline_source")
+    if source is None or source is pd.NA or (isinstance(source, float) and math.isnan(source)):
+        return None
+    return t(
+        f"baseline.{source}",
+        lang,
+        value=value(fig["baseline_value"]),
+        period=_period(fig["baseline_period"], lang),
+    )
+
+
+def baseline_short(fig: Mapping, lang: str) -> str | None:
+    """The baseline's source in a few words (cards, tables)."""
+    source = fig.get("baseline_source")
+    if source is None or source is pd.NA or (isinstance(source, float) and math.isnan(source)):
+        return None
+    return t(f"baseline.short.{source}", lang)

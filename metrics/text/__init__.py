@@ -12,13 +12,14 @@ from metrics.text.catalog_auth import AUTH
 from metrics.text.catalog_brief import BRIEF
 from metrics.text.catalog_data import DATA_PAGES
 from metrics.text.catalog_problems import PROBLEMS
+from metrics.text.catalog_status import STATUS_TEXT
 from metrics.text.catalog_ui import UI
 
 if TYPE_CHECKING:
     from metrics.errors import Problem
 
 LANGS = ("zh", "en")
-CATALOG: dict[str, dict[str, str]] = {**PROBLEMS, **UI, **DATA_PAGES, **BRIEF, **AUTH}
+CATALOG: dict[str, dict[str, str]] = {**PROBLEMS, **UI, **DATA_PAGES, **BRIEF, **AUTH, **STATUS_TEXT}
 
 
 def t(key: str, lang: str = "zh", **params: object) -> str:

@@ -81,10 +81,12 @@ def summary(figs: pd.DataFrame, late: pd.DataFrame) -> None:
                 )
                 for a in reg.agency
             ],
+            c.tr("col.missing"): [int(lead.loc[a, "missing"] + shared.loc[a, "missing"]) for a in reg.agency],
             c.tr("col.late"): [int(late_n.get(a, 0)) for a in reg.agency],
         }
     )
     st.subheader(c.tr("agencies.summary_title"), anchor=False)
+    st.caption(c.tr("rollup.missing_note"))
     st.dataframe(
         c.style_status(table, c.tr("col.status")), hide_index=True, width="stretch", height="content"
     )
@@ -119,8 +121,13 @@ def own_figures(agency: str, figs: pd.DataFrame) -> None:
                 charts.format_gap(g, c.unit_text(u), lg) for g, u in zip(own["gap"], own["unit"], strict=True)
             ],
             c.tr("col.progress"): [None if pd.isna(p) else round(float(p) * 100) for p in own["progress"]],
+            c.tr("col.contribution"): [
+                charts.format_share(s) if pd.notna(s) else "—" for s in own["contribution"]
+            ],
         }
     )
+    if (own["status"] == "contribution").any():
+        st.caption(c.tr("contribution.note"))
     st.dataframe(
         c.style_status(table, c.tr("col.status")),
         hide_index=True,

@@ -10,6 +10,7 @@ import streamlit as st
 from metrics.outputs import charts
 from metrics.outputs.explain import method_lines
 from metrics.plan import periods
+from metrics.progress import rollups
 from pages.frame import common as c
 from pages.frame.layout import page_header
 
@@ -35,7 +36,7 @@ def body(view: c.View, chosen: str) -> None:
     method(ind, nat, period)
     if c.is_briefing():
         return
-    agency_figures(ind, rows[rows["figure"] == "agency"])
+    agency_figures(ind, rows[rows["figure"] == "agency"], rows)
     values_table(ind, values, period)
 
 
@@ -132,11 +133,35 @@ def method(ind, nat: pd.Series, period: str) -> None:
         st.caption(c.tr("method.see_methodology"))
 
 
-def agency_figures(ind, agency_rows: pd.DataFrame) -> None:
-    """The agencies' own figures, when any agency reports its own."""
+def agency_figures(ind, agency_rows: pd.DataFrame, rows: pd.DataFrame) -> None:
+    """The agencies' own figures, when any agency reports its own; for a count that adds up,
+    each agency's share of the national figure and whether the parts add up."""
     if not len(agency_rows):
         return
     st.subheader(c.tr("indicator.agencies_title"), anchor=False)
+    columns = {}
+    if ind.additive:
+        st.caption(c.tr("contribution.note"))
+        for p in rollups.agency_parts(c.registry(), rows).itertuples():
+            unit = c.unit_text(ind.unit)
+            params = {
+                "period": c.period_label(p.period),
+                "total": charts.format_value(p.agency_sum, unit, c.lang()),
+                "n": p.n_agencies,
+                "national": charts.format_value(p.national, unit, c.lang()),
+                "diff": charts.format_value(abs(p.unattributed), unit, c.lang()),
+            }
+            if p.adds_up:
+                st.success(c.tr("parts.adds_up", **params), icon=":material/check_circle:")
+            elif p.unattributed > 0:
+                st.info(c.tr("parts.partial", **params), icon=":material/info:")
+            else:
+                st.warning(c.tr("parts.exceeds", **params), icon=":material/warning:")
+        columns = {
+            c.tr("col.contribution"): [
+                charts.format_share(s) if pd.notna(s) else "—" for s in agency_rows["contribution"]
+            ]
+        }
     st.dataframe(
         pd.DataFrame(
             {
@@ -145,6 +170,7 @@ def agency_figures(ind, agency_rows: pd.DataFrame) -> None:
                 c.tr("col.latest"): [c.fmt_value(v, ind.unit) for v in agency_rows["latest_value"]],
                 c.tr("col.period"): [c.period_label(p) for p in agency_rows["latest_period"]],
                 c.tr("col.progress"): (agency_rows["progress"].clip(0, 1) * 100).round(0).to_list(),
+                **columns,
             }
         ),
         hide_index=True,
@@ -159,6 +185,9 @@ def values_table(ind, values: pd.DataFrame, period: str) -> None:
     """Every revision up to the quarter, with notes and who reported them."""
     st.subheader(c.tr("indicator.values_title"), anchor=False)
     hist = c.history(ind.id)
+    known_at = c.known_at()
+    if known_at is not None:  # as known then: nothing uploaded later
+        hist = hist[hist["uploaded_at"] <= known_at]
     hist = hist[[periods.index(p) <= periods.index(period) for p in hist["period"]]].sort_values(
         ["period", "agency_id", "revision"], ascending=[False, True, False]
     )

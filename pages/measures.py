@@ -62,11 +62,12 @@ def summary(measures: list, rollup: pd.DataFrame, period: str) -> None:
             c.tr("col.n_indicators"): [
                 int(rollup.loc[m.id, "n_kpi"] + rollup.loc[m.id, "n_milestone"]) for m in measures
             ],
+            c.tr("col.missing"): [int(rollup.loc[m.id, "missing"]) for m in measures],
             c.tr("col.lead"): [agencies_text(m.id, "lead") or "—" for m in measures],
             c.tr("col.sharing"): [agencies_text(m.id, "shared") or "—" for m in measures],
         }
     )
-    st.caption(c.tr("measures.summary_note"))
+    st.caption(c.tr("measures.summary_note") + " " + c.tr("rollup.missing_note"))
     st.dataframe(
         c.style_status(table, c.tr("col.status")),
         hide_index=True,
@@ -92,15 +93,19 @@ def details(measures: list, rollup: pd.DataFrame, national: pd.DataFrame) -> Non
         st.header(section_label(section.id), anchor=False, divider="gray")
         for m in in_section:
             with st.container(border=True):
-                measure_card(m, rollup.loc[m.id, "worst_status"], national[national["measure"] == m.id])
+                measure_card(m, rollup.loc[m.id], national[national["measure"] == m.id])
 
 
-def measure_card(m, worst: str, rows: pd.DataFrame) -> None:
-    """A measure's title and worst status, its lead and sharing agencies, its indicators."""
+def measure_card(m, roll: pd.Series, rows: pd.DataFrame) -> None:
+    """A measure's title and worst status (with its figures without data), its lead and sharing
+    agencies, its indicators."""
     lg = c.lang()
+    worst = roll["worst_status"]
+    n, missing = int(roll["n_kpi"] + roll["n_milestone"]), int(roll["missing"])
+    gaps = f"&nbsp; <span class='kpi-meta'>{c.esc_html(c.tr('rollup.missing', n=n, missing=missing))}</span>"
     st.html(
         "<div style='font-size:1.15rem;font-weight:700;margin-bottom:0.3rem'>"
-        f"{c.esc_html(measure_label(m.id))}&nbsp; {c.status_badge(worst)}</div>"
+        f"{c.esc_html(measure_label(m.id))}&nbsp; {c.status_badge(worst)}{gaps if missing else ''}</div>"
     )
     leads = [c.agency_name(a, short=True) for a in m.leads]
     sharing = [c.agency_name(a, short=True) for a in m.sharing]

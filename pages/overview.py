@@ -12,7 +12,9 @@ import streamlit as st
 from metrics import config
 from metrics.outputs import charts
 from metrics.outputs.brief.deck import PPTX_MIME, build_brief
+from metrics.outputs.explain import baseline_short
 from metrics.plan import periods
+from metrics.progress.observations import parse_known_at
 from pages.frame import common as c
 from pages.frame.layout import page_header
 
@@ -30,20 +32,24 @@ def _in_units(frame, column: str) -> list[str]:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def brief_bytes(path: str, version: int, targets: str, as_of: str, lang: str, demo: bool) -> bytes:
-    """The briefing deck, built once per (database, data version, quarter, language)."""
+def brief_bytes(
+    path: str, version: int, targets: str, as_of: str, lang: str, demo: bool, day: str | None = None
+) -> bytes:
+    """The briefing deck, built once per (database, data version, quarter, language, known-at day)."""
     obs = c.observations_of(path, version)
-    return build_brief(c.load_registry_cached(targets), obs, as_of, lang, demo=demo)
+    known_at = None if day is None else parse_known_at(day)
+    return build_brief(c.load_registry_cached(targets), obs, as_of, lang, demo=demo, known_at=known_at)
 
 
 def deck_button(as_of: str) -> None:
     """Download the .pptx for this quarter and language; built only when pressed, then cached."""
     (path, version), lang = c.data_key(), c.lang()
-    args = (path, version, str(config.targets_path()), as_of, lang, c.is_demo())
+    day = c.known_at_day()
+    args = (path, version, str(config.targets_path()), as_of, lang, c.is_demo(), day)
     st.download_button(
         c.tr("overview.brief_download"),
         data=lambda: brief_bytes(*args),
-        file_name=f"briefing_{as_of}_{lang}.pptx",
+        file_name=f"briefing_{as_of}_{lang}{'_' + day if day else ''}.pptx",
         mime=PPTX_MIME,
         on_click="ignore",
         icon=":material/slideshow:",
@@ -106,6 +112,12 @@ def kpi_card(row: pd.Series, values: pd.DataFrame) -> None:
         c.tr("card.target", target=target, deadline=deadline),
         _gap_text(row, unit),
     ]
+    source = baseline_short(row, c.lang())
+    if source is not None:
+        value = c.fmt_value(row["baseline_value"], unit)
+        meta.append(
+            c.tr("card.baseline", value=value, period=c.period_label(row["baseline_period"]), source=source)
+        )
     with st.container(border=True):
         st.html(
             f'<div class="kpi-name">{html.escape(ind.name(c.lang()))}</div>'

@@ -23,12 +23,14 @@ from metrics.plan import periods
 from metrics.plan.registry import Registry, load_registry
 from metrics.progress import figures as progress
 from metrics.progress import rollups
+from metrics.progress.observations import parse_known_at
 from metrics.store.database import Store
 from pages.frame import memo
 from pages.frame.urlstate import ALL as ALL  # re-exported: pages say c.ALL, c.bound_select, c.is_briefing
 from pages.frame.urlstate import PARAM_AGENCY, PARAM_AS_OF, lang, remembered, tr, url_value
 from pages.frame.urlstate import bound_select as bound_select
 from pages.frame.urlstate import is_briefing as is_briefing
+from pages.frame.urlstate import known_at_day as known_at_day
 
 
 def ensure_entry_point() -> None:
@@ -131,49 +133,63 @@ def observations() -> pd.DataFrame:
 load_registry_cached, observations_of = _load_registry, _observations  # for code outside a page run
 
 
+def known_at() -> pd.Timestamp | None:
+    """The end of the "as known at" day (``?known_at=``), or None for the data as stored now."""
+    day = known_at_day()
+    return None if day is None else parse_known_at(day)
+
+
+def _moment(day: str | None) -> pd.Timestamp | None:
+    return None if day is None else parse_known_at(day)
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
-def _figures(path: str, version: int, targets: str, as_of: str) -> pd.DataFrame:
-    return progress.figures(_load_registry(targets), _observations(path, version), as_of)
+def _figures(path: str, version: int, targets: str, as_of: str, day: str | None) -> pd.DataFrame:
+    return progress.figures(_load_registry(targets), _observations(path, version), as_of, _moment(day))
 
 
 def figures(as_of: str) -> pd.DataFrame:
-    """Status of every figure as of a quarter; computed once per (data version, quarter)."""
+    """Status of every figure as of a quarter (as known at ``?known_at=``); computed once per
+    (data version, quarter, day)."""
     registry()  # surfaces a registry error as a sentence before the cached call
-    return _figures(*_version(), str(config.targets_path()), as_of)
+    return _figures(*_version(), str(config.targets_path()), as_of, known_at_day())
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _late(path: str, version: int, targets: str, as_of: str) -> pd.DataFrame:
-    return progress.late_reports(_load_registry(targets), _observations(path, version), as_of)
+def _late(path: str, version: int, targets: str, as_of: str, day: str | None) -> pd.DataFrame:
+    return progress.late_reports(_load_registry(targets), _observations(path, version), as_of, _moment(day))
 
 
 def late_reports(as_of: str) -> pd.DataFrame:
     """Owners that have not reported the as-of quarter."""
     registry()
-    return _late(*_version(), str(config.targets_path()), as_of)
+    return _late(*_version(), str(config.targets_path()), as_of, known_at_day())
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _changes(path: str, version: int, targets: str, start: str, end: str) -> dict[str, pd.DataFrame]:
-    return rollups.changes(_load_registry(targets), _observations(path, version), start, end)
+def _changes(
+    path: str, version: int, targets: str, start: str, end: str, day: str | None
+) -> dict[str, pd.DataFrame]:
+    return rollups.changes(_load_registry(targets), _observations(path, version), start, end, _moment(day))
 
 
 def changes(from_period: str, to_period: str) -> dict[str, pd.DataFrame]:
     """Status changes, new values and revisions between two quarters."""
     registry()
-    return _changes(*_version(), str(config.targets_path()), from_period, to_period)
+    return _changes(*_version(), str(config.targets_path()), from_period, to_period, known_at_day())
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _current(path: str, version: int, targets: str, as_of: str) -> pd.DataFrame:
-    cur = progress.current_values(_load_registry(targets), _observations(path, version), as_of)
+def _current(path: str, version: int, targets: str, as_of: str, day: str | None) -> pd.DataFrame:
+    obs = _observations(path, version)
+    cur = progress.current_values(_load_registry(targets), obs, as_of, _moment(day))
     return cur.drop(columns=["ind", "ag", "q"], errors="ignore")
 
 
 def current_values(as_of: str) -> pd.DataFrame:
     """The counting revision of every (indicator, agency, period) up to the quarter."""
     registry()
-    return _current(*_version(), str(config.targets_path()), as_of)
+    return _current(*_version(), str(config.targets_path()), as_of, known_at_day())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -196,13 +212,13 @@ def history(indicator_id: str) -> pd.DataFrame:
     return _history(*_version(), indicator_id)
 
 
-View = tuple[str, int, str, str, str | None, str | None, bool]
+View = tuple[str, int, str, str, str | None, str | None, bool, str | None]
 
 
 def view() -> View:
     """What a page's read-only sections show besides their own arguments: the database and its
-    data version, the registry file, the language, the as-of quarter, the agency filter and
-    briefing mode.
+    data version, the registry file, the language, the as-of quarter, the agency filter,
+    briefing mode and the "as known at" day.
 
     It is the first argument of every section a page caches with ``st.cache_data``: the section
     draws its charts, tables and text once per view, and a warm run replays the recorded
@@ -210,7 +226,8 @@ def view() -> View:
     draws no widget and nothing that depends on who is signed in.
     """
     path, version = _version()
-    return path, version, str(config.targets_path()), lang(), as_of(), agency_filter(), is_briefing()
+    view = (path, version, str(config.targets_path()), lang(), as_of(), agency_filter(), is_briefing())
+    return (*view, known_at_day())
 
 
 def after_write() -> None:

@@ -24,9 +24,12 @@ from pages.frame.urlstate import (
     PARAM_AS_OF,
     PARAM_BRIEFING,
     PARAM_LANG,
+    bad_known_at,
     bound_select,
     browser_lang,
     is_briefing,
+    known_at_day,
+    known_at_input,
     lang,
     tr,
 )
@@ -103,6 +106,7 @@ def sidebar(full: bool = True) -> None:
             )
         else:
             st.caption(tr("sidebar.no_data"))
+        known_at_input(tr("sidebar.known_at"), tr("sidebar.known_at_help"))
         bound_select(
             PARAM_AGENCY,
             [ALL, *registry().agency],
@@ -152,6 +156,9 @@ def page_header(title_key: str, period: str | None = None) -> None:
     agency = agency_filter()
     if agency:
         bits.append(tr("header.agency", agency=agency_name(agency)))
+    day = known_at_day()
+    if day:
+        bits.append(tr("header.known_at", date=day))
     if is_briefing():
         st.html(
             f"<div class='briefing-head'><span class='briefing-title'>{esc_html(tr(title_key))}</span>"
@@ -160,3 +167,5 @@ def page_header(title_key: str, period: str | None = None) -> None:
         return
     st.title(tr(title_key), anchor=False)
     st.caption(" · ".join(esc(b) for b in bits))
+    if bad_known_at() is not None:
+        st.warning(tr("known_at.bad_link", value=bad_known_at()), icon=":material/warning:")

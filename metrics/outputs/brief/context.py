@@ -20,13 +20,28 @@ STATUS_FILL, STATUS_INK, STATUS_ICON = charts.STATUS_COLORS, charts.STATUS_INK, 
 class Brief:
     """The quarter's numbers and the formatting helpers every slide uses."""
 
-    def __init__(self, registry: Registry, obs: pd.DataFrame, as_of: str, lang: str, demo: bool):
+    def __init__(
+        self,
+        registry: Registry,
+        obs: pd.DataFrame,
+        as_of: str,
+        lang: str,
+        demo: bool,
+        known_at: pd.Timestamp | None = None,
+    ):
         self.reg, self.obs, self.as_of, self.lang, self.demo = registry, obs, as_of, lang, demo
-        self.figs = progress.figures(registry, obs, as_of)
+        self.known_at = known_at
+        self.figs = progress.figures(registry, obs, as_of, known_at)
         nat = self.figs[self.figs["figure"] == "national"]
         self.national = nat.set_index("indicator_id", drop=False)
-        self.values = progress.current_values(registry, obs, as_of)
+        self.values = progress.current_values(registry, obs, as_of, known_at)
         self.deck = Deck(lang)
+
+    def known_label(self) -> str:
+        """The known_at moment as written: a date for a day's end, else date and time (UTC)."""
+        moment = pd.Timestamp(self.known_at)
+        end_of_day = moment + pd.Timedelta(1, "ns") == (moment + pd.Timedelta(1, "ns")).normalize()
+        return f"{moment:%Y-%m-%d}" if end_of_day else f"{moment:%Y-%m-%d %H:%M} UTC"
 
     def tr(self, key: str, **params: object) -> str:
         return t(key, self.lang, **params)
@@ -48,10 +63,11 @@ class Brief:
 
     def status(self, status: str) -> str:
         """Symbol and word: status is never shown by colour alone."""
-        return f"{STATUS_ICON[status]} {self.tr('status.' + status)}"
+        return f"{STATUS_ICON.get(status, 'Σ')} {self.tr('status.' + status)}"
 
     def status_cell(self, status: str, wrap: bool = False) -> Cell:
-        return Cell(self.status(status), True, STATUS_INK[status], STATUS_FILL[status], wrap=wrap)
+        ink, fill = STATUS_INK.get(status, "#000000"), STATUS_FILL.get(status, "#E8EEF4")
+        return Cell(self.status(status), True, ink, fill, wrap=wrap)
 
     def agency(self, agency_id: object) -> str:
         if missing(agency_id):

@@ -59,19 +59,21 @@ def build_brief(
     *,
     demo: bool,
     generated: dt.date | None = None,
+    known_at: pd.Timestamp | None = None,
 ) -> bytes:
     """The briefing deck (``.pptx`` bytes) as of quarter ``as_of`` in ``lang`` (``zh``/``en``).
 
     ``obs`` is ``Store.observations()``; ``demo`` marks the deck as demo data (title slide
     and every footer); ``generated`` is the date printed on the title slide (default:
-    today). Raises ValueError for an unknown language or an unreadable quarter.
+    today); ``known_at`` reproduces a past briefing (only values recorded by then count, and
+    the title slide says so). Raises ValueError for an unknown language or an unreadable quarter.
     """
     if lang not in ("zh", "en"):
         raise ValueError(f"language must be 'zh' or 'en', not {lang!r}")
     period = periods.parse_period(as_of)
     if period is None:
         raise ValueError(f"not a quarter: {as_of!r}")
-    brief = Brief(registry, obs, period, lang, demo)
+    brief = Brief(registry, obs, period, lang, demo, known_at)
     generated = generated or dt.date.today()
     _title_slide(brief, generated)
     _summary_slide(brief)
@@ -107,6 +109,8 @@ def _title_slide(b: Brief, generated: dt.date) -> None:
         Para(b.tr("brief.generated", date=date), color=MUTED),
         Para(b.source(), scale=0.85, color=MUTED, space_before=4),
     ]
+    if b.known_at is not None:
+        lines.insert(1, Para(b.tr("brief.known_at", date=b.known_label()), color=MUTED, space_before=4))
     deck.text(slide, 0.8, 4.35, width, 0.9, lines, 16)
     if b.demo:
         deck.badge(slide, 0.8, 5.55, 3.0, 0.55, b.tr("demo.badge"), DEMO_FILL, "#000000", 16)

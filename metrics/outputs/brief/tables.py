@@ -44,6 +44,8 @@ def measures_slide(b: Brief) -> None:
             count_text = "  ".join(
                 f"{charts.STATUS_ICONS[s]} {counts[s]}" for s in charts.STATUS_ORDER if counts[s]
             )
+            if roll.loc[m.id, "missing"]:
+                count_text += "\n" + b.tr("brief.missing", n=int(roll.loc[m.id, "missing"]))
             leads = [b.agency(a) for a in m.leads]
             lead_text = (
                 b.join(leads)
@@ -86,7 +88,7 @@ def measures_slide(b: Brief) -> None:
 
 def agencies_slide(b: Brief) -> None:
     slide = b.deck.slide(b.tr("brief.agencies_title"))
-    late = progress.late_reports(b.reg, b.obs, b.as_of)
+    late = progress.late_reports(b.reg, b.obs, b.as_of, b.known_at)
     roll = rollups.agency_rollup(b.reg, b.figs, late)
     head = ["col.agency", "col.lead_measures", "col.shared_measures", "brief.col_worst", "col.late"]
     rows = [[Cell(b.tr(k)) for k in head]]
@@ -143,7 +145,7 @@ def changes_slide(b: Brief) -> None:
     previous = periods.shift(b.as_of, -1)
     title = b.tr("overview.changes_title", start=b.period(previous), end=b.period(b.as_of))
     slide = b.deck.slide(title)
-    delta = rollups.changes(b.reg, b.obs, previous, b.as_of)
+    delta = rollups.changes(b.reg, b.obs, previous, b.as_of, b.known_at)
     moved, fresh, revised = delta["status_changes"], delta["new_values"], delta["revisions"]
     counts = b.tr("overview.changes_counts", moved=len(moved), new=len(fresh), revised=len(revised))
     b.deck.text(slide, MARGIN, CONTENT_TOP - 0.1, WIDTH, 0.4, [Para(counts)], 14, min_size=11)

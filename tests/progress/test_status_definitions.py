@@ -289,3 +289,14 @@ def test_near_zero_baseline_and_single_point_as_documented():
     reg = make_registry(indicator("a"))
     r = one(figures(reg, make_obs(("a", "samr", "2024Q2", 50)), "2024Q3"), "a")
     assert (r["progress"], r["status"], r["baseline_source"]) == (0.0, "insufficient_data", "first_report")
+
+
+def test_where_the_ratio_differs_from_sdg_builds_signed_division():
+    # "at least 90", baseline 95, latest 85 a year on, deadline a year later. sdg-build divides by
+    # the signed required rate: (85/95 - 1) / ((90/95)^(1/2) - 1) = +3.946657 ("on track");
+    # |CAGR_req| and the direction factor make it -3.946657 here: deterioration
+    signed = (85 / 95 - 1) / ((90 / 95) ** 0.5 - 1)
+    assert signed == pytest.approx(3.946657, abs=1e-6)
+    assert cagr_ratio(95, 85, 90, 1, 1, "at_least") == pytest.approx(-signed)
+    # all-negative values the usual way round: the same R as the signed division (0.731238)
+    assert cagr_ratio(-10, -5, -1, 1, 1, "at_least") == pytest.approx((0.5 - 1) / (0.1**0.5 - 1))

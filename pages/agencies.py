@@ -114,8 +114,10 @@ def own_figures(agency: str, figs: pd.DataFrame) -> None:
             ],
             c.tr("col.period"): [c.period_label(p) for p in own["latest_period"]],
             c.tr("col.target"): [
-                charts.format_target(t, d, c.unit_text(u), lg)
-                for t, d, u in zip(own["target"], own["direction"], own["unit"], strict=True)
+                "—" if st_ == "contribution" else charts.format_target(t, d, c.unit_text(u), lg)
+                for t, d, u, st_ in zip(
+                    own["target"], own["direction"], own["unit"], own["status"], strict=True
+                )
             ],
             c.tr("col.gap"): [
                 charts.format_gap(g, c.unit_text(u), lg) for g, u in zip(own["gap"], own["unit"], strict=True)
@@ -127,7 +129,7 @@ def own_figures(agency: str, figs: pd.DataFrame) -> None:
         }
     )
     if (own["status"] == "contribution").any():
-        st.caption(c.tr("contribution.note"))
+        st.caption(c.tr("contribution.note_table"))
     st.dataframe(
         c.style_status(table, c.tr("col.status")),
         hide_index=True,

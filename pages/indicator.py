@@ -139,8 +139,8 @@ def agency_figures(ind, agency_rows: pd.DataFrame, rows: pd.DataFrame) -> None:
     if not len(agency_rows):
         return
     st.subheader(c.tr("indicator.agencies_title"), anchor=False)
-    columns = {}
-    if ind.additive:
+    columns = {c.tr("col.progress"): (agency_rows["progress"].clip(0, 1) * 100).round(0).to_list()}
+    if ind.additive:  # a part of the national count: its share, not progress towards the target
         st.caption(c.tr("contribution.note"))
         for p in rollups.agency_parts(c.registry(), rows).itertuples():
             unit = c.unit_text(ind.unit)
@@ -169,7 +169,6 @@ def agency_figures(ind, agency_rows: pd.DataFrame, rows: pd.DataFrame) -> None:
                 c.tr("col.status"): [c.status_text(s) for s in agency_rows["status"]],
                 c.tr("col.latest"): [c.fmt_value(v, ind.unit) for v in agency_rows["latest_value"]],
                 c.tr("col.period"): [c.period_label(p) for p in agency_rows["latest_period"]],
-                c.tr("col.progress"): (agency_rows["progress"].clip(0, 1) * 100).round(0).to_list(),
                 **columns,
             }
         ),

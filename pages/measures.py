@@ -102,10 +102,13 @@ def measure_card(m, roll: pd.Series, rows: pd.DataFrame) -> None:
     lg = c.lang()
     worst = roll["worst_status"]
     n, missing = int(roll["n_kpi"] + roll["n_milestone"]), int(roll["missing"])
-    gaps = f"&nbsp; <span class='kpi-meta'>{c.esc_html(c.tr('rollup.missing', n=n, missing=missing))}</span>"
+    gaps = ""
+    if 0 < missing < n:
+        text = c.esc_html(c.tr("rollup.missing", n=n, missing=missing))
+        gaps = f"&nbsp; <span class='kpi-meta'>{text}</span>"
     st.html(
         "<div style='font-size:1.15rem;font-weight:700;margin-bottom:0.3rem'>"
-        f"{c.esc_html(measure_label(m.id))}&nbsp; {c.status_badge(worst)}{gaps if missing else ''}</div>"
+        f"{c.esc_html(measure_label(m.id))}&nbsp; {c.status_badge(worst)}{gaps}</div>"
     )
     leads = [c.agency_name(a, short=True) for a in m.leads]
     sharing = [c.agency_name(a, short=True) for a in m.sharing]

@@ -62,13 +62,19 @@ STATUS_TEXT: dict[str, dict[str, str]] = {
         "en": "This indicator is a count that adds up: an agency's figure is part of the national "
         "figure, shown as its share of it, not judged against the national target.",
     },
+    "contribution.note_table": {
+        "zh": "“计入全国”：可加总的数量（如国家标准验证点）中，本部门数值是全国数值的组成部分，"
+        "显示其占全国的份额，不与全国目标比较。",
+        "en": "Part of national: for a count that adds up (such as verification points), the agency's "
+        "figure is part of the national figure, shown as its share, not judged against the target.",
+    },
     "parts.partial": {
-        "zh": "{period}各部门自报合计 {total}（{n} 个部门），全国 {national}：{diff} 未归属到报送部门。",
+        "zh": "{period}各部门自报合计 {total}（{n} 个部门），全国 {national}：{diff}未归属到报送部门。",
         "en": "{period}: agencies' own counts ({n} reporting) add up to {total} of the national "
         "{national}; {diff} not attributed to a reporting agency.",
     },
     "parts.exceeds": {
-        "zh": "{period}各部门自报合计 {total}（{n} 个部门）超过全国 {national}，多出 {diff}，请核对。",
+        "zh": "{period}各部门自报合计 {total}（{n} 个部门）超过全国 {national}，多出{diff}，请核对。",
         "en": "{period}: agencies' own counts ({n} reporting) add up to {total}, more than the "
         "national {national} by {diff}; please check.",
     },

@@ -102,7 +102,8 @@ def test_an_agency_count_is_shown_as_its_share_of_the_national_figure(db: Path) 
     own = at.dataframe[0].value
     row = own[own["Indicator"] == "National standard verification points"].iloc[0]
     assert (row["Status"], row["Share of national"]) == ("Part of national", share)
-    assert t("contribution.note", "en") in all_text(at)
+    assert t("contribution.note_table", "en") in all_text(at)
+    assert row["Target"] == "—"  # the national target is not the agency's
     at = run("indicator", lang="en", indicator="verification_points")
     table = at.dataframe[0].value
     assert table["Share of national"].tolist() == [share]

@@ -22,6 +22,7 @@ from pages.frame.common import (
     lang,
     period_label,
     registry,
+    section,
     store,
     tr,
     uploads,
@@ -151,10 +152,10 @@ def values_table(data: tuple[str, int], targets: str, lg: str, chosen: dict[str,
     filter or briefing mode, and at scale it is every stored revision (tens of MB recorded)."""
     rows = narrow(all_revisions(*data), chosen)
     if rows.empty:
-        st.info(tr("data.none"))
+        st.info(t("data.none", lg))
         return False
     keys = len(rows[KEY].drop_duplicates())
-    st.caption(tr("data.count", rows=len(rows), keys=keys))
+    st.caption(t("data.count", lg, rows=len(rows), keys=keys))
     st.dataframe(
         history_table(rows, lg),
         hide_index=True,
@@ -164,10 +165,10 @@ def values_table(data: tuple[str, int], targets: str, lg: str, chosen: dict[str,
     return True
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@section(max_entries=16)
 def uploads_section(view: View) -> None:
     """Every upload with its counts, drawn once per view (:func:`pages.frame.common.view`), then replayed."""
-    lg = lang()
+    lg = view.lang
     st.subheader(tr("data.uploads"))
     audit = uploads()
     if audit.empty:
@@ -182,7 +183,7 @@ def uploads_section(view: View) -> None:
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@section(max_entries=16)
 def withdraw_options(view: View) -> dict[int, str]:
     """The uploads still counting, as the withdrawal form offers them (none: nothing to withdraw)."""
     audit = uploads()

@@ -17,7 +17,7 @@ from pathlib import PurePath
 import pandas as pd
 import streamlit as st
 
-from metrics import actions, config
+from metrics import actions
 from metrics.access import auth
 from metrics.access.auth import Session
 from metrics.errors import IngestRefused, MetricsError, PermissionDenied, Problem
@@ -38,6 +38,7 @@ from pages.frame.common import (
     period_label,
     registry,
     store,
+    targets,
     tr,
     uploads,
 )
@@ -118,7 +119,7 @@ def template_section(who: Session) -> None:
             return
         st.download_button(
             tr("upload.template_button"),
-            data=_template(str(config.targets_path()), agency, period, fmt, lg),
+            data=_template(targets(), agency, period, fmt, lg),
             file_name=f"template_{agency}_{period}.{fmt}",
             mime=MIME[fmt],
             on_click="ignore",

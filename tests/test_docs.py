@@ -15,7 +15,9 @@ from metrics.cli.main import build_parser
 REPO = Path(__file__).resolve().parents[1]
 README = (REPO / "README.md").read_text(encoding="utf-8")
 # a command line as the README writes it: `python -m metrics COMMAND [SUB] ...` up to the line's end
-COMMAND_LINE = re.compile(r"python -m metrics ([a-z][a-z-]*)(?: ((?:add|list|passwd|disable|enable)\b))?([^\n`]*)")
+COMMAND_LINE = re.compile(
+    r"python -m metrics ([a-z][a-z-]*)(?: ((?:add|list|passwd|disable|enable)\b))?([^\n`]*)"
+)
 
 
 def commands() -> dict[str, argparse.ArgumentParser]:

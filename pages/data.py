@@ -15,9 +15,9 @@ import streamlit as st
 from metrics import actions
 from metrics.access import auth
 from metrics.errors import MetricsError
+from metrics.outputs.export import MIME
 from metrics.text import t
 from pages.data_tables import (
-    ALL,
     audit_table,
     export_bytes,
     quarters_with_data,
@@ -42,9 +42,9 @@ from pages.frame.common import (
     tr,
     view,
 )
+from pages.frame.urlstate import ALL
 
 WITHDRAWN, NONCE = "data_withdrawn_flash", "data_withdraw_nonce"
-MIME = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
 # --------------------------------------------------------------------------- filters

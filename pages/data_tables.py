@@ -19,6 +19,7 @@ from pages.frame.common import (
     View,
     agency_name,
     indicator_name,
+    labels,
     lang,
     period_label,
     registry,
@@ -27,8 +28,8 @@ from pages.frame.common import (
     tr,
     uploads,
 )
+from pages.frame.urlstate import ALL  # a filter's "every indicator / agency / quarter" option
 
-ALL = "__all__"  # a filter's "every indicator / agency / quarter" option
 KEY = ["indicator_id", "period", "agency_id"]
 
 
@@ -75,11 +76,6 @@ def narrow(frame: pd.DataFrame, chosen: dict[str, object]) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- tables
-
-
-def labels(values: pd.Series, name) -> pd.Series:
-    """Display names, computed once per distinct id."""
-    return values.map({v: name(v) for v in values.dropna().unique()})
 
 
 def history_table(rows: pd.DataFrame, lg: str) -> pd.DataFrame:

@@ -31,6 +31,8 @@ EXPORT_COLUMNS = [
     "recorded_at",
 ]
 
+MIME = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
 TEMPLATE_HEADERS = {
     "zh": ["指标编号", "指标名称", "计量单位", "目标值", "报告期", "填报单位", "数值", "备注"],
     "en": ["indicator_id", "indicator_name", "unit", "target", "period", "agency_id", "value", "note"],

@@ -310,6 +310,11 @@ def _agency_filter() -> str | None:
 # --------------------------------------------------------------------------- formatting
 
 
+def labels(values: pd.Series, name: Callable[[Any], str]) -> pd.Series:
+    """Display names, computed once per distinct id (files have up to a million rows)."""
+    return values.map({v: name(v) for v in values.dropna().unique()})
+
+
 def period_label(period: str | None) -> str:
     """``2025年第四季度`` / ``2025 Q4``; a dash for no period."""
     if period is None or (isinstance(period, float) and pd.isna(period)) or period is pd.NA:

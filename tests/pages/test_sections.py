@@ -13,7 +13,7 @@ import json
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
-from test_pages import REPO, charts, db  # noqa: F401 - db is the fixture the page tests use
+from test_pages import charts, db, run  # noqa: F401 - db is the fixture the page tests use
 
 # with MIIT the Indicator page's first indicator would look the same: only SAMR (its owner) and
 # MIIT report it; with SAMR, MIIT's own series leaves the chart
@@ -36,15 +36,7 @@ PAGE_INPUTS = [
 
 
 def opened(page: str, params: dict[str, str]) -> AppTest:
-    at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=30)
-    for key, value in {"lang": "zh", **params}.items():
-        at.query_params[key] = value
-    at.run()
-    if page != "overview":
-        at.switch_page(f"pages/{page}.py")
-        at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return run(page, **{"lang": "zh", **params})
 
 
 def shown(at: AppTest) -> str:

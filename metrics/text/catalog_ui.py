@@ -245,6 +245,10 @@ UI: dict[str, dict[str, str]] = {
         "en": "The full rules, with worked examples, are on the Methodology page.",
     },
     "indicator.agencies_title": {"zh": "各部门自报数值", "en": "Agencies' own figures"},
+    "indicator.agency_filter": {
+        "zh": "已按单位筛选：显示全国数据（{owner}报送）和{agency}自身的数据。",
+        "en": "Filtered by agency: the national figure (reported by {owner}) and {agency}'s own figures.",
+    },
     "indicator.values_title": {"zh": "报送记录（含修订）", "en": "Reported values (with revisions)"},
     "indicator.values_note": {
         "zh": "“现行”是计入统计的版本；“已被修订”是被后来的报送替代的旧值；“已撤回”的上传不计入。",

@@ -11,6 +11,7 @@ real on confirmation). User text (file names, notes) is shown in dataframes or e
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from pathlib import PurePath
 
@@ -46,7 +47,7 @@ from pages.frame.common import (
 
 log = logging.getLogger(__name__)
 
-FILE_TYPES = ["csv", "txt", "tsv", "xlsx", "xls"]
+FILE_TYPES = ["csv", "txt", "tsv", "xlsx"]  # not .xls: refused anyway (save as .xlsx)
 NONCE, PREVIEW, FLASH, SEEN = "upload_nonce", "upload_preview", "upload_flash", "upload_seen"
 
 
@@ -175,6 +176,28 @@ def _widths(lg: str, **widths: int) -> dict[str, object]:
 
 def _join(lg: str, *sentences: str) -> str:
     return ("" if lg == "zh" else " ").join(sentences)
+
+
+def dropzone_css() -> str:
+    """The upload box's own words (Streamlit draws them in English only) in the page's language."""
+    limit = int(st.get_option("server.maxUploadSize"))
+    texts = {
+        "[data-testid='stFileUploaderDropzone'] [data-testid='stBaseButton-secondary'] p": tr(
+            "upload.browse"
+        ),
+        "[data-testid='stFileUploaderDropzoneInstructions'] span": tr(
+            "upload.dropzone", limit=limit, types="、".join(t.upper() for t in FILE_TYPES)
+        ),
+    }
+    rules = "".join(
+        f"{where}{{font-size:0}}{where}::after{{content:{_css_string(text)};font-size:0.9rem}}"
+        for where, text in texts.items()
+    )
+    return f"<style>{rules}</style>"
+
+
+def _css_string(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
 
 
 def _size(n: int) -> str:
@@ -376,6 +399,7 @@ def main() -> None:
     who_section(who)
     template_section(who)
     nonce = st.session_state.setdefault(NONCE, 0)
+    st.html(dropzone_css())
     uploaded = st.file_uploader(
         tr("upload.file"), type=FILE_TYPES, key=f"upload_file_{nonce}", help=tr("upload.file_help")
     )

@@ -20,6 +20,11 @@ DATA_PAGES: dict[str, dict[str, str]] = {
         "en": "Enter your name before you confirm.",
     },
     "upload.file": {"zh": "选择文件", "en": "Choose a file"},
+    "upload.browse": {"zh": "浏览文件", "en": "Browse files"},
+    "upload.dropzone": {
+        "zh": "将文件拖放到此处或点击“浏览文件”；每个文件不超过 {limit}MB（{types}；.xls 请另存为 .xlsx）",
+        "en": "Drag a file here or browse; up to {limit} MB per file ({types}; save old .xls files as .xlsx)",
+    },
     "upload.file_help": {
         "zh": "支持 Excel 另存的 CSV（GB18030/GBK 或 UTF-8）和 .xlsx 工作簿。",
         "en": "CSV as Excel saves it (GB18030/GBK or UTF-8) and .xlsx workbooks.",

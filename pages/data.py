@@ -84,7 +84,7 @@ def download(chosen: dict[str, object]) -> None:
     stamp = dt.date.today().isoformat()
     row.download_button(
         tr("data.download_button", fmt=fmt.upper()),
-        data=export_bytes(*data_key(), targets(), chosen, fmt),
+        data=export_bytes(*data_key(), targets(), chosen, fmt, lang()),
         file_name=f"data_{stamp}.{fmt}",
         mime=MIME[fmt],
         on_click="ignore",

@@ -13,7 +13,7 @@ import pickle
 import pandas as pd
 import streamlit as st
 
-from metrics.outputs.export import export_frame, to_bytes
+from metrics.outputs.export import export_frame, localized_headers, to_bytes
 from metrics.text import CATALOG, t
 from pages.frame.common import (
     View,
@@ -59,9 +59,11 @@ def _export(path: str, version: int, targets: str) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def export_bytes(path: str, version: int, targets: str, chosen: dict[str, object], fmt: str) -> bytes:
-    """The file bytes, made once per data version, filters and format (not on every rerun)."""
-    return to_bytes(narrow(_export(path, version, targets), chosen), fmt)
+def export_bytes(
+    path: str, version: int, targets: str, chosen: dict[str, object], fmt: str, lg: str
+) -> bytes:
+    """The file bytes, made once per data version, filters, format and language (headers)."""
+    return to_bytes(localized_headers(narrow(_export(path, version, targets), chosen), lg), fmt)
 
 
 def narrow(frame: pd.DataFrame, chosen: dict[str, object]) -> pd.DataFrame:

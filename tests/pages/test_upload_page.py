@@ -235,7 +235,7 @@ def test_template_download(db: Path, fmt: str, magic: bytes) -> None:
     if fmt == "csv":
         text = body.decode("utf-8-sig")
         assert text.startswith("指标编号,指标名称,计量单位,目标值,报告期,填报单位,数值,备注")
-        assert ",2025Q3,miit,," in text
+        assert ",2025Q3,工业和信息化部,," in text
 
 
 def test_first_upload_into_an_empty_database(empty_db: Path) -> None:

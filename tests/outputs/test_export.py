@@ -214,7 +214,9 @@ def test_the_xlsx_template_has_drop_downs_value_checks_and_instructions(registry
     assert share.error == "请填写 0 至 100 之间的数字。"
     help_sheet = wb["填报说明"]
     assert help_sheet["A1"].value == "填报说明"
-    assert help_sheet["A2"].value.startswith("这是一份预填的季度报送模板：每行一个本单位负责报送的指标（共 25 行）")
+    assert help_sheet["A2"].value.startswith(
+        "这是一份预填的季度报送模板：每行一个本单位负责报送的指标（共 25 行）"
+    )
     english = load_workbook(io.BytesIO(export.template_bytes(registry, "miit", "2025Q4", "xlsx", lang="en")))
     assert english.sheetnames == ["data", "instructions", "lists"]
     assert english["data"]["F2"].value == "miit"
@@ -223,7 +225,15 @@ def test_the_xlsx_template_has_drop_downs_value_checks_and_instructions(registry
 
 def test_a_chinese_export_has_chinese_headers_and_re_ingests_unchanged(registry, ingest, filled):
     frame = export.localized_headers(export.export_frame(filled, registry), "zh")
-    assert list(frame.columns)[:7] == ["指标编号", "报告期", "填报单位", "数值", "备注", "指标名称", "单位名称"]
+    assert list(frame.columns)[:7] == [
+        "指标编号",
+        "报告期",
+        "填报单位",
+        "数值",
+        "备注",
+        "指标名称",
+        "单位名称",
+    ]
     assert export.localized_headers(export.export_frame(filled, registry), "en").columns[0] == "indicator_id"
     result = ingest(export.to_bytes(frame, "csv"), "export.csv")
     assert (result.change.new, result.change.revised) == (0, 0)

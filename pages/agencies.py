@@ -86,7 +86,11 @@ def summary(figs: pd.DataFrame, late: pd.DataFrame) -> None:
     )
     st.subheader(c.tr("agencies.summary_title"), anchor=False)
     st.dataframe(
-        c.style_status(table, c.tr("col.status")), hide_index=True, width="stretch", height="content"
+        c.style_status(table, c.tr("col.status")),
+        hide_index=True,
+        width="stretch",
+        height="content",
+        placeholder="—",
     )
 
 
@@ -128,6 +132,7 @@ def own_figures(agency: str, figs: pd.DataFrame) -> None:
         column_config={
             c.tr("col.progress"): st.column_config.ProgressColumn(min_value=0, max_value=100, format="%d%%")
         },
+        placeholder="—",
     )
 
 
@@ -146,6 +151,7 @@ def late_reports(agency: str, late: pd.DataFrame, period: str) -> None:
         ),
         hide_index=True,
         width="stretch",
+        placeholder="—",
     )
 
 
@@ -173,6 +179,7 @@ def uploads(agency: str) -> None:
         ),
         hide_index=True,
         width="stretch",
+        placeholder="—",
     )
 
 

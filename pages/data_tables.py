@@ -159,6 +159,7 @@ def values_table(data: tuple[str, int], targets: str, lg: str, chosen: dict[str,
         hide_index=True,
         width="stretch",
         column_config=time_columns(lg, "data.col.when") | _indicator_width(lg),
+        placeholder="—",
     )
     return True
 
@@ -178,6 +179,7 @@ def uploads_section(view: View) -> None:
         hide_index=True,
         width="stretch",
         column_config=time_columns(lg, "data.col.when", "data.col.withdrawn_at"),
+        placeholder="—",
     )
 
 
@@ -222,6 +224,7 @@ def _audit_table(lg: str, content: str, _log: pd.DataFrame) -> None:
         hide_index=True,
         width="stretch",
         column_config=time_columns(lg, "audit.col.when"),
+        placeholder="—",
     )
 
 

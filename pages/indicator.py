@@ -160,6 +160,7 @@ def agency_figures(ind, agency_rows: pd.DataFrame) -> None:
         column_config={
             c.tr("col.progress"): st.column_config.ProgressColumn(min_value=0, max_value=100, format="%d%%")
         },
+        placeholder="—",
     )
 
 
@@ -197,7 +198,7 @@ def values_table(ind, values: pd.DataFrame, period: str, agency: str | None) -> 
             c.tr("col.file"): hist["file_name"].astype(str).to_list(),
         }
     )
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.dataframe(table, hide_index=True, width="stretch", placeholder="—")
     st.caption(c.tr("indicator.values_note"))
 
 

@@ -77,6 +77,7 @@ def summary(measures: list, rollup: pd.DataFrame, period: str) -> None:
                 min_value=0, max_value=100, format="%d%%"
             ),
         },
+        placeholder="—",
     )
     plan = c.registry().plan
     source = plan.source_zh if lg == "zh" else plan.source_en
@@ -138,6 +139,7 @@ def measure_card(m, worst: str, rows: pd.DataFrame) -> None:
             c.tr("col.progress"): st.column_config.ProgressColumn(min_value=0, max_value=100, format="%d%%"),
             c.tr("col.expected"): st.column_config.NumberColumn(format="%d%%"),
         },
+        placeholder="—",
     )
 
 

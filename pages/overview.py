@@ -172,6 +172,7 @@ def late_list(late: pd.DataFrame, period: str) -> None:
         ),
         hide_index=True,
         width="stretch",
+        placeholder="—",
     )
 
 
@@ -230,6 +231,7 @@ def changes(period: str, agency: str | None) -> None:
             ),
             hide_index=True,
             width="stretch",
+            placeholder="—",
         )
     if not revised.empty:
         st.markdown(f"**{c.tr('overview.revisions_title')}**")
@@ -246,6 +248,7 @@ def changes(period: str, agency: str | None) -> None:
             ),
             hide_index=True,
             width="stretch",
+            placeholder="—",
         )
 
 

@@ -295,7 +295,7 @@ def show_refusal(exc: IngestRefused) -> None:
     st.error(tr("upload.refused", file=esc(exc.file_name), n=len(exc.problems)), icon=":material/block:")
     table = problem_table(exc.problems, lg)
     widths = _widths(lg, data_col_row=60, data_col_column=110, data_col_value=180, data_col_reason=760)
-    st.dataframe(table, hide_index=True, width="stretch", column_config=widths)
+    st.dataframe(table, hide_index=True, width="stretch", column_config=widths, placeholder="—")
     stem = PurePath(exc.file_name).stem or "file"
     st.download_button(
         tr("upload.problems_download"),
@@ -322,7 +322,9 @@ def show_preview(result: IngestResult, data: bytes, who: Session) -> None:
     col_rev.metric(tr("upload.count_revised"), c.revised)
     col_same.metric(tr("upload.count_unchanged"), c.unchanged)
     widths = _widths(lg, data_col_row=60, data_col_change=90, data_col_indicator=320, data_col_note=200)
-    st.dataframe(change_table(c.rows, lg), hide_index=True, width="stretch", column_config=widths)
+    st.dataframe(
+        change_table(c.rows, lg), hide_index=True, width="stretch", column_config=widths, placeholder="—"
+    )
     if c.new + c.revised == 0:
         text = tr("upload.nothing_changed")
         earlier = _upload_row(c.identical_upload)

@@ -122,7 +122,7 @@ def main() -> None:
     if done:
         st.success(esc(done), icon=":material/task_alt:")
     frame = store().users()
-    st.dataframe(users_table(frame), hide_index=True, width="stretch")
+    st.dataframe(users_table(frame), hide_index=True, width="stretch", placeholder="—")
     left, right = st.columns(2, gap="large")
     with left:
         add_form(who)

@@ -419,3 +419,10 @@ def test_a_link_with_an_unknown_quarter_or_agency_says_so(db: Path, page: str) -
     assert "as of 2025 Q3" in all_text(at)
     quiet = run(page, lang="zh", as_of="2025Q2", agency="samr")
     assert not quiet.warning
+
+
+@pytest.mark.parametrize("page", ["overview", "indicator", "measures", "agencies"])
+def test_a_missing_value_shows_as_a_dash_never_none(db: Path, page: str) -> None:
+    at = run(page, lang="en")
+    assert at.dataframe
+    assert {d.proto.placeholder for d in at.dataframe} == {"—"}

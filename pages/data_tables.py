@@ -1,7 +1,7 @@
 """The Data & history page's cached reads and read-only tables (:mod:`pages.data` lays out the
 filters, the download, the withdrawal form and the audit log around them).
 
-The tables are cached sections: drawn once per view (:func:`pages.frame.common.view`) or data version,
+The tables are cached sections: drawn once per view (:func:`pages.frame.page.view`) or data version,
 language and their own arguments, then replayed on warm runs.
 """
 
@@ -15,7 +15,7 @@ import streamlit as st
 
 from metrics.outputs.export import export_frame, localized_headers, to_bytes
 from metrics.text import CATALOG, t
-from pages.frame.common import (
+from pages.frame.page import (
     View,
     agency_name,
     indicator_name,
@@ -166,7 +166,7 @@ def values_table(data: tuple[str, int], targets: str, lg: str, chosen: dict[str,
 
 @section(max_entries=16)
 def uploads_section(view: View) -> None:
-    """Every upload with its counts, drawn once per view (:func:`pages.frame.common.view`), then replayed."""
+    """Every upload with its counts, drawn once per view (:func:`pages.frame.page.view`), then replayed."""
     lg = view.lang
     st.subheader(tr("data.uploads"))
     audit = uploads()

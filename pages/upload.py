@@ -2,10 +2,10 @@
 
 Only for a signed-in uploader or admin (the navigation shows the page to no one else). The
 page only lays out widgets: checking, counting and classifying come from
-:func:`metrics.access.actions.upload_as`, i.e. :func:`metrics.ingest.batch.ingest_file` limited to the user's
+:func:`metrics.actions.upload_as`, i.e. :func:`metrics.ingest.batch.ingest_file` limited to the user's
 agencies and recorded under the user's name (first ``dry_run=True`` for the preview, then for
 real on confirmation). User text (file names, notes) is shown in dataframes or escaped with
-:func:`pages.frame.common.esc`, never as HTML.
+:func:`pages.frame.page.esc`, never as HTML.
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from metrics.ingest.batch import IngestResult, period_bounds
 from metrics.outputs.export import MIME, template_bytes, to_bytes
 from metrics.plan import periods
 from metrics.text import localized, t
-from pages.frame import gate as access
-from pages.frame.common import (
+from pages.frame import gate
+from pages.frame.page import (
     after_write,
     agency_filter,
     agency_name,
@@ -393,7 +393,7 @@ def main() -> None:
     ensure_entry_point()  # run on its own (first request): go through dashboard.py
     st.title(tr("upload.title"))
     st.caption(tr("upload.intro"))
-    who = access.session()
+    who = gate.session()
     if not auth.can_upload(who):  # the navigation does not offer the page; a stale link might
         st.warning(tr("gate.forbidden"), icon=":material/lock:")
         return

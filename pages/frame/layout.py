@@ -7,7 +7,7 @@ import html
 
 import streamlit as st
 
-from pages.frame.common import (
+from pages.frame.page import (
     agency_filter,
     agency_name,
     as_of_options,

@@ -2,7 +2,7 @@
 
 Rows come from :meth:`metrics.store.values.Values.history` and :meth:`~metrics.store.uploads.Uploads.uploads`;
 the download is the CLI export (:func:`metrics.outputs.export.export_frame` + ``to_bytes``). An admin
-also sees the audit log and may withdraw an upload (:func:`metrics.access.actions.withdraw`). User text
+also sees the audit log and may withdraw an upload (:func:`metrics.actions.withdraw`). User text
 (notes, names, file names, reasons) is only ever shown inside dataframes or select options.
 """
 
@@ -25,8 +25,8 @@ from pages.data_tables import (
     values_table,
     withdraw_options,
 )
-from pages.frame import gate as access
-from pages.frame.common import (
+from pages.frame import gate
+from pages.frame.page import (
     after_write,
     agency_filter,
     agency_name,
@@ -84,7 +84,7 @@ def download(chosen: dict[str, object]) -> None:
     stamp = dt.date.today().isoformat()
     row.download_button(
         tr("data.download_button", fmt=fmt.upper()),
-        data=export_bytes(*data_key(), targets(), chosen, fmt),
+        data=export_bytes(*data_key(), targets(), chosen, fmt, lang()),
         file_name=f"data_{stamp}.{fmt}",
         mime=MIME[fmt],
         on_click="ignore",
@@ -101,8 +101,8 @@ def values_section(quarters: list[str]) -> None:
 
 
 def withdraw_section() -> None:
-    """Admin only: choose an upload, give a reason, confirm; :func:`metrics.access.actions.withdraw`."""
-    who = access.session()
+    """Admin only: choose an upload, give a reason, confirm; :func:`metrics.actions.withdraw`."""
+    who = gate.session()
     if not auth.is_admin(who):
         return
     lg = lang()
@@ -142,7 +142,7 @@ def withdraw_section() -> None:
 def audit_section(limit: int = 500) -> None:
     """Admin only: who did what (log-ins, user changes, withdrawals, refused uploads). Read on
     every run: the log grows without a data-version bump."""
-    if not auth.is_admin(access.session()):
+    if not auth.is_admin(gate.session()):
         return
     audit_table(store().audit_log(limit=limit))
 

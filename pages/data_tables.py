@@ -1,7 +1,7 @@
 """The Data & history page's cached reads and read-only tables (:mod:`pages.data` lays out the
 filters, the download, the withdrawal form and the audit log around them).
 
-The tables are cached sections: drawn once per view (:func:`pages.frame.common.view`) or data version,
+The tables are cached sections: drawn once per view (:func:`pages.frame.page.view`) or data version,
 language and their own arguments, then replayed on warm runs.
 """
 
@@ -13,9 +13,9 @@ import pickle
 import pandas as pd
 import streamlit as st
 
-from metrics.outputs.export import export_frame, to_bytes
+from metrics.outputs.export import export_frame, localized_headers, to_bytes
 from metrics.text import CATALOG, t
-from pages.frame.common import (
+from pages.frame.page import (
     View,
     agency_name,
     indicator_name,
@@ -59,9 +59,11 @@ def _export(path: str, version: int, targets: str) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def export_bytes(path: str, version: int, targets: str, chosen: dict[str, object], fmt: str) -> bytes:
-    """The file bytes, made once per data version, filters and format (not on every rerun)."""
-    return to_bytes(narrow(_export(path, version, targets), chosen), fmt)
+def export_bytes(
+    path: str, version: int, targets: str, chosen: dict[str, object], fmt: str, lg: str
+) -> bytes:
+    """The file bytes, made once per data version, filters, format and language (headers)."""
+    return to_bytes(localized_headers(narrow(_export(path, version, targets), chosen), lg), fmt)
 
 
 def narrow(frame: pd.DataFrame, chosen: dict[str, object]) -> pd.DataFrame:
@@ -157,13 +159,14 @@ def values_table(data: tuple[str, int], targets: str, lg: str, chosen: dict[str,
         hide_index=True,
         width="stretch",
         column_config=time_columns(lg, "data.col.when") | _indicator_width(lg),
+        placeholder="—",
     )
     return True
 
 
 @section(max_entries=16)
 def uploads_section(view: View) -> None:
-    """Every upload with its counts, drawn once per view (:func:`pages.frame.common.view`), then replayed."""
+    """Every upload with its counts, drawn once per view (:func:`pages.frame.page.view`), then replayed."""
     lg = view.lang
     st.subheader(tr("data.uploads"))
     audit = uploads()
@@ -176,6 +179,7 @@ def uploads_section(view: View) -> None:
         hide_index=True,
         width="stretch",
         column_config=time_columns(lg, "data.col.when", "data.col.withdrawn_at"),
+        placeholder="—",
     )
 
 
@@ -220,6 +224,7 @@ def _audit_table(lg: str, content: str, _log: pd.DataFrame) -> None:
         hide_index=True,
         width="stretch",
         column_config=time_columns(lg, "audit.col.when"),
+        placeholder="—",
     )
 
 

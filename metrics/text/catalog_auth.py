@@ -193,6 +193,7 @@ AUTH: dict[str, dict[str, str]] = {
     "audit.action.user_enable": {"zh": "启用用户", "en": "user enabled"},
     "audit.action.withdraw_upload": {"zh": "撤回上传", "en": "upload withdrawn"},
     "audit.action.upload_forbidden": {"zh": "拒收越权上传", "en": "upload refused (other agency)"},
+    "audit.action.upload_refused": {"zh": "拒收上传文件", "en": "upload refused"},
     # --- users page ----------------------------------------------------------------------------
     "users.title": {"zh": "用户管理", "en": "Users"},
     "users.intro": {

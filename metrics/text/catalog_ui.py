@@ -188,6 +188,15 @@ UI: dict[str, dict[str, str]] = {
     "indicator.title": {"zh": "指标", "en": "Indicator"},
     "indicator.choose": {"zh": "选择指标", "en": "Choose an indicator"},
     "indicator.placeholder": {"zh": "请选择……", "en": "Choose…"},
+    "link.bad_as_of": {
+        "zh": "链接中的季度“{value}”无法使用（可选 {first} 至 {last}），下面显示最新季度。",
+        "en": "The quarter '{value}' in the link cannot be shown (choose {first} to {last}); "
+        "showing the latest quarter.",
+    },
+    "link.bad_agency": {
+        "zh": "没有编号为“{value}”的部门，下面显示全部部门。",
+        "en": "There is no agency with the id '{value}'; showing every agency.",
+    },
     "indicator.unknown": {
         "zh": "没有编号为“{id}”的指标，请从下面的列表中选择。",
         "en": "There is no indicator with the id '{id}'; choose one from the list below.",

@@ -20,6 +20,12 @@ PARAM_LANG, PARAM_AS_OF, PARAM_AGENCY, PARAM_BRIEFING = "lang", "as_of", "agency
 ALL = "__all__"  # the agency filter's "every agency" option (never written to the URL)
 
 
+def link_params() -> dict[str, str | None]:
+    """The quarter and agency the URL named as this run began, before the selectors set the URL
+    to what they show (the frame calls this first)."""
+    return memo.once("link", lambda: {p: st.query_params.get(p) for p in (PARAM_AS_OF, PARAM_AGENCY)})
+
+
 def url_value(param: str, options: Sequence[str]) -> str | None:
     """The URL's ``param`` when it is one of ``options``."""
     value = st.query_params.get(param)

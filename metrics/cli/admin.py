@@ -29,7 +29,8 @@ from metrics import actions
 from metrics.access import auth, users
 from metrics.errors import MetricsError
 from metrics.plan.registry import Registry
-from metrics.store.database import Store, now_utc
+from metrics.store.connection import now_utc
+from metrics.store.database import Store
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 

@@ -12,13 +12,13 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Self
 
 import duckdb
 
 from metrics.errors import IngestRefused
 from metrics.ingest.checks import (
     MAX_ABS_VALUE,
-    ROW_COLUMNS,
     parse_value,
     parse_values,
     period_bounds,
@@ -26,7 +26,9 @@ from metrics.ingest.checks import (
 )
 from metrics.ingest.reader import Unreadable, read_table
 from metrics.plan.registry import Registry
-from metrics.store.database import Change, Store
+from metrics.store.database import Store
+from metrics.store.incoming import AcceptedRows
+from metrics.store.values import Change
 
 __all__ = [
     "MAX_ABS_VALUE",
@@ -41,15 +43,16 @@ __all__ = [
 
 @dataclass(frozen=True, eq=False)
 class Batch:
-    """A file that passed every check; its rows wait in the view ``accepted`` of ``con``.
+    """A file that passed every check; its rows wait in ``accepted``, which the batch owns.
 
-    ``con`` is the DuckDB connection the file was checked in: a cursor of ``store`` (so storing
-    copies nothing between connections) or, without a store, a private in-memory one.
+    ``accepted`` was checked in a cursor of ``store`` (so storing copies nothing between
+    connections) or, without a store, in a private in-memory connection. Close the batch
+    (``close()`` or ``with``) once its rows are stored: that frees them and the checks' tables.
     """
 
     file_name: str
     sha256: str
-    con: duckdb.DuckDBPyConnection
+    accepted: AcceptedRows
     n_file_rows: int
     duplicates_dropped: int = 0
     agencies: tuple[str, ...] = field(default=())
@@ -58,13 +61,19 @@ class Batch:
     @cached_property
     def rows(self):
         """The rows (ROW_COLUMNS) as a pandas DataFrame, for display and tests; no note is None."""
-        frame = self.con.sql(f"SELECT {', '.join(ROW_COLUMNS)} FROM accepted ORDER BY row").df()
+        frame = self.accepted.frame()
         frame["note"] = frame["note"].astype(object).where(frame["note"].notna(), None)
         return frame
 
     def close(self) -> None:
         """Free the checked rows (after storing them)."""
-        self.con.close()
+        self.accepted.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def parse_file(
@@ -82,7 +91,7 @@ def parse_file(
     """
     con = store.cursor() if store is not None else duckdb.connect()
     try:
-        table = read_table(data, file_name, con)
+        table = read_table(data, con, file_name=file_name)
         checked = validate(registry, table, today=today, allowed_agencies=allowed_agencies)
         if checked.problems:
             raise IngestRefused(file_name, checked.problems)
@@ -99,7 +108,7 @@ def parse_file(
     return Batch(
         file_name=file_name,
         sha256=hashlib.sha256(data).hexdigest(),
-        con=con,
+        accepted=AcceptedRows(con),
         n_file_rows=checked.n_rows + checked.duplicates_dropped,
         duplicates_dropped=checked.duplicates_dropped,
         agencies=tuple(a for (a,) in agencies),
@@ -143,24 +152,19 @@ def ingest_file(
     today: dt.date | None = None,
 ) -> IngestResult:
     """The one ingestion path: check the whole file, then store it in one transaction."""
-    batch = parse_file(registry, data, file_name, store=store, today=today, allowed_agencies=allowed_agencies)
-    try:
+    allowed = allowed_agencies
+    with parse_file(registry, data, file_name, store=store, today=today, allowed_agencies=allowed) as batch:
         return store_checked(store, batch, uploaded_by=uploaded_by, source=source, dry_run=dry_run)
-    finally:
-        batch.close()
 
 
 def store_checked(
     store: Store, batch: Batch, *, uploaded_by: str, source: str, dry_run: bool = False
 ) -> IngestResult:
     """Store a batch that :func:`parse_file` accepted, as one transaction."""
-    if batch.store is store:  # checked in a cursor of this store: store from there
-        rows, cursor = "accepted", batch.con
-    else:
-        rows, cursor = batch.con.sql(f"SELECT {', '.join(ROW_COLUMNS)} FROM accepted").to_arrow_table(), None
+    # checked in a cursor of this store: stored from there; else copied over as an Arrow table
+    rows = batch.accepted if batch.store is store else batch.accepted.arrow()
     change = store.store_batch(
         rows,
-        cursor=cursor,
         file_name=batch.file_name,
         sha256=batch.sha256,
         uploaded_by=uploaded_by,

@@ -18,18 +18,18 @@ from dataclasses import dataclass, replace
 
 import duckdb
 
+from metrics.config import MAX_ROWS
 from metrics.errors import Problem
 from metrics.ingest.formula_guard import restore
 from metrics.ingest.reader import Table
 from metrics.plan import periods
 from metrics.plan.registry import Registry
+from metrics.store.incoming import ACCEPTED, ROW_COLUMNS
 
 MAX_ABS_VALUE = 1e15
-MAX_ROWS = 1_000_000
 # A plain number below MAX_ABS_VALUE: DuckDB's cast reads it as float() does (correctly rounded).
 _PLAIN = r"regexp_full_match(k, '[+-]?[0-9]{1,15}(\.[0-9]{1,17})?')"
 _VALUE_OUTPUTS = {"number": "DOUBLE", "pct": "BOOLEAN", "code": "VARCHAR"}
-ROW_COLUMNS = ("indicator_id", "period", "agency_id", "value", "note", "row")  # what is stored
 _INDICATOR_OUTPUTS = {
     "id": "VARCHAR",
     "lo": "DOUBLE",
@@ -40,7 +40,7 @@ _INDICATOR_OUTPUTS = {
 
 @dataclass(frozen=True)
 class Checked:
-    """What checking a table found; when ``problems`` is empty the view ``accepted`` has the rows."""
+    """What checking a table found; when ``problems`` is empty the view ACCEPTED has the rows."""
 
     problems: list[Problem]
     n_rows: int  # rows kept: one per (indicator, period, agency)
@@ -59,7 +59,11 @@ def validate(
     today: dt.date | None = None,
     allowed_agencies: Iterable[str] | None = None,
 ) -> Checked:
-    """Check every row of ``table.cells``; the view ``accepted`` then has the rows to store."""
+    """Check every row of ``table.cells``; the temp view ACCEPTED of ``table.con`` then has the rows to store.
+
+    ACCEPTED (:mod:`metrics.store.incoming`) is what the store reads; the other temp tables made
+    here are scratch, gone with the connection.
+    """
     con = table.con
     first, last = period_bounds(registry, today or dt.date.today())
     indicators, agencies = _indicator_lookup(registry), _agency_lookup(registry)
@@ -94,7 +98,7 @@ def validate(
     if n_filled > MAX_ROWS:
         return Checked([Problem("too_many_rows", params={"limit": MAX_ROWS})], 0, 0)
     if n_flagged == 0 and n_keys == n_filled:
-        con.execute(f"CREATE OR REPLACE TEMP VIEW accepted AS {_ACCEPTED_ROWS}")
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {ACCEPTED} AS {_ACCEPTED_ROWS}")
         return Checked([], n_filled, 0)
     con.execute("CREATE OR REPLACE TEMP TABLE checked AS SELECT * FROM checked_rows")
     problems = _problems(con, registry, first, last, allowed)
@@ -106,7 +110,7 @@ def validate(
         ).fetchall()
     ]
     con.execute(
-        f"CREATE OR REPLACE TEMP VIEW accepted AS SELECT {', '.join(ROW_COLUMNS)} FROM checked"
+        f"CREATE OR REPLACE TEMP VIEW {ACCEPTED} AS SELECT {', '.join(ROW_COLUMNS)} FROM checked"
         " WHERE complete AND row NOT IN (SELECT row FROM repeated_rows WHERE NOT first)"
     )
     n_complete = con.execute("SELECT count(*) FROM checked WHERE complete").fetchall()[0][0]

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from metrics.config import MAX_ROWS
 from metrics.errors import Problem
 
 # Canonical column -> accepted header spellings (compared after _norm_header).
@@ -36,7 +37,6 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 REQUIRED = ("indicator_id", "period", "agency_id", "value")
 HEADER_SCAN_ROWS = 10
-MAX_ROWS = 1_000_000
 _HEADER_LOOKUP = {alias: col for col, aliases in COLUMNS.items() for alias in aliases}
 _CONTENT = re.compile(rb"[^\x00\r\n\t \xef\xbb\xbf]")
 _DELIMS = (",", ";", "\t", "，")
@@ -101,11 +101,15 @@ def _canonical(header: object) -> str | None:
     return _HEADER_LOOKUP.get(head)
 
 
-def read_table(data: bytes, file_name: str, con: duckdb.DuckDBPyConnection | None = None) -> Table:
+def read_table(data: bytes, con: duckdb.DuckDBPyConnection | None = None, *, file_name: str = "") -> Table:
     """Decode and split a CSV or XLSX file into ``con`` (default: a new in-memory connection).
 
-    Raise Unreadable with the reason; the caller closes a connection it passed in.
+    The content decides how a file is read; the name only catches a file that claims to be a
+    workbook and is not (a text file renamed to ``.xlsx``). Raise Unreadable with the reason;
+    the caller closes a connection it passed in.
     """
+    if file_name.lower().endswith(".xlsx") and data[:4] != b"PK\x03\x04" and _CONTENT.search(data):
+        raise Unreadable(Problem("not_a_workbook"))
     own = con is None
     if con is None:
         con = duckdb.connect()

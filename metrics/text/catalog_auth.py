@@ -81,6 +81,10 @@ AUTH: dict[str, dict[str, str]] = {
         "en": "METRICS_VIEW_LOGIN must be 'open' or 'required', not {value!r}.",
         "zh": "METRICS_VIEW_LOGIN 只能是 'open' 或 'required'，而不是 {value!r}。",
     },
+    "auth.bad_db_wait": {
+        "en": "METRICS_DB_WAIT must be a number of seconds from 0 to 3600, not {value!r}.",
+        "zh": "METRICS_DB_WAIT 须为 0 至 3600 之间的秒数，而不是 {value!r}。",
+    },
     "auth.bad_session_hours": {
         "en": "METRICS_SESSION_HOURS must be a number of hours from 0.1 to 720, not {value!r}.",
         "zh": "METRICS_SESSION_HOURS 须为 0.1 至 720 之间的小时数，而不是 {value!r}。",
@@ -189,6 +193,7 @@ AUTH: dict[str, dict[str, str]] = {
     "audit.action.user_enable": {"zh": "启用用户", "en": "user enabled"},
     "audit.action.withdraw_upload": {"zh": "撤回上传", "en": "upload withdrawn"},
     "audit.action.upload_forbidden": {"zh": "拒收越权上传", "en": "upload refused (other agency)"},
+    "audit.action.upload_refused": {"zh": "拒收上传文件", "en": "upload refused"},
     # --- users page ----------------------------------------------------------------------------
     "users.title": {"zh": "用户管理", "en": "Users"},
     "users.intro": {

@@ -20,6 +20,11 @@ DATA_PAGES: dict[str, dict[str, str]] = {
         "en": "Enter your name before you confirm.",
     },
     "upload.file": {"zh": "选择文件", "en": "Choose a file"},
+    "upload.browse": {"zh": "浏览文件", "en": "Browse files"},
+    "upload.dropzone": {
+        "zh": "将文件拖放到此处或点击“浏览文件”；每个文件不超过 {limit}MB（{types}；.xls 请另存为 .xlsx）",
+        "en": "Drag a file here or browse; up to {limit} MB per file ({types}; save old .xls files as .xlsx)",
+    },
     "upload.file_help": {
         "zh": "支持 Excel 另存的 CSV（GB18030/GBK 或 UTF-8）和 .xlsx 工作簿。",
         "en": "CSV as Excel saves it (GB18030/GBK or UTF-8) and .xlsx workbooks.",
@@ -180,4 +185,87 @@ DATA_PAGES: dict[str, dict[str, str]] = {
         "zh": "数据库暂时无法读取：",
         "en": "The database cannot be read right now:",
     },
+    # --- exports: column headers (a Chinese reader gets Chinese headers) ---
+    "export.col.indicator_id": {"zh": "指标编号", "en": "indicator_id"},
+    "export.col.period": {"zh": "报告期", "en": "period"},
+    "export.col.agency_id": {"zh": "填报单位", "en": "agency_id"},
+    "export.col.value": {"zh": "数值", "en": "value"},
+    "export.col.note": {"zh": "备注", "en": "note"},
+    "export.col.indicator_name": {"zh": "指标名称", "en": "indicator_name"},
+    "export.col.agency_name": {"zh": "单位名称", "en": "agency_name"},
+    "export.col.unit": {"zh": "计量单位", "en": "unit"},
+    "export.col.revision": {"zh": "版本", "en": "revision"},
+    "export.col.upload_id": {"zh": "上传编号", "en": "upload_id"},
+    "export.col.file_name": {"zh": "文件名", "en": "file_name"},
+    "export.col.uploaded_by": {"zh": "报送人", "en": "uploaded_by"},
+    "export.col.recorded_at": {"zh": "记录时间（UTC）", "en": "recorded_at"},
+    "export.col.withdrawn": {"zh": "已撤回", "en": "withdrawn"},
+    # --- the upload template workbook ---
+    "template.help_title": {"zh": "填报说明", "en": "How to fill in this template"},
+    "template.help.1": {
+        "zh": (
+            "这是一份预填的季度报送模板：每行一个本单位负责报送的指标（共 {n} 行），只需"
+            "在“数值”列填写本季度数值，必要时在“备注”列说明口径。"
+        ),
+        "en": (
+            "A pre-filled quarterly template: one row per indicator your agency reports ({n} "
+            "rows). Enter this quarter's figure in the value column and, where needed, a note."
+        ),
+    },
+    "template.help.2": {
+        "zh": "请勿修改“指标编号”“报告期”“填报单位”三列；下拉框列出了可选的值，填错时 Excel 会立即提示。",
+        "en": (
+            "Do not change the indicator_id, period or agency_id columns; their drop-down lists "
+            "offer the valid entries and Excel warns at once about a wrong one."
+        ),
+    },
+    "template.help.3": {
+        "zh": (
+            "数值只填数字：百分比填 85.2 或 85.2%，个数填整数，“个月”填月数；百"
+            "分比和里程碑进度须在 0 至 100 之间，其他数值不得为负。"
+        ),
+        "en": (
+            "Values are numbers only: a percentage as 85.2 or 85.2%, counts as whole numbers, "
+            "months as a number of months; percentages and milestone progress lie between 0 and "
+            "100, nothing is negative."
+        ),
+    },
+    "template.help.4": {
+        "zh": "“指标名称”“计量单位”“目标值”三列仅供参考，上传时会被忽略。",
+        "en": "The indicator_name, unit and target columns are for reference and ignored on upload.",
+    },
+    "template.help.5": {
+        "zh": "报告期可写作 2025Q4、2025年第四季度或 2025-12-31 等；一个文件可以包含多个季度。",
+        "en": "Periods may be written 2025Q4, 2025 Q4 or 2025-12-31; one file may hold several quarters.",
+    },
+    "template.help.6": {
+        "zh": "未填数值的行请整行删除；不要增加合并单元格或公式。",
+        "en": "Delete rows you leave without a value; add no merged cells or formulas.",
+    },
+    "template.help.7": {
+        "zh": (
+            "保存为 .xlsx（或另存为 CSV）后，在“数据上报”页面上传：系统先检查整个"
+            "文件并列出全部问题（行号与 Excel 一致），确认后才写入。"
+        ),
+        "en": (
+            "Save as .xlsx (or CSV) and upload it on the Upload page: the whole file is checked "
+            "first and every problem listed (row numbers as Excel shows them); nothing is stored "
+            "until you confirm."
+        ),
+    },
+    "template.help.8": {
+        "zh": "修改已报送的数值时直接上传新文件：系统保留每个数值的全部修订记录，并在“数据与修订”页面显示。",
+        "en": (
+            "To correct a figure, upload a new file: every revision of every value is kept and "
+            "shown on the Data & history page."
+        ),
+    },
+    "template.help.9": {
+        "zh": "有问题请联系本系统管理员；请不要通过邮件发送数据文件。",
+        "en": "For help, contact the administrator of this dashboard; please do not e-mail data files.",
+    },
+    "template.check_title": {"zh": "输入有误", "en": "Check this entry"},
+    "template.check_list": {"zh": "请从下拉列表中选择。", "en": "Choose a value from the list."},
+    "template.check_share": {"zh": "请填写 0 至 100 之间的数字。", "en": "Enter a number from 0 to 100."},
+    "template.check_number": {"zh": "请填写不小于 0 的数字。", "en": "Enter a number of 0 or more."},
 }

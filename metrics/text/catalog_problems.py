@@ -15,6 +15,12 @@ PROBLEMS: dict[str, dict[str, str]] = {
         "zh": "这不是 CSV 文本文件，也不是 Excel 工作簿（.xlsx）。",
         "en": "This is neither a CSV text file nor an Excel workbook (.xlsx).",
     },
+    "problem.not_a_workbook": {
+        "zh": "文件名以 .xlsx 结尾，但内容不是 Excel 工作簿（可能是改了扩展名的文本文件）；"
+        "请在 Excel 中另存为 .xlsx 或 CSV。",
+        "en": "The file is named .xlsx but is not an Excel workbook (perhaps a renamed text file); "
+        "save it as .xlsx or CSV in Excel.",
+    },
     "problem.old_xls": {
         "zh": "这是旧版 Excel 97-2003 文件（.xls）；请在 Excel 中“另存为” .xlsx 或 CSV 后再上传。",
         "en": "This is an old Excel 97-2003 file (.xls); save it as .xlsx or CSV in Excel and upload again.",

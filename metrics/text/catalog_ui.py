@@ -188,6 +188,15 @@ UI: dict[str, dict[str, str]] = {
     "indicator.title": {"zh": "指标", "en": "Indicator"},
     "indicator.choose": {"zh": "选择指标", "en": "Choose an indicator"},
     "indicator.placeholder": {"zh": "请选择……", "en": "Choose…"},
+    "link.bad_as_of": {
+        "zh": "链接中的季度“{value}”无法使用（可选 {first} 至 {last}），下面显示最新季度。",
+        "en": "The quarter '{value}' in the link cannot be shown (choose {first} to {last}); "
+        "showing the latest quarter.",
+    },
+    "link.bad_agency": {
+        "zh": "没有编号为“{value}”的部门，下面显示全部部门。",
+        "en": "There is no agency with the id '{value}'; showing every agency.",
+    },
     "indicator.unknown": {
         "zh": "没有编号为“{id}”的指标，请从下面的列表中选择。",
         "en": "There is no indicator with the id '{id}'; choose one from the list below.",
@@ -245,6 +254,10 @@ UI: dict[str, dict[str, str]] = {
         "en": "The full rules, with worked examples, are on the Methodology page.",
     },
     "indicator.agencies_title": {"zh": "各部门自报数值", "en": "Agencies' own figures"},
+    "indicator.agency_filter": {
+        "zh": "已按单位筛选：显示全国数据（{owner}报送）和{agency}自身的数据。",
+        "en": "Filtered by agency: the national figure (reported by {owner}) and {agency}'s own figures.",
+    },
     "indicator.values_title": {"zh": "报送记录（含修订）", "en": "Reported values (with revisions)"},
     "indicator.values_note": {
         "zh": "“现行”是计入统计的版本；“已被修订”是被后来的报送替代的旧值；“已撤回”的上传不计入。",

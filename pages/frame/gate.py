@@ -19,7 +19,7 @@ from metrics.access import auth
 from metrics.access.auth import Session
 from metrics.errors import MetricsError, PermissionDenied
 from pages.frame import memo
-from pages.frame.common import agency_name, esc, is_demo, lang, store, tr
+from pages.frame.page import agency_name, esc, is_demo, lang, store, tr
 
 SESSION, NEXT, FLASH, NAV, MENU = "auth_session", "auth_next", "auth_flash", "_auth_nav", "auth_menu"
 BUILT = "_auth_pages"  # this session's page objects and what they were built for

@@ -11,8 +11,10 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
+from metrics.progress.observations import parse_known_at
 from metrics.text import t
 from pages.frame import memo
 
@@ -20,6 +22,12 @@ LANGS = ("zh", "en")
 PARAM_LANG, PARAM_AS_OF, PARAM_AGENCY, PARAM_BRIEFING = "lang", "as_of", "agency", "briefing"
 PARAM_KNOWN_AT = "known_at"  # ?known_at=2025-10-15: the numbers as recorded by the end of that day
 ALL = "__all__"  # the agency filter's "every agency" option (never written to the URL)
+
+
+def link_params() -> dict[str, str | None]:
+    """The quarter and agency the URL named as this run began, before the selectors set the URL
+    to what they show (the frame calls this first)."""
+    return memo.once("link", lambda: {p: st.query_params.get(p) for p in (PARAM_AS_OF, PARAM_AGENCY)})
 
 
 def url_value(param: str, options: Sequence[str]) -> str | None:
@@ -120,7 +128,7 @@ def remembered(param: str, options: Sequence[str]) -> str | None:
 
 def is_briefing() -> bool:
     """Briefing mode (``?briefing=1``): no sidebar or chrome, laid out for a 16:9 screenshot."""
-    return st.query_params.get(PARAM_BRIEFING) in ("1", "true", "yes")
+    return memo.once("briefing", lambda: st.query_params.get(PARAM_BRIEFING) in ("1", "true", "yes"))
 
 
 # --------------------------------------------------------------------------- as known at a date
@@ -163,6 +171,16 @@ def known_at_input(label: str, help_text: str) -> None:
     day = known_at_day()
     st.session_state[key] = dt.date.fromisoformat(day) if day else None
     st.date_input(label, key=key, on_change=_on_known_at, format="YYYY-MM-DD", help=help_text)
+
+
+def known_at() -> pd.Timestamp | None:
+    """The end of the "as known at" day, or None for the data as stored now."""
+    return moment(known_at_day())
+
+
+def moment(day: str | None) -> pd.Timestamp | None:
+    """A known-at day (``2025-10-15``) as the end of that day."""
+    return None if day is None else parse_known_at(day)
 
 
 def _on_known_at() -> None:

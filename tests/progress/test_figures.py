@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -18,7 +17,6 @@ from hypothesis import strategies as st
 
 from metrics.cli import report as report_cli
 from metrics.plan.registry import Registry, parse_registry
-from metrics.progress import figures as progress
 from metrics.progress.figures import (
     FIGURE_COLUMNS,
     STATUSES,
@@ -650,10 +648,3 @@ def test_cli_late_and_changes(cli_world, capsys):
     }
     assert run(["changes", "--from", "2024Q1", "--to", "2024Q4"], cli_world) == 0
     assert "Status changes" in capsys.readouterr().out
-
-
-def test_module_has_no_streamlit():
-    import metrics.progress.rollups
-
-    for module in (progress, metrics.progress.rollups, report_cli):
-        assert "streamlit" not in Path(module.__file__).read_text(encoding="utf-8")

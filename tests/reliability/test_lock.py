@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-import metrics.store.database
+import metrics.store.duckdb_engine
 from metrics.errors import DatabaseLocked
 from metrics.store.database import Store
 
@@ -177,7 +177,7 @@ def test_cli_export_while_held_says_so_too(holder, db_path, tmp_path):
 def test_store_open_retries_until_the_holder_lets_go(holder, db_path, monkeypatch):
     """The first attempt fails on the lock and makes the holder quit; a later attempt gets in."""
     attempts: list[str] = []
-    real_connect = metrics.store.database._connect
+    real_connect = metrics.store.duckdb_engine.connect
 
     def connect(path, read_only):
         try:
@@ -190,7 +190,7 @@ def test_store_open_retries_until_the_holder_lets_go(holder, db_path, monkeypatc
         attempts.append("open")
         return con
 
-    monkeypatch.setattr(metrics.store.database, "_connect", connect)
+    monkeypatch.setattr(metrics.store.duckdb_engine, "connect", connect)
     store = Store.open(db_path, wait_seconds=30)
     try:
         assert attempts[0] == "locked" and attempts[-1] == "open"

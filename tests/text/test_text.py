@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from metrics.errors import Problem, ProblemCode
 from metrics.progress.figures import STATUSES
 from metrics.text import CATALOG, LANGS, t
 
@@ -92,3 +93,15 @@ def test_chinese_text_is_chinese_and_english_text_is_not() -> None:
         and not any(word in entry["en"] for word in allowed_cjk_in_en)
     ]
     assert not problems, problems
+
+
+def test_every_problem_code_has_its_sentence_and_every_sentence_a_code() -> None:
+    keys = {key.removeprefix("problem.") for key in CATALOG if key.startswith("problem.")}
+    assert keys == {code.value for code in ProblemCode}
+
+
+def test_a_problem_code_is_checked_when_the_problem_is_made() -> None:
+    assert Problem("conflict", 3).code is ProblemCode.CONFLICT
+    assert Problem(ProblemCode.CONFLICT, 3) == Problem("conflict", 3)
+    with pytest.raises(ValueError, match="'conflct' is not a valid ProblemCode"):
+        Problem("conflct", 3)

@@ -8,9 +8,12 @@ parameters (:mod:`pages.frame.urlstate`), so every view is a link that reproduce
 
 from __future__ import annotations
 
+import functools
 import html
 import re
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -23,14 +26,16 @@ from metrics.plan import periods
 from metrics.plan.registry import Registry, load_registry
 from metrics.progress import figures as progress
 from metrics.progress import rollups
-from metrics.progress.observations import parse_known_at
 from metrics.store.database import Store
 from pages.frame import memo
 from pages.frame.urlstate import ALL as ALL  # re-exported: pages say c.ALL, c.bound_select, c.is_briefing
-from pages.frame.urlstate import PARAM_AGENCY, PARAM_AS_OF, lang, remembered, tr, url_value
+from pages.frame.urlstate import PARAM_AGENCY, PARAM_AS_OF, lang, moment, remembered, tr, url_value
 from pages.frame.urlstate import bound_select as bound_select
 from pages.frame.urlstate import is_briefing as is_briefing
+from pages.frame.urlstate import known_at as known_at
 from pages.frame.urlstate import known_at_day as known_at_day
+
+T = TypeVar("T")
 
 
 def ensure_entry_point() -> None:
@@ -64,7 +69,7 @@ def registry() -> Registry:
 
 
 def _registry() -> Registry:
-    path = str(config.targets_path())
+    path = targets()
     try:
         return _load_registry(path)
     except RegistryError as exc:
@@ -133,63 +138,53 @@ def observations() -> pd.DataFrame:
 load_registry_cached, observations_of = _load_registry, _observations  # for code outside a page run
 
 
-def known_at() -> pd.Timestamp | None:
-    """The end of the "as known at" day (``?known_at=``), or None for the data as stored now."""
-    day = known_at_day()
-    return None if day is None else parse_known_at(day)
-
-
-def _moment(day: str | None) -> pd.Timestamp | None:
-    return None if day is None else parse_known_at(day)
-
-
 @st.cache_data(show_spinner=False, max_entries=64)
 def _figures(path: str, version: int, targets: str, as_of: str, day: str | None) -> pd.DataFrame:
-    return progress.figures(_load_registry(targets), _observations(path, version), as_of, _moment(day))
+    return progress.figures(_load_registry(targets), _observations(path, version), as_of, moment(day))
 
 
 def figures(as_of: str) -> pd.DataFrame:
     """Status of every figure as of a quarter (as known at ``?known_at=``); computed once per
     (data version, quarter, day)."""
     registry()  # surfaces a registry error as a sentence before the cached call
-    return _figures(*_version(), str(config.targets_path()), as_of, known_at_day())
+    return _figures(*_version(), targets(), as_of, known_at_day())
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _late(path: str, version: int, targets: str, as_of: str, day: str | None) -> pd.DataFrame:
-    return progress.late_reports(_load_registry(targets), _observations(path, version), as_of, _moment(day))
+    return progress.late_reports(_load_registry(targets), _observations(path, version), as_of, moment(day))
 
 
 def late_reports(as_of: str) -> pd.DataFrame:
     """Owners that have not reported the as-of quarter."""
     registry()
-    return _late(*_version(), str(config.targets_path()), as_of, known_at_day())
+    return _late(*_version(), targets(), as_of, known_at_day())
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _changes(
     path: str, version: int, targets: str, start: str, end: str, day: str | None
 ) -> dict[str, pd.DataFrame]:
-    return rollups.changes(_load_registry(targets), _observations(path, version), start, end, _moment(day))
+    return rollups.changes(_load_registry(targets), _observations(path, version), start, end, moment(day))
 
 
 def changes(from_period: str, to_period: str) -> dict[str, pd.DataFrame]:
     """Status changes, new values and revisions between two quarters."""
     registry()
-    return _changes(*_version(), str(config.targets_path()), from_period, to_period, known_at_day())
+    return _changes(*_version(), targets(), from_period, to_period, known_at_day())
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _current(path: str, version: int, targets: str, as_of: str, day: str | None) -> pd.DataFrame:
     obs = _observations(path, version)
-    cur = progress.current_values(_load_registry(targets), obs, as_of, _moment(day))
+    cur = progress.current_values(_load_registry(targets), obs, as_of, moment(day))
     return cur.drop(columns=["ind", "ag", "q"], errors="ignore")
 
 
 def current_values(as_of: str) -> pd.DataFrame:
     """The counting revision of every (indicator, agency, period) up to the quarter."""
     registry()
-    return _current(*_version(), str(config.targets_path()), as_of, known_at_day())
+    return _current(*_version(), targets(), as_of, known_at_day())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -212,22 +207,63 @@ def history(indicator_id: str) -> pd.DataFrame:
     return _history(*_version(), indicator_id)
 
 
-View = tuple[str, int, str, str, str | None, str | None, bool, str | None]
+@dataclass(frozen=True)
+class View:
+    """What a page's read-only sections show besides their own arguments."""
+
+    db: str
+    version: int
+    targets: str
+    lang: str
+    as_of: str | None
+    agency: str | None
+    briefing: bool
+    known_at: str | None  # the "as known at" day (?known_at=), None for the data as stored now
+
+    def pins(self) -> dict[str, Any]:
+        """The run's values (:mod:`pages.frame.memo` names) this view fixes."""
+        return {
+            "version": (self.db, self.version),
+            "targets": self.targets,
+            "lang": self.lang,
+            "as_of": self.as_of,
+            "agency": self.agency,
+            "briefing": self.briefing,
+            "known_at": self.known_at,
+        }
 
 
 def view() -> View:
-    """What a page's read-only sections show besides their own arguments: the database and its
-    data version, the registry file, the language, the as-of quarter, the agency filter,
-    briefing mode and the "as known at" day.
-
-    It is the first argument of every section a page caches with ``st.cache_data``: the section
-    draws its charts, tables and text once per view, and a warm run replays the recorded
-    elements. A commit bumps the data version, so the next run draws afresh. A cached section
-    draws no widget and nothing that depends on who is signed in.
-    """
+    """This run's database and data version, registry file, language, as-of quarter, agency
+    filter, briefing mode and "as known at" day: the key of every cached page section (:func:`section`)."""
     path, version = _version()
-    view = (path, version, str(config.targets_path()), lang(), as_of(), agency_filter(), is_briefing())
-    return (*view, known_at_day())
+    return View(path, version, targets(), lang(), as_of(), agency_filter(), is_briefing(), known_at_day())
+
+
+def section(max_entries: int = 32) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """Cache a read-only page section on its :class:`View` and arguments.
+
+    The section draws its charts, tables and text once per key and a later run replays the
+    recorded elements; a commit bumps the data version, so the next run draws afresh. While
+    the section draws, every setting the frame offers (language, as-of quarter, agency,
+    briefing mode, known-at day, data version, registry) answers from the view, so the drawing can only show
+    what its key holds. A section draws no widget and nothing that depends on who is signed in.
+    """
+
+    def decorate(fn: Callable[..., T]) -> Callable[..., T]:
+        @functools.wraps(fn)  # the cache is keyed on fn's own name and source
+        def drawn(view: View, *args: Any) -> T:
+            with memo.pinned(view.pins()):
+                return fn(view, *args)
+
+        return st.cache_data(show_spinner=False, max_entries=max_entries)(drawn)
+
+    return decorate
+
+
+def targets() -> str:
+    """The registry file this run reads (``METRICS_TARGETS``)."""
+    return memo.once("targets", lambda: str(config.targets_path()))
 
 
 def after_write() -> None:
@@ -243,6 +279,10 @@ def after_write() -> None:
 
 def as_of() -> str | None:
     """The chosen quarter (``2025Q4``); default the latest quarter with data; None when empty."""
+    return memo.once("as_of", _as_of)
+
+
+def _as_of() -> str | None:
     options = as_of_options()
     if not options:
         return None
@@ -252,7 +292,7 @@ def as_of() -> str | None:
 def as_of_options() -> list[str]:
     """Quarters one may look at: from the plan start (or earliest data) to the latest data."""
     registry()
-    return memo.once("as_of_options", lambda: _as_of_options(*_version(), str(config.targets_path())))
+    return memo.once("as_of_options", lambda: _as_of_options(*_version(), targets()))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -267,11 +307,20 @@ def _as_of_options(path: str, version: int, targets: str) -> list[str]:
 
 def agency_filter() -> str | None:
     """The agency chosen in the sidebar (``?agency=samr``), or None for every agency."""
+    return memo.once("agency", _agency_filter)
+
+
+def _agency_filter() -> str | None:
     options = list(registry().agency)
     return url_value(PARAM_AGENCY, options) or remembered(PARAM_AGENCY, options)
 
 
 # --------------------------------------------------------------------------- formatting
+
+
+def labels(values: pd.Series, name: Callable[[Any], str]) -> pd.Series:
+    """Display names, computed once per distinct id (files have up to a million rows)."""
+    return values.map({v: name(v) for v in values.dropna().unique()})
 
 
 def period_label(period: str | None) -> str:

@@ -1,0 +1,92 @@
+"""Everything the store asks of DuckDB in particular: the seam a second backend replaces.
+
+The rest of :mod:`metrics.store` writes SQL that PostgreSQL accepts as well (window functions
+rather than QUALIFY, ``FILTER (WHERE ...)``, ``ON CONFLICT``, a quoted ``"row"``), with
+DuckDB's ``?`` parameters. What only DuckDB has lives here: opening the file and telling a
+locked file from a broken one, CHECKPOINT, its catalogue, ``rowid``, scanning an Arrow table or a pandas
+DataFrame by name, and reading a result as a DataFrame or an Arrow table.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import duckdb
+
+from metrics.errors import DatabaseError, DatabaseLocked
+
+if TYPE_CHECKING:  # pandas and pyarrow are imported by DuckDB when a result is asked for in them
+    import pandas as pd
+    import pyarrow as pa
+
+Connection = duckdb.DuckDBPyConnection  # a cursor is a connection of its own to the same database
+_LOCK_RE = re.compile(r"lock", re.IGNORECASE)
+INSERTION_ORDER = "rowid"  # orders rows of one table as they were inserted (ties of equal times)
+
+
+def connect(path: str, read_only: bool) -> Connection:
+    """Open the database file; DatabaseLocked, in words, when another process holds it."""
+    if path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        if read_only and not os.path.exists(path):
+            raise DatabaseError(
+                f"{path} does not exist; run 'python -m metrics demo' or ingest a file first."
+            )
+    try:
+        return duckdb.connect(path, read_only=read_only)
+    except duckdb.IOException as exc:
+        text = str(exc)
+        if _LOCK_RE.search(text):
+            pid = re.search(r"PID (\d+)", text)
+            holder = f" (PID {pid.group(1)})" if pid else ""
+            raise DatabaseLocked(
+                f"The database {path} is held by another program{holder}, usually the running dashboard. "
+                "Upload the file on the dashboard's Upload page, or stop the dashboard and try again. / "
+                f"数据库 {path} 正被另一个程序{holder}占用（通常是正在运行的仪表盘）。"
+                "请在仪表盘的“数据上报”页面上传，或先停止仪表盘再试。"
+            ) from None
+        raise DatabaseError(f"{path} cannot be opened as a database: {text.splitlines()[0]}") from None
+    except duckdb.Error as exc:
+        raise DatabaseError(f"{path} cannot be opened as a database: {str(exc).splitlines()[0]}") from None
+
+
+def checkpoint(cur: Connection) -> None:
+    """Fold the WAL into the database file after a commit.
+
+    The commit is already durable in the WAL; DuckDB refuses a checkpoint while another
+    session has a transaction open, and then the next checkpoint does the work.
+    """
+    with contextlib.suppress(duckdb.TransactionException):
+        cur.execute("CHECKPOINT")
+
+
+def has_table(cur: Connection, name: str) -> bool:
+    """Whether a stored (not temporary) table ``name`` exists (duckdb_tables() beats information_schema)."""
+    return bool(
+        cur.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND NOT temporary", [name]
+        ).fetchone()[0]
+    )
+
+
+def scan(cur: Connection, name: str, rows: object) -> None:
+    """Make ``rows`` (an Arrow table, a pandas DataFrame) readable as the view ``name`` of ``cur``."""
+    cur.register(name, rows)
+
+
+def unscan(cur: Connection, name: str) -> None:
+    cur.unregister(name)
+
+
+def frame(cur: Connection, sql: str, params: list | None = None) -> pd.DataFrame:
+    """The result of ``sql`` as a pandas DataFrame."""
+    return cur.execute(sql, params).df()
+
+
+def arrow(cur: Connection, sql: str) -> pa.Table:
+    """The result of ``sql`` as an Arrow table."""
+    return cur.sql(sql).to_arrow_table()

@@ -56,3 +56,7 @@ class AuthenticationFailed(MetricsError):
 
 class NotFound(MetricsError):
     """An id named by the user (indicator, agency, upload, user) does not exist."""
+
+
+class CatalogError(MetricsError):
+    """The text catalogue's files are malformed (a key defined in two files, not a mapping)."""

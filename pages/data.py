@@ -15,7 +15,7 @@ import streamlit as st
 from metrics import actions, config
 from metrics.access import auth
 from metrics.errors import MetricsError
-from metrics.text import t
+from metrics.text import error_text, t
 from pages.data_tables import (
     ALL,
     audit_table,
@@ -130,7 +130,7 @@ def withdraw_section() -> None:
     try:
         actions.withdraw(store(), who, upload, reason)
     except MetricsError as exc:
-        st.error(t("withdraw.title", lg) + ": " + auth.message(exc, lg))
+        st.error(t("withdraw.title", lg) + ": " + error_text(exc, lg))
         return
     after_write()
     st.session_state[WITHDRAWN] = upload

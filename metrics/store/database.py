@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from metrics.errors import DatabaseError, DatabaseLocked, NotFound
+from metrics.text import coded_error
 
 if TYPE_CHECKING:  # pandas is imported by DuckDB when a result is asked for as a DataFrame
     import pandas as pd
@@ -115,9 +116,7 @@ class Store:
         if not read_only:
             self._migrate()
         elif self.schema_version() == 0:
-            raise DatabaseError(
-                f"{self.path} has no tables of this application; run 'python -m metrics demo'."
-            )
+            raise coded_error(DatabaseError, "store.no_tables", path=self.path)
 
     @classmethod
     def open(cls, path: str | Path, read_only: bool = False, wait_seconds: float | None = None) -> Store:
@@ -157,9 +156,7 @@ class Store:
         with self._write_lock:
             current = self.schema_version()
             if current > SCHEMA_VERSION:
-                raise DatabaseError(
-                    f"{self.path} was written by a newer version (schema {current}); upgrade this program."
-                )
+                raise coded_error(DatabaseError, "store.newer_schema", path=self.path, version=current)
             if current == SCHEMA_VERSION:
                 return
             # every step or none; the first write's checkpoint folds it into the file
@@ -315,9 +312,9 @@ class Store:
         with self._write_lock, self._transaction() as cur:
             row = cur.execute("SELECT withdrawn_at FROM uploads WHERE upload_id = ?", [upload_id]).fetchone()
             if row is None:
-                raise NotFound(f"upload {upload_id} does not exist")
+                raise coded_error(NotFound, "store.no_upload", upload=upload_id)
             if row[0] is not None:
-                raise NotFound(f"upload {upload_id} was already withdrawn")
+                raise coded_error(NotFound, "store.already_withdrawn", upload=upload_id)
             cur.execute(
                 "UPDATE uploads SET withdrawn_at = ?, withdrawn_by = ?, withdraw_reason = ? "
                 "WHERE upload_id = ?",
@@ -547,9 +544,7 @@ def _connect(path: str, read_only: bool) -> duckdb.DuckDBPyConnection:
     if path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         if read_only and not os.path.exists(path):
-            raise DatabaseError(
-                f"{path} does not exist; run 'python -m metrics demo' or ingest a file first."
-            )
+            raise coded_error(DatabaseError, "store.missing", path=path)
     try:
         return duckdb.connect(path, read_only=read_only)
     except duckdb.IOException as exc:
@@ -557,12 +552,9 @@ def _connect(path: str, read_only: bool) -> duckdb.DuckDBPyConnection:
         if _LOCK_RE.search(text):
             pid = re.search(r"PID (\d+)", text)
             holder = f" (PID {pid.group(1)})" if pid else ""
-            raise DatabaseLocked(
-                f"The database {path} is held by another program{holder}, usually the running dashboard. "
-                "Upload the file on the dashboard's Upload page, or stop the dashboard and try again. / "
-                f"数据库 {path} 正被另一个程序{holder}占用（通常是正在运行的仪表盘）。"
-                "请在仪表盘的“数据上报”页面上传，或先停止仪表盘再试。"
-            ) from None
-        raise DatabaseError(f"{path} cannot be opened as a database: {text.splitlines()[0]}") from None
+            raise coded_error(DatabaseLocked, "store.locked", path=path, holder=holder) from None
+        detail = text.splitlines()[0]
+        raise coded_error(DatabaseError, "store.not_a_database", path=path, detail=detail) from None
     except duckdb.Error as exc:
-        raise DatabaseError(f"{path} cannot be opened as a database: {str(exc).splitlines()[0]}") from None
+        detail = str(exc).splitlines()[0]
+        raise coded_error(DatabaseError, "store.not_a_database", path=path, detail=detail) from None

@@ -11,6 +11,7 @@ import pytest
 from metrics.errors import DatabaseError, DatabaseLocked, NotFound
 from metrics.store import database as store_module
 from metrics.store.database import SCHEMA_VERSION, Store, now_utc
+from metrics.text import error_text
 
 HEADER = b"indicator_id,period,agency_id,value,note\n"
 FIRST = HEADER + b"tc_alignment_rate,2025Q1,samr,85,\nverification_points,2025Q1,samr,10,ten\n"
@@ -116,7 +117,7 @@ def test_a_second_process_holding_the_database(held_db, db_path):
     message = str(info.value)
     assert f"(PID {held_db.pid})" in message
     assert "usually the running dashboard" in message
-    assert "通常是正在运行的仪表盘" in message
+    assert "通常是正在运行的仪表盘" in error_text(info.value, "zh")  # the CLI prints it in --lang
     with pytest.raises(DatabaseLocked):
         Store.open(db_path, read_only=True, wait_seconds=0)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from metrics.outputs import charts
 from metrics.progress import rollups
+from metrics.text.format import cn_numeral, format_target
 from pages.frame import common as c
 from pages.frame.layout import page_header
 
@@ -14,13 +14,13 @@ from pages.frame.layout import page_header
 def measure_label(m_id: int) -> str:
     m = c.registry().measure[m_id]
     if c.lang() == "zh":
-        return f"（{charts.cn_numeral(m.id)}）{m.title_zh}"
+        return f"（{cn_numeral(m.id)}）{m.title_zh}"
     return f"{m.id}. {m.title_en}"
 
 
 def section_label(s_id: int) -> str:
     s = c.registry().section[s_id]
-    return f"{charts.cn_numeral(s.id)}、{s.title_zh}" if c.lang() == "zh" else f"{s.id}. {s.title_en}"
+    return f"{cn_numeral(s.id)}、{s.title_zh}" if c.lang() == "zh" else f"{s.id}. {s.title_en}"
 
 
 def agencies_text(m_id: int, role: str) -> str:
@@ -121,7 +121,7 @@ def measure_card(m, worst: str, rows: pd.DataFrame) -> None:
                 c.fmt_value(v, u) for v, u in zip(rows["latest_value"], rows["unit"], strict=True)
             ],
             c.tr("col.target"): [
-                charts.format_target(t, d, c.unit_text(u), lg)
+                format_target(t, d, c.unit_text(u), lg)
                 for t, d, u in zip(rows["target"], rows["direction"], rows["unit"], strict=True)
             ],
             c.tr("col.progress"): [None if pd.isna(p) else round(float(p) * 100) for p in rows["progress"]],

@@ -12,7 +12,9 @@ import streamlit as st
 from metrics import config
 from metrics.outputs import charts
 from metrics.outputs.brief.deck import PPTX_MIME, build_brief
+from metrics.outputs.chart_frame import ChartContext
 from metrics.plan import periods
+from metrics.text.format import format_gap, format_target
 from pages.frame import common as c
 from pages.frame.layout import page_header
 
@@ -99,7 +101,7 @@ def kpi_card(row: pd.Series, values: pd.DataFrame) -> None:
     status = str(row["status"])
     unit = ind.unit
     owner_values = values[(values["indicator_id"] == ind.id) & (values["agency_id"] == ind.owner)]
-    target = charts.format_target(ind.target, ind.direction, c.unit_text(unit), c.lang())
+    target = format_target(ind.target, ind.direction, c.unit_text(unit), c.lang())
     deadline = c.period_label(periods.of_date(ind.deadline))
     meta = [
         c.tr("card.latest", period=c.period_label(row["latest_period"])),
@@ -130,7 +132,7 @@ def _gap_text(row: pd.Series, unit: str) -> str:
         return c.tr("card.no_value")
     if row["gap"] == 0:
         return c.tr("card.met")
-    return c.tr("card.gap", gap=charts.format_gap(row["gap"], c.unit_text(unit), c.lang()))
+    return c.tr("card.gap", gap=format_gap(row["gap"], c.unit_text(unit), c.lang()))
 
 
 def cards(kpis: pd.DataFrame, values: pd.DataFrame, per_row: int) -> None:
@@ -149,7 +151,7 @@ def cards(kpis: pd.DataFrame, values: pd.DataFrame, per_row: int) -> None:
                 kpi_card(row, values)
 
 
-def status_mix(national: pd.DataFrame, ctx: charts.ChartContext, filename: str) -> None:
+def status_mix(national: pd.DataFrame, ctx: ChartContext, filename: str) -> None:
     kind_label = {"kpi": c.tr("kind.kpi_plural"), "milestone": c.tr("kind.milestone_plural")}
     mix = national.groupby(["kind", "status"]).size().rename("n").reset_index()
     mix["group"] = mix["kind"].map(kind_label)
@@ -176,7 +178,7 @@ def late_list(late: pd.DataFrame, period: str) -> None:
     )
 
 
-def progress_chart(national: pd.DataFrame, ctx: charts.ChartContext, filename: str, compact: bool) -> None:
+def progress_chart(national: pd.DataFrame, ctx: ChartContext, filename: str, compact: bool) -> None:
     bars = pd.DataFrame(
         {
             "name": [c.indicator_name(i) for i in national["indicator_id"]],

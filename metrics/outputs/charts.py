@@ -1,4 +1,4 @@
-"""Briefing-ready Plotly figures and the one status palette (pure: no streamlit).
+"""Briefing-ready Plotly figures (pure: no streamlit).
 
 Every figure carries its own title, unit, as-of quarter and source line, so that a
 screenshot or an exported PNG stands alone. Status is never shown by colour alone: each
@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from metrics.outputs import chart_base
-from metrics.outputs.chart_base import (
+from metrics.outputs.chart_frame import ChartContext, frame_layout, framed, merge_layout
+from metrics.outputs.palette import (
     INK,
     MUTED,
     NATIONAL_COLOR,
@@ -25,29 +25,12 @@ from metrics.outputs.chart_base import (
     STATUS_INK,
     STATUS_ORDER,
     STATUS_SYMBOLS,
-    ChartContext,
-    format_share,
-    format_target,
-    frame_layout,
-    framed,
-    is_missing,
-    merge_layout,
     status_key,
     status_legend_name,
-    wrap,
 )
 from metrics.plan import periods
 from metrics.text import t
-
-
-def __getattr__(name: str) -> object:
-    """``charts.format_value``, ``charts.STATUS_COLORS``…: the shared pieces live in
-    :mod:`metrics.outputs.chart_base`; other modules may keep reaching them through here."""
-    try:
-        return getattr(chart_base, name)
-    except AttributeError:
-        raise AttributeError(f"module 'metrics.outputs.charts' has no attribute {name!r}") from None
-
+from metrics.text.format import format_share, format_target, is_missing, wrap
 
 # --------------------------------------------------------------------------- charts
 

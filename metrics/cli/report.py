@@ -95,7 +95,7 @@ def cmd_status(args: argparse.Namespace, registry: Registry, store: ObservationS
     if as_of is None:
         return 2
     if agency and agency not in registry.agency:
-        _fail("bad_agency", lang, value=agency)
+        _fail(t("cli.bad_agency", lang, value=agency))
         return 2
     figs = figures(registry, obs, as_of)
     if getattr(args, "by_agency", False):
@@ -104,7 +104,7 @@ def cmd_status(args: argparse.Namespace, registry: Registry, store: ObservationS
             roll = roll[roll["agency_id"] == agency]
         if args.json:
             return _dump(status_records(roll))
-        print(_t("agency_title", lang, period=periods.label(as_of, lang)))
+        print(t("cli.agency_title", lang, period=periods.label(as_of, lang)))
         print(table(_head("agency", lang), [_agency_row(r, registry, lang) for r in status_records(roll)]))
         return 0
     if agency:
@@ -115,12 +115,12 @@ def cmd_status(args: argparse.Namespace, registry: Registry, store: ObservationS
         figs = figs[mine]
     if args.json:
         return _dump(status_records(figs))
-    print(_t("status_title", lang, period=periods.label(as_of, lang)))
+    print(t("cli.status_title", lang, period=periods.label(as_of, lang)))
     print(table(_head("status", lang), [_status_row(r, registry, lang) for r in status_records(figs)]))
     national = figs.loc[figs["figure"] == "national", "status"].value_counts()
     counts = ", ".join(f"{_status(s, lang)} {national[s]}" for s in STATUSES if s in national)
     if counts:
-        print(_t("summary", lang, counts=counts))
+        print(t("cli.summary", lang, counts=counts))
     return 0
 
 
@@ -132,12 +132,12 @@ def cmd_changes(args: argparse.Namespace, registry: Registry, store: Observation
     if start is None or end is None:
         return 2
     if periods.index(start) > periods.index(end):
-        _fail("bad_order", lang, a=start, b=end)
+        _fail(t("cli.bad_order", lang, a=start, b=end))
         return 2
     result = changes(registry, obs, start, end)
     if args.json:
         return _dump({k: status_records(v) for k, v in result.items()})
-    print(_t("changes_title", lang, a=periods.label(start, lang), b=periods.label(end, lang)))
+    print(t("cli.changes_title", lang, a=periods.label(start, lang), b=periods.label(end, lang)))
     for key, rows in (
         (
             "status_changes",
@@ -146,8 +146,8 @@ def cmd_changes(args: argparse.Namespace, registry: Registry, store: Observation
         ("new_values", [_value_row(r, registry, lang) for r in status_records(result["new_values"])]),
         ("revisions", [_revision_row(r, registry, lang) for r in status_records(result["revisions"])]),
     ):
-        print(f"\n{_t(key, lang)} ({len(rows)})")
-        print(table(_head(key, lang), rows) if rows else _t("none", lang))
+        print(f"\n{t('cli.' + key, lang)} ({len(rows)})")
+        print(table(_head(key, lang), rows) if rows else t("cli.none", lang))
     return 0
 
 
@@ -162,9 +162,9 @@ def cmd_late(args: argparse.Namespace, registry: Registry, store: ObservationSou
         return _dump(status_records(late))
     label = periods.label(as_of, lang)
     if late.empty:
-        print(_t("no_late", lang, period=label))
+        print(t("cli.no_late", lang, period=label))
         return 0
-    print(_t("late_title", lang, period=label))
+    print(t("cli.late_title", lang, period=label))
     rows = [
         [
             _agency_name(registry, r["agency_id"], lang),
@@ -184,16 +184,12 @@ def _lang(args) -> str:
     return "zh" if getattr(args, "lang", "en") == "zh" else "en"
 
 
-def _t(key: str, lang: str, **params) -> str:
-    return t(f"cli.{key}", lang, **params)
-
-
 def _head(table_name: str, lang: str) -> list[str]:
     return [t(f"cli.col.{name}", lang) for name in _HEAD[table_name]]
 
 
-def _fail(key: str, lang: str, **params) -> None:
-    print(_t(key, lang, **params), file=sys.stderr)
+def _fail(message: str) -> None:
+    print(message, file=sys.stderr)
 
 
 def _period_arg(args, attr: str, flag: str, obs: pd.DataFrame, registry: Registry) -> str | None:
@@ -203,7 +199,7 @@ def _period_arg(args, attr: str, flag: str, obs: pd.DataFrame, registry: Registr
         return latest_period_with_data(obs) or registry.first_period
     period = periods.parse_period(raw)
     if period is None:
-        _fail("bad_period", _lang(args), flag=flag, value=raw)
+        _fail(t("cli.bad_period", _lang(args), flag=flag, value=raw))
     return period
 
 
@@ -229,7 +225,7 @@ def _indicator_name(registry: Registry, ind: str, lang: str) -> str:
 
 def _agency_name(registry: Registry, agency: str | None, lang: str) -> str:
     if agency is None:
-        return _t("national", lang)
+        return t("cli.national", lang)
     a = registry.agency.get(agency)
     return a.short(lang) if a else agency
 
@@ -237,20 +233,20 @@ def _agency_name(registry: Registry, agency: str | None, lang: str) -> str:
 def _status_row(r: dict, registry: Registry, lang: str) -> list[str]:
     unit = registry.indicator[r["indicator_id"]].unit_label(lang)
     sign = "≥" if r["direction"] == "at_least" else "≤"
-    target = f"{sign} {_num(r['target'])} {unit} " + _t("by", lang, date=r["deadline"])
+    target = f"{sign} {_num(r['target'])} {unit} " + t("cli.by", lang, date=r["deadline"])
     latest = "—" if r["latest_value"] is None else f"{_num(r['latest_value'])} ({r['latest_period']})"
     if r["pace_ratio"] is not None:
-        pace = _t("needs", lang, x=f"{r['pace_ratio']:.1f}")
+        pace = t("cli.needs", lang, x=f"{r['pace_ratio']:.1f}")
     elif r["status"] not in ("achieved", "missed") and r["required_pace"] and r["observed_pace"] is not None:
-        pace = _t("wrong_way", lang)
+        pace = t("cli.wrong_way", lang)
     else:
         pace = "—"
     if r["status"] == "achieved" or r["n_points"] < 2:
         projection = "—"
     elif r["projected_attainment_period"]:
-        projection = _t("reach", lang, period=periods.label(r["projected_attainment_period"], lang))
+        projection = t("cli.reach", lang, period=periods.label(r["projected_attainment_period"], lang))
     else:
-        projection = _t("no_reach", lang)
+        projection = t("cli.no_reach", lang)
     return [
         _indicator_name(registry, r["indicator_id"], lang),
         _agency_name(registry, r["agency_id"], lang),
@@ -267,7 +263,7 @@ def _status_row(r: dict, registry: Registry, lang: str) -> list[str]:
 def _agency_row(r: dict, registry: Registry, lang: str) -> list[str]:
     return [
         _agency_name(registry, r["agency_id"], lang),
-        _t(f"role.{r['role']}", lang),
+        t(f"cli.role.{r['role']}", lang),
         ", ".join(str(m) for m in r["measures"]) or "—",
         str(r["n_indicators"]),
         _status(r["worst_status"], lang),

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from metrics.cli import report as report_cli
+from metrics.text import CATALOG
 from metrics.text.format import display_width
 from tests.progress.test_figures import indicator, make_obs, make_registry
 
@@ -137,3 +138,13 @@ def test_chinese_status_table_lines_up_by_display_width(cli_world, capsys):
 
 def test_module_has_no_streamlit():
     assert "streamlit" not in Path(report_cli.__file__).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", sorted({c for cols in report_cli._HEAD.values() for c in cols}))
+def test_every_column_head_is_in_the_catalogue(name: str) -> None:
+    assert f"cli.col.{name}" in CATALOG
+
+
+@pytest.mark.parametrize("role", ["lead", "shared", "other"])
+def test_every_role_word_is_in_the_catalogue(role: str) -> None:
+    assert f"cli.role.{role}" in CATALOG

@@ -16,10 +16,12 @@ import time
 from pathlib import Path
 
 import numpy as np
-import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # the synthetic registry the page tests use too
+
+from synthetic import write_wide_plan  # noqa: E402
 
 from metrics.ingest.batch import ingest_file  # noqa: E402
 from metrics.plan import periods  # noqa: E402
@@ -32,46 +34,7 @@ RUNS = 5  # each process is timed this many times (each into a new database); th
 
 
 def make_registry(path: Path) -> None:
-    agencies = [
-        {"id": f"ag{i:02d}", "name_zh": f"部门{i:02d}", "name_en": f"Agency {i:02d}"} for i in range(N_AG)
-    ]
-    doc = {
-        "plan": {
-            "id": "bench",
-            "title_zh": "基准计划",
-            "title_en": "Bench plan",
-            "start": "2024-01-01",
-            "end": "2026-12-31",
-        },
-        "agencies": agencies,
-        "sections": [{"id": 1, "title_zh": "一", "title_en": "One"}],
-        "measures": [
-            {
-                "id": 1,
-                "section": 1,
-                "title_zh": "举措",
-                "title_en": "Measure",
-                "responsibilities": [{"lead": ["ag00"], "shared": [], "all_relevant": True}],
-            }
-        ],
-        "indicators": [
-            {
-                "id": f"ind{i:03d}",
-                "measure": 1,
-                "kind": "kpi",
-                "name_zh": f"指标{i:03d}",
-                "name_en": f"Ind {i}",
-                "unit": "%",
-                "unit_en": "%",
-                "direction": "at_least",
-                "target": 90,
-                "deadline": "2026-12-31",
-                "owner": "ag00",
-            }
-            for i in range(N_IND)
-        ],
-    }
-    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    write_wide_plan(path, N_IND, N_AG, digits=3)
 
 
 def make_csv(path: Path) -> int:

@@ -1,19 +1,113 @@
-"""Where the database and the registry live: flag, then environment, then default."""
+"""Every ``METRICS_*`` setting and limit, read and checked in one place.
+
+:func:`settings` reads the environment into a frozen :class:`Settings`; a command or a page
+run reads it once at its start and passes the values on. A flag (``--db``, ``--targets``)
+wins over the environment, which wins over the default. A value that cannot be used raises
+:class:`~metrics.errors.ConfigError` naming every such variable at once.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
+
+from metrics.errors import ConfigError
+from metrics.text import t
+
+ViewMode = Literal["open", "required"]
 
 DEFAULT_DB = "data/progress.duckdb"
 DEFAULT_TARGETS = "targets.yaml"
 DEMO_DB = "data/demo.duckdb"
 SAMPLE_DIR = "data/sample"
 
+DEFAULT_SESSION_HOURS = 8.0
+SESSION_HOURS_RANGE = (0.1, 720.0)
+DEFAULT_DB_WAIT = 5.0
+
+# Limits that are not settings: the largest file a person could mean to upload.
+MAX_ROWS = 1_000_000
+
+# variable -> what it sets (the README's configuration table lists the same names; a test checks)
+VARIABLES = {
+    "METRICS_DB": "the database",
+    "METRICS_TARGETS": "the registry",
+    "METRICS_VIEW_LOGIN": "whether viewing needs a log-in",
+    "METRICS_SESSION_HOURS": "how long a log-in lasts",
+    "METRICS_DB_WAIT": "seconds a command waits for a database another process holds",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The environment's settings, checked."""
+
+    db: str = DEFAULT_DB
+    targets: str = DEFAULT_TARGETS
+    view_login: ViewMode | None = None  # None: open on the demo database, required elsewhere
+    session_hours: float = DEFAULT_SESSION_HOURS
+    db_wait: float = DEFAULT_DB_WAIT
+
+    @property
+    def session_ttl(self) -> dt.timedelta:
+        return dt.timedelta(hours=self.session_hours)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Read ``env`` (default: ``os.environ``); every unusable value is named at once."""
+        env = os.environ if env is None else env
+        problems: list[tuple[str, dict]] = []
+
+        def raw(name: str) -> str:
+            return (env.get(name) or "").strip()
+
+        view = raw("METRICS_VIEW_LOGIN")
+        view_login = view.lower() or None
+        if view_login not in (None, "open", "required"):
+            problems.append(("bad_view_mode", {"value": view}))
+        hours = _number(raw("METRICS_SESSION_HOURS"), DEFAULT_SESSION_HOURS)
+        low, high = SESSION_HOURS_RANGE
+        if not low <= hours <= high:
+            problems.append(("bad_session_hours", {"value": raw("METRICS_SESSION_HOURS")}))
+        wait = _number(raw("METRICS_DB_WAIT"), DEFAULT_DB_WAIT)
+        if not 0 <= wait <= 3600:
+            problems.append(("bad_db_wait", {"value": raw("METRICS_DB_WAIT")}))
+        if problems:
+            raise ConfigError(
+                problems, " ".join(t(f"auth.{code}", "en", **params) for code, params in problems)
+            )
+        return cls(
+            db=raw("METRICS_DB") or DEFAULT_DB,
+            targets=raw("METRICS_TARGETS") or DEFAULT_TARGETS,
+            view_login=view_login,  # type: ignore[arg-type]
+            session_hours=hours,
+            db_wait=wait,
+        )
+
+
+def _number(text: str, default: float) -> float:
+    if not text:
+        return default
+    try:
+        return float(text)
+    except ValueError:
+        return float("nan")
+
+
+def settings() -> Settings:
+    """The current environment's settings (cheap: read at the start of each command or page run)."""
+    return Settings.from_env()
+
 
 def db_path(flag: str | None = None) -> Path:
-    return Path(flag or os.environ.get("METRICS_DB") or DEFAULT_DB)
+    """The database a command or page uses: ``--db``, else ``METRICS_DB``, else the default."""
+    return Path(flag or settings().db)
 
 
 def targets_path(flag: str | None = None) -> Path:
-    return Path(flag or os.environ.get("METRICS_TARGETS") or DEFAULT_TARGETS)
+    """The registry a command or page uses: ``--targets``, else ``METRICS_TARGETS``, else the default."""
+    return Path(flag or settings().targets)

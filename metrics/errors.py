@@ -38,6 +38,16 @@ class IngestRefused(MetricsError):
         super().__init__(f"{file_name}: refused, {len(problems)} problem(s)")
 
 
+class ConfigError(MetricsError):
+    """A ``METRICS_*`` setting has a value that cannot be used (every such setting listed)."""
+
+    def __init__(self, problems: list[tuple[str, dict]], text: str = ""):
+        self.problems = problems
+        self.code, self.params = problems[0]
+        self.key = f"auth.{self.code}"  # metrics.text.error_text renders the first one
+        super().__init__(text or "; ".join(code for code, _ in problems))
+
+
 class DatabaseLocked(MetricsError):
     """Another process (usually the running dashboard) holds the database file."""
 

@@ -13,11 +13,11 @@ from pages.frame import common as c
 from pages.frame.layout import page_header
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@c.section(max_entries=64)
 def body(view: c.View, agency: str | None) -> None:
     """Everything under the selector for every agency (None) or one, drawn once per view
     (:func:`pages.frame.common.view`) and agency, then replayed."""
-    reg, period = c.registry(), c.as_of()
+    reg, period = c.registry(), view.as_of
     figs = c.figures(period)
     late = c.late_reports(period)
     grid(agency, rollups.measure_rollup(reg, figs).set_index("measure"), period)

@@ -12,12 +12,12 @@ import datetime as dt
 
 import streamlit as st
 
-from metrics import actions, config
+from metrics import actions
 from metrics.access import auth
 from metrics.errors import MetricsError
+from metrics.outputs.export import MIME
 from metrics.text import error_text, t
 from pages.data_tables import (
-    ALL,
     audit_table,
     export_bytes,
     quarters_with_data,
@@ -38,12 +38,13 @@ from pages.frame.common import (
     period_label,
     registry,
     store,
+    targets,
     tr,
     view,
 )
+from pages.frame.urlstate import ALL
 
 WITHDRAWN, NONCE = "data_withdrawn_flash", "data_withdraw_nonce"
-MIME = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
 # --------------------------------------------------------------------------- filters
@@ -83,7 +84,7 @@ def download(chosen: dict[str, object]) -> None:
     stamp = dt.date.today().isoformat()
     row.download_button(
         tr("data.download_button", fmt=fmt.upper()),
-        data=export_bytes(*data_key(), str(config.targets_path()), chosen, fmt),
+        data=export_bytes(*data_key(), targets(), chosen, fmt),
         file_name=f"data_{stamp}.{fmt}",
         mime=MIME[fmt],
         on_click="ignore",
@@ -95,7 +96,7 @@ def download(chosen: dict[str, object]) -> None:
 def values_section(quarters: list[str]) -> None:
     st.subheader(tr("data.values"))
     chosen = filters(quarters)
-    if values_table(data_key(), str(config.targets_path()), lang(), chosen):
+    if values_table(data_key(), targets(), lang(), chosen):
         download(chosen)
 
 

@@ -19,15 +19,17 @@ from pages.frame.common import (
     View,
     agency_name,
     indicator_name,
+    labels,
     lang,
     period_label,
     registry,
+    section,
     store,
     tr,
     uploads,
 )
+from pages.frame.urlstate import ALL  # a filter's "every indicator / agency / quarter" option
 
-ALL = "__all__"  # a filter's "every indicator / agency / quarter" option
 KEY = ["indicator_id", "period", "agency_id"]
 
 
@@ -74,11 +76,6 @@ def narrow(frame: pd.DataFrame, chosen: dict[str, object]) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- tables
-
-
-def labels(values: pd.Series, name) -> pd.Series:
-    """Display names, computed once per distinct id."""
-    return values.map({v: name(v) for v in values.dropna().unique()})
 
 
 def history_table(rows: pd.DataFrame, lg: str) -> pd.DataFrame:
@@ -151,10 +148,10 @@ def values_table(data: tuple[str, int], targets: str, lg: str, chosen: dict[str,
     filter or briefing mode, and at scale it is every stored revision (tens of MB recorded)."""
     rows = narrow(all_revisions(*data), chosen)
     if rows.empty:
-        st.info(tr("data.none"))
+        st.info(t("data.none", lg))
         return False
     keys = len(rows[KEY].drop_duplicates())
-    st.caption(tr("data.count", rows=len(rows), keys=keys))
+    st.caption(t("data.count", lg, rows=len(rows), keys=keys))
     st.dataframe(
         history_table(rows, lg),
         hide_index=True,
@@ -164,10 +161,10 @@ def values_table(data: tuple[str, int], targets: str, lg: str, chosen: dict[str,
     return True
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@section(max_entries=16)
 def uploads_section(view: View) -> None:
     """Every upload with its counts, drawn once per view (:func:`pages.frame.common.view`), then replayed."""
-    lg = lang()
+    lg = view.lang
     st.subheader(tr("data.uploads"))
     audit = uploads()
     if audit.empty:
@@ -182,7 +179,7 @@ def uploads_section(view: View) -> None:
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@section(max_entries=16)
 def withdraw_options(view: View) -> dict[int, str]:
     """The uploads still counting, as the withdrawal form offers them (none: nothing to withdraw)."""
     audit = uploads()

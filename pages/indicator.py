@@ -18,24 +18,32 @@ def _option(indicator_id: str) -> str:
     return f"{c.tr('kind.' + ind.kind)} · {ind.name(c.lang())}"
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@c.section(max_entries=64)
 def body(view: c.View, chosen: str) -> None:
     """Everything under the selector for one indicator, drawn once per view
     (:func:`pages.frame.common.view`) and indicator, then replayed."""
-    reg, period = c.registry(), c.as_of()
+    reg, period, agency = c.registry(), view.as_of, view.agency
     ind = reg.indicator[chosen]
     figs = c.figures(period)
     rows = figs[figs["indicator_id"] == ind.id]
     nat = rows[rows["figure"] == "national"].iloc[0]
     values = c.current_values(period)
     values = values[values["indicator_id"] == ind.id]
+    own = rows[rows["figure"] == "agency"]
+    if agency:  # the national figure and the chosen agency's own, nobody else's
+        values = values[values["agency_id"].isin({ind.owner, agency})]
+        own = own[own["agency_id"] == agency]
     headline(ind, nat)
+    if agency:
+        st.caption(
+            c.tr("indicator.agency_filter", agency=c.agency_name(agency), owner=c.agency_name(ind.owner))
+        )
     trend(ind, nat, values, period)
     method(ind, nat, period)
-    if c.is_briefing():
+    if view.briefing:
         return
-    agency_figures(ind, rows[rows["figure"] == "agency"])
-    values_table(ind, values, period)
+    agency_figures(ind, own)
+    values_table(ind, values, period, agency)
 
 
 def headline(ind, nat: pd.Series) -> None:
@@ -154,10 +162,12 @@ def agency_figures(ind, agency_rows: pd.DataFrame) -> None:
     )
 
 
-def values_table(ind, values: pd.DataFrame, period: str) -> None:
+def values_table(ind, values: pd.DataFrame, period: str, agency: str | None) -> None:
     """Every revision up to the quarter, with notes and who reported them."""
     st.subheader(c.tr("indicator.values_title"), anchor=False)
     hist = c.history(ind.id)
+    if agency:
+        hist = hist[hist["agency_id"].isin({ind.owner, agency})]
     hist = hist[[periods.index(p) <= periods.index(period) for p in hist["period"]]].sort_values(
         ["period", "agency_id", "revision"], ascending=[False, True, False]
     )

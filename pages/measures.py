@@ -31,10 +31,10 @@ def agencies_text(m_id: int, role: str) -> str:
     return "、".join(names) if c.lang() == "zh" else ", ".join(names)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@c.section(max_entries=32)
 def body(view: c.View) -> None:
     """Everything under the header, drawn once per view (:func:`pages.frame.common.view`), then replayed."""
-    reg, period, agency = c.registry(), c.as_of(), c.agency_filter()
+    reg, period, agency = c.registry(), view.as_of, view.agency
     figs = c.figures(period)
     rollup = rollups.measure_rollup(reg, figs).set_index("measure")
     measures = list(reg.measures)

@@ -9,7 +9,6 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from metrics import config
 from metrics.outputs import charts
 from metrics.outputs.brief.deck import PPTX_MIME, build_brief
 from metrics.outputs.chart_frame import ChartContext
@@ -41,7 +40,7 @@ def brief_bytes(path: str, version: int, targets: str, as_of: str, lang: str, de
 def deck_button(as_of: str) -> None:
     """Download the .pptx for this quarter and language; built only when pressed, then cached."""
     (path, version), lang = c.data_key(), c.lang()
-    args = (path, version, str(config.targets_path()), as_of, lang, c.is_demo())
+    args = (path, version, c.targets(), as_of, lang, c.is_demo())
     st.download_button(
         c.tr("overview.brief_download"),
         data=lambda: brief_bytes(*args),
@@ -57,11 +56,11 @@ def deck_button(as_of: str) -> None:
 # --------------------------------------------------------------------------- the body
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@c.section(max_entries=32)
 def body(view: c.View) -> None:
     """Everything under the header and the deck button, drawn once per view
     (:func:`pages.frame.common.view`), then replayed."""
-    reg, period, agency, briefing = c.registry(), c.as_of(), c.agency_filter(), c.is_briefing()
+    reg, period, agency, briefing = c.registry(), view.as_of, view.agency, view.briefing
     figs = c.figures(period)
     national = figs[figs["figure"] == "national"]
     if agency:

@@ -17,12 +17,12 @@ from pathlib import PurePath
 import pandas as pd
 import streamlit as st
 
-from metrics import actions, config
+from metrics import actions
 from metrics.access import auth
 from metrics.access.auth import Session
 from metrics.errors import IngestRefused, MetricsError, PermissionDenied, Problem
 from metrics.ingest.batch import IngestResult, period_bounds
-from metrics.outputs.export import template_bytes, to_bytes
+from metrics.outputs.export import MIME, template_bytes, to_bytes
 from metrics.plan import periods
 from metrics.text import error_text, localized, t
 from pages.frame import gate as access
@@ -34,10 +34,12 @@ from pages.frame.common import (
     ensure_entry_point,
     esc,
     indicator_name,
+    labels,
     lang,
     period_label,
     registry,
     store,
+    targets,
     tr,
     uploads,
 )
@@ -45,7 +47,6 @@ from pages.frame.common import (
 log = logging.getLogger(__name__)
 
 FILE_TYPES = ["csv", "txt", "tsv", "xlsx", "xls"]
-MIME = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 NONCE, PREVIEW, FLASH, SEEN = "upload_nonce", "upload_preview", "upload_flash", "upload_seen"
 
 
@@ -118,7 +119,7 @@ def template_section(who: Session) -> None:
             return
         st.download_button(
             tr("upload.template_button"),
-            data=_template(str(config.targets_path()), agency, period, fmt, lg),
+            data=_template(targets(), agency, period, fmt, lg),
             file_name=f"template_{agency}_{period}.{fmt}",
             mime=MIME[fmt],
             on_click="ignore",
@@ -174,11 +175,6 @@ def _widths(lg: str, **widths: int) -> dict[str, object]:
 
 def _join(lg: str, *sentences: str) -> str:
     return ("" if lg == "zh" else " ").join(sentences)
-
-
-def labels(values: pd.Series, name) -> pd.Series:
-    """Display names, computed once per distinct id (files have up to a million rows)."""
-    return values.map({v: name(v) for v in values.dropna().unique()})
 
 
 def _size(n: int) -> str:

@@ -59,7 +59,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import os
 import re
 import threading
 import time
@@ -70,18 +69,19 @@ from typing import Literal, NoReturn, get_args
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from metrics import config
 from metrics.errors import AuthenticationFailed, MetricsError, PermissionDenied
 from metrics.store.database import Store, now_utc
 from metrics.text import coded_error
 
 Role = Literal["viewer", "uploader", "admin"]
 ROLES: tuple[str, ...] = get_args(Role)
-ViewMode = Literal["open", "required"]
+ViewMode = config.ViewMode
 
 NAME_RE = re.compile(r"^[A-Za-z0-9_.@-]{2,64}$")
 MIN_PASSWORD = 10
 MAX_PASSWORD = 1024
-SESSION_TTL = dt.timedelta(hours=8)
+SESSION_TTL = dt.timedelta(hours=config.DEFAULT_SESSION_HOURS)
 LOCK_AFTER = 5
 LOCK_BASE = dt.timedelta(seconds=30)
 LOCK_MAX = dt.timedelta(minutes=15)
@@ -117,16 +117,7 @@ class Session:
 
 def session_ttl() -> dt.timedelta:
     """How long a session lasts: ``METRICS_SESSION_HOURS`` if set, else :data:`SESSION_TTL`."""
-    raw = os.environ.get("METRICS_SESSION_HOURS", "").strip()
-    if not raw:
-        return SESSION_TTL
-    try:
-        hours = float(raw)
-    except ValueError:
-        hours = float("nan")
-    if not 0.1 <= hours <= 720:
-        raise coded_error(MetricsError, "auth.bad_session_hours", value=raw)
-    return dt.timedelta(hours=hours)
+    return config.settings().session_ttl
 
 
 def session_valid(session: Session | None, now: dt.datetime | None = None) -> bool:
@@ -324,12 +315,9 @@ def view_mode(store: Store, demo: bool | None = None) -> ViewMode:
 
     ``demo`` says whether ``store`` is the demo database when the caller knows already.
     """
-    raw = os.environ.get("METRICS_VIEW_LOGIN", "").strip()
-    if not raw:
+    mode = config.settings().view_login
+    if mode is None:
         return "open" if (store.is_demo if demo is None else demo) else "required"
-    mode = raw.lower()
-    if mode not in ("open", "required"):
-        raise coded_error(MetricsError, "auth.bad_view_mode", value=raw)
     return mode
 
 

@@ -22,7 +22,6 @@ from metrics.access.auth import (
     check_session,
     hash_password,
     require_admin,
-    split_agencies,
     user_from_record,
 )
 from metrics.errors import MetricsError, NotFound, PermissionDenied
@@ -112,17 +111,6 @@ def _set_disabled(store: Store, name: str, disabled: bool, actor: str, now: dt.d
         name, actor=actor, action=action, detail=f"user {name}: {word}", at=as_utc(now), disabled=disabled
     ):
         raise coded_error(NotFound, "auth.no_user", name=name)
-
-
-def list_users(store: Store) -> list[User]:
-    """Every user, by name."""
-    frame = store.users()
-    return [
-        User(name, role, split_agencies(agencies), bool(disabled))
-        for name, role, agencies, disabled in zip(
-            frame["name"], frame["role"], frame["agencies"], frame["disabled"], strict=True
-        )
-    ]
 
 
 def get_user(store: Store, name: str) -> User:

@@ -83,7 +83,7 @@ def parse_file(
     """
     con = store.cursor() if store is not None else duckdb.connect()
     try:
-        table = read_table(data, file_name, con)
+        table = read_table(data, con)
         checked = validate(registry, table, today=today, allowed_agencies=allowed_agencies)
         if checked.problems:
             raise IngestRefused(file_name, checked.problems)

@@ -101,7 +101,7 @@ def _canonical(header: object) -> str | None:
     return _HEADER_LOOKUP.get(head)
 
 
-def read_table(data: bytes, file_name: str, con: duckdb.DuckDBPyConnection | None = None) -> Table:
+def read_table(data: bytes, con: duckdb.DuckDBPyConnection | None = None) -> Table:
     """Decode and split a CSV or XLSX file into ``con`` (default: a new in-memory connection).
 
     Raise Unreadable with the reason; the caller closes a connection it passed in.

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from metrics.ingest.formula_guard import FORMULA_START, neutralize, restore  # noqa: F401 - restore is offered here too
+from metrics.ingest.formula_guard import neutralize, neutralize_frame, restore  # noqa: F401 - offered here too
 from metrics.plan.registry import Registry
 from metrics.store.database import Store
 
@@ -31,21 +31,12 @@ EXPORT_COLUMNS = [
     "recorded_at",
 ]
 
+MIME = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
 TEMPLATE_HEADERS = {
     "zh": ["指标编号", "指标名称", "计量单位", "目标值", "报告期", "填报单位", "数值", "备注"],
     "en": ["indicator_id", "indicator_name", "unit", "target", "period", "agency_id", "value", "note"],
 }
-
-
-def _safe(frame: pd.DataFrame) -> pd.DataFrame:
-    out = frame.copy()
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            text = out[col].astype(object)
-            risky = text.map(lambda v: isinstance(v, str), na_action="ignore").fillna(False).astype(bool)
-            risky &= text.astype(str).str.startswith(FORMULA_START)
-            out[col] = text.where(~risky, "'" + text.astype(str))
-    return out
 
 
 def export_frame(store: Store, registry: Registry, all_revisions: bool = False) -> pd.DataFrame:
@@ -63,7 +54,7 @@ def export_frame(store: Store, registry: Registry, all_revisions: bool = False) 
 
 def to_bytes(frame: pd.DataFrame, fmt: str, sheet: str = "data") -> bytes:
     """CSV (UTF-8 with BOM) or XLSX bytes of a frame, formula-safe."""
-    safe = _safe(frame)
+    safe = neutralize_frame(frame)
     if fmt == "csv":
         return safe.to_csv(index=False).encode("utf-8-sig")
     if fmt == "xlsx":

@@ -80,12 +80,6 @@ def quarter_end(period: str) -> dt.date:
     return dt.date(year, month, 31 if month in (3, 12) else 30)
 
 
-def quarter_start(period: str) -> dt.date:
-    """First day of the quarter."""
-    i = index(period)
-    return dt.date(i // 4, (i % 4) * 3 + 1, 1)
-
-
 def of_date(day: dt.date) -> str:
     """The quarter a date falls in."""
     return f"{day.year}Q{(day.month - 1) // 3 + 1}"
@@ -103,8 +97,3 @@ def label(period: str, lang: str) -> str:
     if lang == "zh":
         return f"{year}年第{'一二三四'[q - 1]}季度"
     return f"{year} Q{q}"
-
-
-def is_canonical(period: str) -> bool:
-    """True for ``YYYYQn``."""
-    return bool(_CANONICAL_RE.match(period))

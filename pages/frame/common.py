@@ -8,9 +8,12 @@ parameters (:mod:`pages.frame.urlstate`), so every view is a link that reproduce
 
 from __future__ import annotations
 
+import functools
 import html
 import re
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -31,6 +34,8 @@ from pages.frame.urlstate import ALL as ALL  # re-exported: pages say c.ALL, c.b
 from pages.frame.urlstate import PARAM_AGENCY, PARAM_AS_OF, lang, remembered, tr, url_value
 from pages.frame.urlstate import bound_select as bound_select
 from pages.frame.urlstate import is_briefing as is_briefing
+
+T = TypeVar("T")
 
 
 def ensure_entry_point() -> None:
@@ -64,7 +69,7 @@ def registry() -> Registry:
 
 
 def _registry() -> Registry:
-    path = str(config.targets_path())
+    path = targets()
     try:
         return _load_registry(path)
     except RegistryError as exc:
@@ -141,7 +146,7 @@ def _figures(path: str, version: int, targets: str, as_of: str) -> pd.DataFrame:
 def figures(as_of: str) -> pd.DataFrame:
     """Status of every figure as of a quarter; computed once per (data version, quarter)."""
     registry()  # surfaces a registry error as a sentence before the cached call
-    return _figures(*_version(), str(config.targets_path()), as_of)
+    return _figures(*_version(), targets(), as_of)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -152,7 +157,7 @@ def _late(path: str, version: int, targets: str, as_of: str) -> pd.DataFrame:
 def late_reports(as_of: str) -> pd.DataFrame:
     """Owners that have not reported the as-of quarter."""
     registry()
-    return _late(*_version(), str(config.targets_path()), as_of)
+    return _late(*_version(), targets(), as_of)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -163,7 +168,7 @@ def _changes(path: str, version: int, targets: str, start: str, end: str) -> dic
 def changes(from_period: str, to_period: str) -> dict[str, pd.DataFrame]:
     """Status changes, new values and revisions between two quarters."""
     registry()
-    return _changes(*_version(), str(config.targets_path()), from_period, to_period)
+    return _changes(*_version(), targets(), from_period, to_period)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -175,7 +180,7 @@ def _current(path: str, version: int, targets: str, as_of: str) -> pd.DataFrame:
 def current_values(as_of: str) -> pd.DataFrame:
     """The counting revision of every (indicator, agency, period) up to the quarter."""
     registry()
-    return _current(*_version(), str(config.targets_path()), as_of)
+    return _current(*_version(), targets(), as_of)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -198,21 +203,61 @@ def history(indicator_id: str) -> pd.DataFrame:
     return _history(*_version(), indicator_id)
 
 
-View = tuple[str, int, str, str, str | None, str | None, bool]
+@dataclass(frozen=True)
+class View:
+    """What a page's read-only sections show besides their own arguments."""
+
+    db: str
+    version: int
+    targets: str
+    lang: str
+    as_of: str | None
+    agency: str | None
+    briefing: bool
+
+    def pins(self) -> dict[str, Any]:
+        """The run's values (:mod:`pages.frame.memo` names) this view fixes."""
+        return {
+            "version": (self.db, self.version),
+            "targets": self.targets,
+            "lang": self.lang,
+            "as_of": self.as_of,
+            "agency": self.agency,
+            "briefing": self.briefing,
+        }
 
 
 def view() -> View:
-    """What a page's read-only sections show besides their own arguments: the database and its
-    data version, the registry file, the language, the as-of quarter, the agency filter and
-    briefing mode.
-
-    It is the first argument of every section a page caches with ``st.cache_data``: the section
-    draws its charts, tables and text once per view, and a warm run replays the recorded
-    elements. A commit bumps the data version, so the next run draws afresh. A cached section
-    draws no widget and nothing that depends on who is signed in.
-    """
+    """This run's database and data version, registry file, language, as-of quarter, agency
+    filter and briefing mode: the key of every cached page section (:func:`section`)."""
     path, version = _version()
-    return path, version, str(config.targets_path()), lang(), as_of(), agency_filter(), is_briefing()
+    return View(path, version, targets(), lang(), as_of(), agency_filter(), is_briefing())
+
+
+def section(max_entries: int = 32) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """Cache a read-only page section on its :class:`View` and arguments.
+
+    The section draws its charts, tables and text once per key and a later run replays the
+    recorded elements; a commit bumps the data version, so the next run draws afresh. While
+    the section draws, every setting the frame offers (language, as-of quarter, agency,
+    briefing mode, data version, registry) answers from the view, so the drawing can only show
+    what its key holds. A section draws no widget and nothing that depends on who is signed in.
+    """
+
+    def decorate(fn: Callable[..., T]) -> Callable[..., T]:
+        @functools.wraps(fn)  # the cache is keyed on fn's own name and source
+        def drawn(view: View, *args: Any) -> T:
+            with memo.pinned(view.pins()):
+                return fn(view, *args)
+
+        return st.cache_data(show_spinner=False, max_entries=max_entries)(drawn)
+
+    return decorate
+
+
+def targets() -> str:
+    """The registry file this run reads (``METRICS_TARGETS``)."""
+    return memo.once("targets", lambda: str(config.targets_path()))
 
 
 def after_write() -> None:
@@ -228,6 +273,10 @@ def after_write() -> None:
 
 def as_of() -> str | None:
     """The chosen quarter (``2025Q4``); default the latest quarter with data; None when empty."""
+    return memo.once("as_of", _as_of)
+
+
+def _as_of() -> str | None:
     options = as_of_options()
     if not options:
         return None
@@ -237,7 +286,7 @@ def as_of() -> str | None:
 def as_of_options() -> list[str]:
     """Quarters one may look at: from the plan start (or earliest data) to the latest data."""
     registry()
-    return memo.once("as_of_options", lambda: _as_of_options(*_version(), str(config.targets_path())))
+    return memo.once("as_of_options", lambda: _as_of_options(*_version(), targets()))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -252,11 +301,20 @@ def _as_of_options(path: str, version: int, targets: str) -> list[str]:
 
 def agency_filter() -> str | None:
     """The agency chosen in the sidebar (``?agency=samr``), or None for every agency."""
+    return memo.once("agency", _agency_filter)
+
+
+def _agency_filter() -> str | None:
     options = list(registry().agency)
     return url_value(PARAM_AGENCY, options) or remembered(PARAM_AGENCY, options)
 
 
 # --------------------------------------------------------------------------- formatting
+
+
+def labels(values: pd.Series, name: Callable[[Any], str]) -> pd.Series:
+    """Display names, computed once per distinct id (files have up to a million rows)."""
+    return values.map({v: name(v) for v in values.dropna().unique()})
 
 
 def period_label(period: str | None) -> str:

@@ -118,4 +118,4 @@ def remembered(param: str, options: Sequence[str]) -> str | None:
 
 def is_briefing() -> bool:
     """Briefing mode (``?briefing=1``): no sidebar or chrome, laid out for a 16:9 screenshot."""
-    return st.query_params.get(PARAM_BRIEFING) in ("1", "true", "yes")
+    return memo.once("briefing", lambda: st.query_params.get(PARAM_BRIEFING) in ("1", "true", "yes"))

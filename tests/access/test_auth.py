@@ -85,7 +85,7 @@ def test_password_policy(store, registry, password, expected):
 def test_add_list_disable_enable_and_every_change_is_audited(store, registry):
     accounts.add_user(store, registry, "alice", "uploader", ["SAMR", "miit", "miit,samr"], PW, actor="ops")
     accounts.add_user(store, registry, "bob", "admin", (), PW, actor="ops")
-    assert accounts.list_users(store) == [
+    assert [accounts.get_user(store, n) for n in store.users()["name"]] == [
         auth.User("alice", "uploader", ("miit", "samr"), False),
         auth.User("bob", "admin", (), False),
     ]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -134,10 +133,6 @@ def test_chinese_status_table_lines_up_by_display_width(cli_world, capsys):
         for start in starts:
             assert cells[start] != " " and (start == 0 or cells[start - 2 : start] == "  "), (start, line)
         assert display_width(line) <= len(rule)
-
-
-def test_module_has_no_streamlit():
-    assert "streamlit" not in Path(report_cli.__file__).read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("name", sorted({c for cols in report_cli._HEAD.values() for c in cols}))

@@ -26,7 +26,7 @@ def cells(table: Table) -> list[tuple]:
 
 def unreadable(data: bytes, name: str = "q.csv"):
     with pytest.raises(Unreadable) as info:
-        read_table(data, name)
+        read_table(data)
     p = info.value.problem
     return (p.code, p.row, p.params)
 
@@ -44,7 +44,7 @@ def xlsx(build) -> bytes:
 
 def test_gb18030_with_chinese_headers_and_names():
     text = f"{ZH_HEADER}\r\n国际标准转化率,2025年第一季度,市场监管总局,85.2,季度数\r\n"
-    table = read_table(text.encode("gb18030"), "q.csv")
+    table = read_table(text.encode("gb18030"))
     assert cells(table) == [(2, "国际标准转化率", "2025年第一季度", "市场监管总局", "85.2", "季度数")]
     assert table.header_row == 1
     assert table.headers == {
@@ -58,7 +58,7 @@ def test_gb18030_with_chinese_headers_and_names():
 
 def test_utf8_with_bom():
     data = "\ufeffindicator_id,period,agency_id,value,note\ntc_alignment_rate,2025Q1,samr,85,备注\n"
-    table = read_table(data.encode("utf-8"), "q.csv")
+    table = read_table(data.encode("utf-8"))
     assert table.headers["indicator_id"] == "indicator_id"
     assert cells(table) == [(2, "tc_alignment_rate", "2025Q1", "samr", "85", "备注")]
 
@@ -67,21 +67,19 @@ def test_utf16_unicode_text_tab_separated():
     text = "指标编号\t报告期\t填报单位\t数值\t备注\r\ntc_alignment_rate\t2025Q1\tsamr\t85\t统一文本\r\n"
     data = text.encode("utf-16")
     assert data[:2] == b"\xff\xfe"
-    assert cells(read_table(data, "q.txt")) == [(2, "tc_alignment_rate", "2025Q1", "samr", "85", "统一文本")]
+    assert cells(read_table(data)) == [(2, "tc_alignment_rate", "2025Q1", "samr", "85", "统一文本")]
 
 
 @pytest.mark.parametrize("sep", [";", "\t", ",", "，"])
 def test_separators(sep):
     text = sep.join(["indicator_id", "period", "agency_id", "value", "note"]) + "\n"
     text += sep.join(["verification_points", "2025Q1", "samr", "12", "x"]) + "\n"
-    assert cells(read_table(text.encode(), "q.csv")) == [
-        (2, "verification_points", "2025Q1", "samr", "12", "x")
-    ]
+    assert cells(read_table(text.encode())) == [(2, "verification_points", "2025Q1", "samr", "12", "x")]
 
 
 def test_semicolon_file_keeps_commas_inside_values():
     data = b"indicator_id;period;agency_id;value;note\nverification_points;2025Q1;samr;1,234;a, b\n"
-    assert cells(read_table(data, "q.csv")) == [(2, "verification_points", "2025Q1", "samr", "1,234", "a, b")]
+    assert cells(read_table(data)) == [(2, "verification_points", "2025Q1", "samr", "1,234", "a, b")]
 
 
 def test_crlf_blank_middle_and_trailing_lines_keep_excel_row_numbers():
@@ -92,7 +90,7 @@ def test_crlf_blank_middle_and_trailing_lines_keep_excel_row_numbers():
         b"tc_alignment_rate,2025Q2,samr,86,\r\n"
         b"\r\n\r\n\r\n"
     )
-    kept = [c for c in cells(read_table(data, "q.csv")) if c[1]]
+    kept = [c for c in cells(read_table(data)) if c[1]]
     assert kept == [
         (2, "tc_alignment_rate", "2025Q1", "samr", "85", ""),
         (4, "tc_alignment_rate", "2025Q2", "samr", "86", ""),
@@ -105,7 +103,7 @@ def test_quoted_field_with_comma_quotes_and_newline_is_one_cell_on_one_row():
         b'tc_alignment_rate,2025Q1,samr,85,"a, ""b""\nc"\n'
         b"tc_alignment_rate,2025Q2,samr,86,=1+1\n"
     )
-    assert cells(read_table(data, "q.csv")) == [
+    assert cells(read_table(data)) == [
         (2, "tc_alignment_rate", "2025Q1", "samr", "85", 'a, "b"\nc'),
         (3, "tc_alignment_rate", "2025Q2", "samr", "86", "=1+1"),
     ]
@@ -113,14 +111,14 @@ def test_quoted_field_with_comma_quotes_and_newline_is_one_cell_on_one_row():
 
 def test_title_rows_above_the_header_keep_excel_row_numbers():
     data = "2025年第一季度报送表\n\n" + ZH_HEADER + "\ntc_alignment_rate,2025Q1,samr,85,\n"
-    table = read_table(data.encode(), "q.csv")
+    table = read_table(data.encode())
     assert table.header_row == 3
     assert cells(table) == [(4, "tc_alignment_rate", "2025Q1", "samr", "85", "")]
 
 
 def test_optional_note_column_and_header_aliases():
     data = "指标名称,季度,报送单位,本期数值\n国际标准转化率,2025Q1,samr,85\n".encode()
-    table = read_table(data, "q.csv")
+    table = read_table(data)
     assert cells(table) == [(2, "国际标准转化率", "2025Q1", "samr", "85", "")]
     assert table.headers == {
         "indicator_id": "指标名称",
@@ -171,7 +169,7 @@ def test_missing_required_columns():
 
 def test_duplicate_column():
     with pytest.raises(Unreadable) as info:
-        read_table("指标编号,报告期,填报单位,数值,数据\nx,2025Q1,samr,1,2\n".encode(), "q.csv")
+        read_table("指标编号,报告期,填报单位,数值,数据\nx,2025Q1,samr,1,2\n".encode())
     p = info.value.problem
     assert (p.code, p.row, p.column) == ("duplicate_column", 1, "数据")
 
@@ -201,7 +199,7 @@ def test_xlsx_title_row_percent_format_and_date_cells():
         ws.append(["verification_points", dt.datetime(2025, 6, 30), "samr", 12, "n"])
         ws.append(["std_dev_cycle_months", "2025Q3", "samr", 17.5, None])
 
-    table = read_table(xlsx(build), "q.xlsx")
+    table = read_table(xlsx(build))
     assert table.header_row == 2
     assert cells(table) == [
         (3, "tc_alignment_rate", "2025-03-31", "samr", "0.852", ""),
@@ -219,7 +217,7 @@ def test_xlsx_sheet_named_shuju_is_chosen_over_the_first_sheet():
         ws.append(["indicator_id", "period", "agency_id", "value"])
         ws.append(["tc_alignment_rate", "2025Q1", "samr", 85])
 
-    assert cells(read_table(xlsx(build), "q.xlsx")) == [(2, "tc_alignment_rate", "2025Q1", "samr", "85", "")]
+    assert cells(read_table(xlsx(build))) == [(2, "tc_alignment_rate", "2025Q1", "samr", "85", "")]
 
 
 def test_xlsx_sheet_named_data_in_any_case_is_chosen():
@@ -230,7 +228,7 @@ def test_xlsx_sheet_named_data_in_any_case_is_chosen():
         ws.append(["indicator_id", "period", "agency_id", "value"])
         ws.append(["right", "2025Q1", "samr", 2])
 
-    assert cells(read_table(xlsx(build), "q.xlsx")) == [(2, "right", "2025Q1", "samr", "2", "")]
+    assert cells(read_table(xlsx(build))) == [(2, "right", "2025Q1", "samr", "2", "")]
 
 
 def test_xlsx_gaps_keep_excel_row_numbers():
@@ -240,7 +238,7 @@ def test_xlsx_gaps_keep_excel_row_numbers():
         ws["B3"], ws["C3"], ws["D3"], ws["E3"] = "a", "2025Q1", "samr", 1
         ws["B5"], ws["C5"], ws["D5"], ws["E5"] = "b", "2025Q2", "samr", 2
 
-    table = read_table(xlsx(build), "q.xlsx")
+    table = read_table(xlsx(build))
     assert table.header_row == 2
     assert [c for c in cells(table) if c[1]] == [
         (3, "a", "2025Q1", "samr", "1", ""),
@@ -285,7 +283,7 @@ def test_every_row_with_too_many_fields_is_named_not_only_the_first():
         b"tc_alignment_rate,2025Q3,samr,87,a,b,c\n"
     )
     with pytest.raises(Unreadable) as info:
-        read_table(data, "q.csv")
+        read_table(data)
     assert [(p.code, p.row, p.params) for p in info.value.problems] == [
         ("bad_csv", 3, {"detail": "6 / 5"}),
         ("bad_csv", 5, {"detail": "7 / 5"}),
@@ -299,7 +297,7 @@ CSV_CHARS = 'ab1 ,;"\n\r\t\u3000'
 
 def outcome(text: str) -> tuple:
     try:
-        table = read_table(text.encode("utf-8"), "q.csv")
+        table = read_table(text.encode("utf-8"))
     except Unreadable as exc:
         return ("refused", [(p.code, p.row, p.params) for p in exc.problems])
     try:
@@ -330,7 +328,7 @@ def test_without_room_for_a_scratch_file_the_careful_path_reads_the_file(monkeyp
 
     monkeypatch.setattr(reader.tempfile, "mkstemp", full)
     data = b"indicator_id,period,agency_id,value\ntc_alignment_rate,2025Q1,samr,85\n"
-    assert cells(read_table(data, "q.csv")) == [(2, "tc_alignment_rate", "2025Q1", "samr", "85", "")]
+    assert cells(read_table(data)) == [(2, "tc_alignment_rate", "2025Q1", "samr", "85", "")]
 
 
 def test_a_plain_file_is_read_by_duckdb_and_a_blank_line_sends_it_to_pandas(monkeypatch):
@@ -338,9 +336,9 @@ def test_a_plain_file_is_read_by_duckdb_and_a_blank_line_sends_it_to_pandas(monk
     careful = reader._pandas_csv
     monkeypatch.setattr(reader, "_pandas_csv", lambda *a: calls.append(a) or careful(*a))
     plain = b"indicator_id,period,agency_id,value\r\ntc_alignment_rate,2025Q1,samr,85\r\nx,2025Q2,samr,86\r\n"
-    assert cells(read_table(plain, "q.csv"))[1] == (3, "x", "2025Q2", "samr", "86", "")
+    assert cells(read_table(plain))[1] == (3, "x", "2025Q2", "samr", "86", "")
     assert calls == []
-    assert cells(read_table(plain.replace(b"\r\nx", b"\r\n\r\nx"), "q.csv"))[2] == (
+    assert cells(read_table(plain.replace(b"\r\nx", b"\r\n\r\nx")))[2] == (
         4,
         "x",
         "2025Q2",

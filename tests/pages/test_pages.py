@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
-import yaml
 from apptest_support import server_like
 from streamlit.testing.v1 import AppTest
+from synthetic import write_wide_plan
 
 from metrics.ingest.batch import ingest_file
 from metrics.outputs import charts as charts_module
@@ -372,55 +372,11 @@ def test_notes_that_look_like_code_are_text_on_the_indicator_page(db: Path, lang
     assert not any("](javascript:" in r or "<script>" in r for r in rendered)
 
 
-def _wide_registry(path: Path, n_kpis: int, n_agencies: int) -> None:
-    """A plan with ``n_kpis`` KPIs owned by ag00 that all ``n_agencies`` agencies may report."""
-    doc = {
-        "plan": {
-            "id": "wide",
-            "title_zh": "计划",
-            "title_en": "Plan",
-            "start": "2024-01-01",
-            "end": "2026-12-31",
-        },
-        "agencies": [
-            {"id": f"ag{a:02d}", "name_zh": f"部门{a:02d}", "name_en": f"Agency {a:02d}"}
-            for a in range(n_agencies)
-        ],
-        "sections": [{"id": 1, "title_zh": "一", "title_en": "One"}],
-        "measures": [
-            {
-                "id": 1,
-                "section": 1,
-                "title_zh": "举措",
-                "title_en": "Measure",
-                "responsibilities": [{"lead": ["ag00"], "shared": [], "all_relevant": True}],
-            }
-        ],
-        "indicators": [
-            {
-                "id": f"ind{i:02d}",
-                "measure": 1,
-                "kind": "kpi",
-                "name_zh": f"指标{i:02d}",
-                "name_en": f"Ind {i:02d}",
-                "unit": "%",
-                "unit_en": "%",
-                "direction": "at_least",
-                "target": 90,
-                "deadline": "2026-12-31",
-                "owner": "ag00",
-            }
-            for i in range(n_kpis)
-        ],
-    }
-    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
-
-
 def test_overview_caps_the_cards_and_the_change_tables(tmp_path: Path, monkeypatch) -> None:
     """15 KPIs × 14 agencies, first reported in 2025Q2 and again in Q3: 15 cards' worth, and 210
     figures that leave 'insufficient data' in Q3, over the 12-card and 200-row caps."""
     targets, path = tmp_path / "wide.yaml", tmp_path / "wide.duckdb"
-    _wide_registry(targets, n_kpis=15, n_agencies=14)
+    write_wide_plan(targets, n_kpis=15, n_agencies=14)
     rows = [
         (f"ind{i:02d}", quarter, f"ag{a:02d}", 50 + 5 * q + a, "")
         for i in range(15)

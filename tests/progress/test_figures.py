@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import math
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -16,7 +15,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from metrics.plan.registry import Registry, parse_registry
-from metrics.progress import figures as progress
 from metrics.progress.figures import (
     FIGURE_COLUMNS,
     STATUSES,
@@ -539,10 +537,3 @@ def test_moving_towards_the_target_is_never_deterioration(b, lat, t, elapsed, re
         assert r > 0
     elif sign * (lat - b) < 0:
         assert r < 0
-
-
-def test_module_has_no_streamlit():
-    import metrics.progress.rollups
-
-    for module in (progress, metrics.progress.rollups):
-        assert "streamlit" not in Path(module.__file__).read_text(encoding="utf-8")

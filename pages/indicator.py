@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 import streamlit as st
 
 from metrics.outputs import charts
 from metrics.outputs.explain import method_lines
 from metrics.plan import periods
+from metrics.text.format import format_gap, format_share, format_target, is_missing
 from pages.frame import page
 from pages.frame.layout import page_header
 
@@ -79,10 +78,10 @@ def headline(ind, nat: pd.Series) -> None:
     )
     m2.metric(
         page.tr("metric.target", deadline=page.period_label(periods.of_date(ind.deadline))),
-        charts.format_target(ind.target, ind.direction, unit, lg),
+        format_target(ind.target, ind.direction, unit, lg),
     )
-    m3.metric(page.tr("metric.gap"), charts.format_gap(nat["gap"], unit, lg))
-    m4.metric(page.tr("metric.progress"), charts.format_share(nat["progress"]))
+    m3.metric(page.tr("metric.gap"), format_gap(nat["gap"], unit, lg))
+    m4.metric(page.tr("metric.progress"), format_share(nat["progress"]))
 
 
 def _series(frame: pd.DataFrame, unit: str) -> pd.DataFrame:
@@ -121,7 +120,7 @@ def trend(ind, nat: pd.Series, values: pd.DataFrame, period: str) -> None:
         agencies=others,
         baseline=(str(nat["baseline_period"]), float(nat["baseline_value"])) if has_trend else None,
         projection=(str(nat["latest_period"]), float(nat["latest_value"]), float(nat["projected_value"]))
-        if has_trend and not math.isnan(nat["projected_value"])
+        if has_trend and not is_missing(nat["projected_value"])
         else None,
         attainment=None
         if pd.isna(nat["projected_attainment_period"])

@@ -26,6 +26,7 @@ from metrics.progress.method import (
     status_from_ratio,
     worst_status,
 )
+from metrics.text.format import is_missing
 
 PACE_WINDOW = 4  # quarters of observed pace
 TREND_POINTS = 8  # points in the least-squares projection
@@ -388,7 +389,7 @@ def status_records(df: pd.DataFrame) -> list[dict]:
 
 
 def _json_value(v):
-    if v is None or v is pd.NA or v is pd.NaT:
+    if is_missing(v):
         return None
     if isinstance(v, (list, tuple, np.ndarray)):
         return [_json_value(x) for x in v]

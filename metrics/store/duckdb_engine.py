@@ -42,7 +42,8 @@ def connect(path: str, read_only: bool) -> Connection:
         if _LOCK_RE.search(text):
             pid = re.search(r"PID (\d+)", text)
             holder = f" (PID {pid.group(1)})" if pid else ""
-            raise coded_error(DatabaseLocked, "store.locked", path=path, holder=holder) from None
+            locked = coded_error(DatabaseLocked, "store.locked", bilingual=True, path=path, holder=holder)
+            raise locked from None
         detail = text.splitlines()[0]
         raise coded_error(DatabaseError, "store.not_a_database", path=path, detail=detail) from None
     except duckdb.Error as exc:

@@ -52,21 +52,24 @@ def t(key: str, lang: str = "zh", **params: object) -> str:
     return text.format(**params) if params else text
 
 
-def coded_error(cls: type[E], key: str, **params: object) -> E:
+def coded_error(cls: type[E], key: str, bilingual: bool = False, **params: object) -> E:
     """An exception of ``cls`` whose sentence is catalogue entry ``key``; ``str()`` is the English one.
 
-    :func:`error_text` renders it in either language.
+    :func:`error_text` renders it in either language. A ``bilingual`` error (raised before anyone
+    chose a language, e.g. the database lock) always says both: ``English / 中文``.
     """
-    exc = cls(t(key, "en", **params))
+    text = t(key, "en", **params)
+    exc = cls(f"{text} / {t(key, 'zh', **params)}" if bilingual else text)
     exc.key = key
     exc.params = params
+    exc.bilingual = bilingual
     return exc
 
 
 def error_text(exc: BaseException, lang: str = "zh") -> str:
     """The sentence of an exception in ``lang``: its catalogue entry if it has one, else ``str(exc)``."""
     key = getattr(exc, "key", None)
-    if key in CATALOG:
+    if key in CATALOG and not getattr(exc, "bilingual", False):
         return t(key, lang, **getattr(exc, "params", {}))
     return str(exc)
 

@@ -18,7 +18,7 @@ from metrics.errors import IngestRefused, MetricsError, NotFound
 from metrics.ingest.batch import IngestResult, ingest_file
 from metrics.plan.registry import Registry
 from metrics.store.database import Store
-from metrics.text import problem_text
+from metrics.text import coded_error, problem_text
 
 DEMO_ACTOR = "demo"
 SAMPLE_SUFFIXES = (".csv", ".xlsx")
@@ -139,5 +139,5 @@ def upload_number(upload_id: int | str) -> int:
 def _reason(reason: str) -> str:
     text = " ".join(str(reason or "").split())
     if not text:
-        raise auth.coded_error(MetricsError, "reason_needed")
+        raise coded_error(MetricsError, "auth.reason_needed")
     return text[:500]

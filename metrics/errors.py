@@ -87,6 +87,7 @@ class ConfigError(MetricsError):
     def __init__(self, problems: list[tuple[str, dict]], text: str = ""):
         self.problems = problems
         self.code, self.params = problems[0]
+        self.key = f"auth.{self.code}"  # metrics.text.error_text renders the first one
         super().__init__(text or "; ".join(code for code, _ in problems))
 
 
@@ -108,3 +109,7 @@ class AuthenticationFailed(MetricsError):
 
 class NotFound(MetricsError):
     """An id named by the user (indicator, agency, upload, user) does not exist."""
+
+
+class CatalogError(MetricsError):
+    """The text catalogue's files are malformed (a key defined in two files, not a mapping)."""

@@ -8,6 +8,7 @@ import streamlit as st
 from metrics.outputs import charts
 from metrics.progress import figures as progress
 from metrics.progress import rollups
+from metrics.text.format import format_gap, format_ranges, format_share, format_target
 from pages.frame import page
 from pages.frame.layout import page_header
 
@@ -71,10 +72,8 @@ def summary(figs: pd.DataFrame, late: pd.DataFrame) -> None:
     table = pd.DataFrame(
         {
             page.tr("col.agency"): [page.agency_name(a) for a in reg.agency],
-            page.tr("col.lead_measures"): [charts.format_ranges(lead.loc[a, "measures"]) for a in reg.agency],
-            page.tr("col.shared_measures"): [
-                charts.format_ranges(shared.loc[a, "measures"]) for a in reg.agency
-            ],
+            page.tr("col.lead_measures"): [format_ranges(lead.loc[a, "measures"]) for a in reg.agency],
+            page.tr("col.shared_measures"): [format_ranges(shared.loc[a, "measures"]) for a in reg.agency],
             page.tr("col.status"): [
                 page.status_text(
                     progress.worst_status([lead.loc[a, "worst_status"], shared.loc[a, "worst_status"]])
@@ -120,18 +119,17 @@ def own_figures(agency: str, figs: pd.DataFrame) -> None:
             ],
             page.tr("col.period"): [page.period_label(p) for p in own["latest_period"]],
             page.tr("col.target"): [
-                "—" if st_ == "contribution" else charts.format_target(t, d, page.unit_text(u), lg)
-                for t, d, u, st_ in zip(
+                "—" if status == "contribution" else format_target(t, d, page.unit_text(u), lg)
+                for t, d, u, status in zip(
                     own["target"], own["direction"], own["unit"], own["status"], strict=True
                 )
             ],
             page.tr("col.gap"): [
-                charts.format_gap(g, page.unit_text(u), lg)
-                for g, u in zip(own["gap"], own["unit"], strict=True)
+                format_gap(g, page.unit_text(u), lg) for g, u in zip(own["gap"], own["unit"], strict=True)
             ],
             page.tr("col.progress"): [None if pd.isna(p) else round(float(p) * 100) for p in own["progress"]],
             page.tr("col.contribution"): [
-                charts.format_share(s) if pd.notna(s) else "—" for s in own["contribution"]
+                format_share(s) if pd.notna(s) else "—" for s in own["contribution"]
             ],
         }
     )

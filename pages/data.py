@@ -16,7 +16,7 @@ from metrics import actions
 from metrics.access import auth
 from metrics.errors import MetricsError
 from metrics.outputs.export import MIME
-from metrics.text import t
+from metrics.text import error_text, t
 from pages.data_tables import (
     audit_table,
     export_bytes,
@@ -131,7 +131,7 @@ def withdraw_section() -> None:
     try:
         actions.withdraw(store(), who, upload, reason)
     except MetricsError as exc:
-        st.error(t("withdraw.title", lg) + ": " + auth.message(exc, lg))
+        st.error(t("withdraw.title", lg) + ": " + error_text(exc, lg))
         return
     after_write()
     st.session_state[WITHDRAWN] = upload

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 import streamlit as st
 
@@ -11,6 +9,7 @@ from metrics.outputs import charts
 from metrics.outputs.explain import method_lines
 from metrics.plan import periods
 from metrics.progress import rollups
+from metrics.text.format import format_gap, format_share, format_target, format_value, is_missing
 from pages.frame import page
 from pages.frame.layout import page_header
 
@@ -80,10 +79,10 @@ def headline(ind, nat: pd.Series) -> None:
     )
     m2.metric(
         page.tr("metric.target", deadline=page.period_label(periods.of_date(ind.deadline))),
-        charts.format_target(ind.target, ind.direction, unit, lg),
+        format_target(ind.target, ind.direction, unit, lg),
     )
-    m3.metric(page.tr("metric.gap"), charts.format_gap(nat["gap"], unit, lg))
-    m4.metric(page.tr("metric.progress"), charts.format_share(nat["progress"]))
+    m3.metric(page.tr("metric.gap"), format_gap(nat["gap"], unit, lg))
+    m4.metric(page.tr("metric.progress"), format_share(nat["progress"]))
 
 
 def _series(frame: pd.DataFrame, unit: str) -> pd.DataFrame:
@@ -122,7 +121,7 @@ def trend(ind, nat: pd.Series, values: pd.DataFrame, period: str) -> None:
         agencies=others,
         baseline=(str(nat["baseline_period"]), float(nat["baseline_value"])) if has_trend else None,
         projection=(str(nat["latest_period"]), float(nat["latest_value"]), float(nat["projected_value"]))
-        if has_trend and not math.isnan(nat["projected_value"])
+        if has_trend and not is_missing(nat["projected_value"])
         else None,
         attainment=None
         if pd.isna(nat["projected_attainment_period"])
@@ -156,10 +155,10 @@ def agency_figures(ind, agency_rows: pd.DataFrame, rows: pd.DataFrame) -> None:
             unit = page.unit_text(ind.unit)
             params = {
                 "period": page.period_label(p.period),
-                "total": charts.format_value(p.agency_sum, unit, page.lang()),
+                "total": format_value(p.agency_sum, unit, page.lang()),
                 "n": p.n_agencies,
-                "national": charts.format_value(p.national, unit, page.lang()),
-                "diff": charts.format_value(abs(p.unattributed), unit, page.lang()),
+                "national": format_value(p.national, unit, page.lang()),
+                "diff": format_value(abs(p.unattributed), unit, page.lang()),
             }
             if p.adds_up:
                 st.success(page.tr("parts.adds_up", **params), icon=":material/check_circle:")
@@ -169,7 +168,7 @@ def agency_figures(ind, agency_rows: pd.DataFrame, rows: pd.DataFrame) -> None:
                 st.warning(page.tr("parts.exceeds", **params), icon=":material/warning:")
         columns = {
             page.tr("col.contribution"): [
-                charts.format_share(s) if pd.notna(s) else "—" for s in agency_rows["contribution"]
+                format_share(s) if pd.notna(s) else "—" for s in agency_rows["contribution"]
             ]
         }
     st.dataframe(

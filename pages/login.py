@@ -10,6 +10,7 @@ import streamlit as st
 
 from metrics.access import auth, users
 from metrics.errors import AuthenticationFailed, MetricsError
+from metrics.text import error_text
 from pages.frame import gate
 from pages.frame.page import agency_name, ensure_entry_point, esc, is_demo, lang, store, tr
 
@@ -53,9 +54,9 @@ def main() -> None:
         try:
             new = auth.authenticate(store(), name, password)
         except AuthenticationFailed as exc:
-            left.error(auth.message(exc, lang()), icon=":material/error:")
+            left.error(error_text(exc, lang()), icon=":material/error:")
         except MetricsError as exc:  # e.g. a bad METRICS_SESSION_HOURS
-            left.error(auth.message(exc, lang()))
+            left.error(error_text(exc, lang()))
         else:
             gate.signed_in(new)
     if is_demo():

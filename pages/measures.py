@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from metrics.outputs import charts
 from metrics.progress import rollups
+from metrics.text.format import cn_numeral, format_target
 from pages.frame import page
 from pages.frame.layout import page_header
 
@@ -14,13 +14,13 @@ from pages.frame.layout import page_header
 def measure_label(m_id: int) -> str:
     m = page.registry().measure[m_id]
     if page.lang() == "zh":
-        return f"（{charts.cn_numeral(m.id)}）{m.title_zh}"
+        return f"（{cn_numeral(m.id)}）{m.title_zh}"
     return f"{m.id}. {m.title_en}"
 
 
 def section_label(s_id: int) -> str:
     s = page.registry().section[s_id]
-    return f"{charts.cn_numeral(s.id)}、{s.title_zh}" if page.lang() == "zh" else f"{s.id}. {s.title_en}"
+    return f"{cn_numeral(s.id)}、{s.title_zh}" if page.lang() == "zh" else f"{s.id}. {s.title_en}"
 
 
 def agencies_text(m_id: int, role: str) -> str:
@@ -132,7 +132,7 @@ def measure_card(m, roll: pd.Series, rows: pd.DataFrame) -> None:
                 page.fmt_value(v, u) for v, u in zip(rows["latest_value"], rows["unit"], strict=True)
             ],
             page.tr("col.target"): [
-                charts.format_target(t, d, page.unit_text(u), lg)
+                format_target(t, d, page.unit_text(u), lg)
                 for t, d, u in zip(rows["target"], rows["direction"], rows["unit"], strict=True)
             ],
             page.tr("col.progress"): [

@@ -11,9 +11,11 @@ import streamlit as st
 
 from metrics.outputs import charts
 from metrics.outputs.brief.deck import PPTX_MIME, build_brief
+from metrics.outputs.chart_frame import ChartContext
 from metrics.outputs.explain import baseline_short
 from metrics.plan import periods
 from metrics.progress.observations import parse_known_at
+from metrics.text.format import format_gap, format_target
 from pages.frame import page
 from pages.frame.layout import page_header
 
@@ -104,7 +106,7 @@ def kpi_card(row: pd.Series, values: pd.DataFrame) -> None:
     status = str(row["status"])
     unit = ind.unit
     owner_values = values[(values["indicator_id"] == ind.id) & (values["agency_id"] == ind.owner)]
-    target = charts.format_target(ind.target, ind.direction, page.unit_text(unit), page.lang())
+    target = format_target(ind.target, ind.direction, page.unit_text(unit), page.lang())
     deadline = page.period_label(periods.of_date(ind.deadline))
     meta = [
         page.tr("card.latest", period=page.period_label(row["latest_period"])),
@@ -143,7 +145,7 @@ def _gap_text(row: pd.Series, unit: str) -> str:
         return page.tr("card.no_value")
     if row["gap"] == 0:
         return page.tr("card.met")
-    return page.tr("card.gap", gap=charts.format_gap(row["gap"], page.unit_text(unit), page.lang()))
+    return page.tr("card.gap", gap=format_gap(row["gap"], page.unit_text(unit), page.lang()))
 
 
 def cards(kpis: pd.DataFrame, values: pd.DataFrame, per_row: int) -> None:
@@ -162,7 +164,7 @@ def cards(kpis: pd.DataFrame, values: pd.DataFrame, per_row: int) -> None:
                 kpi_card(row, values)
 
 
-def status_mix(national: pd.DataFrame, ctx: charts.ChartContext, filename: str) -> None:
+def status_mix(national: pd.DataFrame, ctx: ChartContext, filename: str) -> None:
     kind_label = {"kpi": page.tr("kind.kpi_plural"), "milestone": page.tr("kind.milestone_plural")}
     mix = national.groupby(["kind", "status"]).size().rename("n").reset_index()
     mix["group"] = mix["kind"].map(kind_label)
@@ -190,7 +192,7 @@ def late_list(late: pd.DataFrame, period: str) -> None:
     )
 
 
-def progress_chart(national: pd.DataFrame, ctx: charts.ChartContext, filename: str, compact: bool) -> None:
+def progress_chart(national: pd.DataFrame, ctx: ChartContext, filename: str, compact: bool) -> None:
     bars = pd.DataFrame(
         {
             "name": [page.indicator_name(i) for i in national["indicator_id"]],

@@ -25,7 +25,7 @@ from metrics.errors import IngestRefused, MetricsError, PermissionDenied, Proble
 from metrics.ingest.batch import IngestResult, period_bounds
 from metrics.outputs.export import MIME, template_bytes, to_bytes
 from metrics.plan import periods
-from metrics.text import localized, t
+from metrics.text import error_text, localized, t
 from pages.frame import gate
 from pages.frame.page import (
     after_write,
@@ -228,7 +228,7 @@ def check(file_name: str, data: bytes, file_id: str, who: Session) -> IngestResu
             status.update(label=tr("upload.check_failed", file=esc(file_name)), state="error")
         except PermissionDenied as exc:  # the session ended meanwhile
             status.update(label=tr("upload.check_failed", file=esc(file_name)), state="error")
-            st.error(auth.message(exc, lang()))
+            st.error(error_text(exc, lang()))
             return None
         except MetricsError as exc:
             status.update(label=tr("upload.check_failed", file=esc(file_name)), state="error")
@@ -257,7 +257,7 @@ def commit(file_name: str, data: bytes, who: Session, seen: tuple[int, int, int]
             if isinstance(exc, IngestRefused):
                 show_refusal(exc)
             elif isinstance(exc, PermissionDenied):
-                st.error(auth.message(exc, lang()))
+                st.error(error_text(exc, lang()))
             else:
                 _show_failure(exc)
             return

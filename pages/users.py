@@ -9,6 +9,7 @@ import streamlit as st
 
 from metrics.access import auth, users
 from metrics.errors import MetricsError
+from metrics.text import error_text
 from pages.frame import gate
 from pages.frame.page import agency_name, ensure_entry_point, esc, lang, registry, store, tr
 
@@ -48,7 +49,7 @@ def _done(key: str, name: str) -> None:
 
 
 def _failed(exc: MetricsError) -> None:
-    st.error(esc(auth.message(exc, lang())), icon=":material/error:")
+    st.error(esc(error_text(exc, lang())), icon=":material/error:")
 
 
 def add_form(who: auth.Session) -> None:

@@ -35,6 +35,7 @@ from metrics.progress.observations import (
     latest_period_with_data,
     prepare,
 )
+from metrics.text.format import is_missing
 
 PACE_WINDOW = 4  # quarters of observed pace
 TREND_POINTS = 8  # points in the least-squares projection
@@ -364,7 +365,7 @@ def status_records(df: pd.DataFrame) -> list[dict]:
 
 
 def _json_value(v):
-    if v is None or v is pd.NA or v is pd.NaT:
+    if is_missing(v):
         return None
     if isinstance(v, (list, tuple, np.ndarray)):
         return [_json_value(x) for x in v]

@@ -137,8 +137,3 @@ def worst_status(statuses: Iterable[str]) -> str:
     (an agency's contribution to an additive count is no status and is left out)."""
     keys = pd.Series(list(statuses), dtype=object).map(STATUS_SEVERITY).dropna()
     return _BY_SEVERITY[int(keys.max())] if len(keys) else "no_data"
-
-
-def severity_to_status(severity: pd.Series) -> pd.Series:
-    """Inverse of STATUS_SEVERITY for a column of group maxima (missing -> no_data)."""
-    return severity.map(_BY_SEVERITY).fillna("no_data").astype(object)

@@ -19,6 +19,7 @@ from metrics import config
 from metrics.errors import DatabaseError, DatabaseLocked
 from metrics.store import duckdb_engine as engine
 from metrics.store import schema
+from metrics.text import coded_error
 
 _SET_META = "INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
 
@@ -39,9 +40,7 @@ class Connection:
         if not read_only:
             self._migrate()
         elif self.schema_version() == 0:
-            raise DatabaseError(
-                f"{self.path} has no tables of this application; run 'python -m metrics demo'."
-            )
+            raise coded_error(DatabaseError, "store.no_tables", path=self.path)
 
     @classmethod
     def open(cls, path: str | Path, read_only: bool = False, wait_seconds: float | None = None) -> Self:

@@ -21,12 +21,14 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from metrics import config
 from metrics.errors import DatabaseLocked, MetricsError, RegistryError
-from metrics.outputs import charts
+from metrics.outputs.chart_frame import ChartContext
+from metrics.outputs.palette import STATUS_COLORS, STATUS_ICONS, STATUS_INK
 from metrics.plan import periods
 from metrics.plan.registry import Registry, load_registry
 from metrics.progress import figures as progress
 from metrics.progress import rollups
 from metrics.store.database import Store
+from metrics.text.format import format_value, is_missing
 from pages.frame import memo
 from pages.frame.urlstate import ALL as ALL  # re-exported: pages say c.ALL, c.bound_select, c.is_briefing
 from pages.frame.urlstate import PARAM_AGENCY, PARAM_AS_OF, lang, moment, remembered, tr, url_value
@@ -325,14 +327,14 @@ def labels(values: pd.Series, name: Callable[[Any], str]) -> pd.Series:
 
 def period_label(period: str | None) -> str:
     """``2025年第四季度`` / ``2025 Q4``; a dash for no period."""
-    if period is None or (isinstance(period, float) and pd.isna(period)) or period is pd.NA:
+    if is_missing(period):
         return "—"
     return periods.label(str(period), lang())
 
 
 def fmt_value(value: object, unit: str) -> str:
     """A number with its unit in the current language (``85.2%``, ``42 个`` / ``42 points``)."""
-    return charts.format_value(value, unit_text(unit), lang())
+    return format_value(value, unit_text(unit), lang())
 
 
 def unit_text(unit: str) -> str:
@@ -347,12 +349,12 @@ def unit_text(unit: str) -> str:
 
 def status_text(status: str) -> str:
     """Icon and word, e.g. ``▲ 需加快``: status is never shown by colour alone."""
-    return f"{charts.STATUS_ICONS.get(status, '')} {tr('status.' + status)}".strip()
+    return f"{STATUS_ICONS.get(status, '')} {tr('status.' + status)}".strip()
 
 
 def status_badge(status: str) -> str:
     """Escaped HTML chip with icon, word and the status colour (for st.markdown)."""
-    fill, ink = charts.STATUS_COLORS[status], charts.STATUS_INK[status]
+    fill, ink = STATUS_COLORS[status], STATUS_INK[status]
     return (
         f'<span class="status-chip" style="background:{fill};color:{ink}">'
         f"{html.escape(status_text(status))}</span>"
@@ -367,7 +369,7 @@ def style_status(frame: pd.DataFrame, column: str) -> Any:
         status = by_text.get(str(cell))
         if status is None:
             return ""
-        return f"background-color: {charts.STATUS_COLORS[status]}; color: {charts.STATUS_INK[status]}"
+        return f"background-color: {STATUS_COLORS[status]}; color: {STATUS_INK[status]}"
 
     return frame.style.map(colour, subset=[column])
 
@@ -389,7 +391,7 @@ def indicator_name(indicator_id: str) -> str:
 
 
 def agency_name(agency_id: object, short: bool = False) -> str:
-    if agency_id is None or agency_id is pd.NA or (isinstance(agency_id, float) and pd.isna(agency_id)):
+    if is_missing(agency_id):
         return tr("figure.national")
     ag = registry().agency.get(str(agency_id))
     if ag is None:
@@ -397,13 +399,11 @@ def agency_name(agency_id: object, short: bool = False) -> str:
     return ag.short(lang()) if short else ag.name(lang())
 
 
-def chart_context(as_of_period: str) -> charts.ChartContext:
+def chart_context(as_of_period: str) -> ChartContext:
     """Language, as-of quarter and source line every chart carries."""
     plan = registry().plan
     lg = lang()
-    return charts.ChartContext(
-        lang=lg, as_of=as_of_period, source=plan.source_zh if lg == "zh" else plan.source_en
-    )
+    return ChartContext(lang=lg, as_of=as_of_period, source=plan.source_zh if lg == "zh" else plan.source_en)
 
 
 # --------------------------------------------------------------------------- output

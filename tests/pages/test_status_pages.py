@@ -13,10 +13,10 @@ import streamlit as st
 from test_pages import _csv, _env, all_text, html_text, run
 
 from metrics.ingest.batch import ingest_file
-from metrics.outputs import charts
 from metrics.plan.registry import load_registry
 from metrics.store.database import Store
 from metrics.text import t
+from metrics.text.format import format_share, format_value
 
 REPO = Path(__file__).resolve().parents[2]
 TARGETS = REPO / "targets.yaml"
@@ -63,7 +63,7 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 def test_cards_say_where_the_baseline_comes_from(db: Path, lang: str) -> None:
     at = run("overview", lang=lang)
     body = html_text(at)
-    value = charts.format_value(12, "个" if lang == "zh" else "points", lang)
+    value = format_value(12, "个" if lang == "zh" else "points", lang)
     source = t("baseline.short.pre_plan", lang)
     period = "2023年第四季度" if lang == "zh" else "2023 Q4"
     assert t("card.baseline", lang, value=value, period=period, source=source) in body
@@ -97,7 +97,7 @@ def test_known_at_in_the_url_reproduces_a_past_briefing(db: Path) -> None:
 
 
 def test_an_agency_count_is_shown_as_its_share_of_the_national_figure(db: Path) -> None:
-    share = charts.format_share(7 / 52)  # MARA's 7 of the national 52 in 2025Q3
+    share = format_share(7 / 52)  # MARA's 7 of the national 52 in 2025Q3
     at = run("agencies", lang="en", agency="mara")
     own = at.dataframe[0].value
     row = own[own["Indicator"] == "National standard verification points"].iloc[0]

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from test_figures import FakeStore, cli_args, indicator, make_obs, make_registry, one
 
 from metrics.actions import build_demo
 from metrics.errors import RegistryError
@@ -19,6 +18,8 @@ from metrics.progress.figures import cagr_ratio, figures, late_reports, linear_r
 from metrics.progress.observations import parse_known_at
 from metrics.progress.rollups import agency_parts, agency_rollup, changes, measure_rollup, section_rollup
 from metrics.store.database import Store
+from tests.cli.test_report import FakeStore, cli_args
+from tests.progress.test_figures import indicator, make_obs, make_registry, one
 
 REPO = Path(__file__).resolve().parents[2]
 TODAY = dt.date(2025, 11, 15)

@@ -32,6 +32,7 @@ Run: ``.venv/bin/python benchmarks/bench_pages.py`` (``make bench`` runs every b
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 import os
@@ -101,7 +102,7 @@ def scale_registry(path: Path) -> None:
     doc = yaml.safe_load(path.read_text(encoding="utf-8"))
     last = periods.from_index(periods.index(FIRST) + N_QUARTERS - 1)
     end = periods.quarter_end(last).isoformat()
-    doc["plan"]["start"] = periods.quarter_start(FIRST).isoformat()
+    doc["plan"]["start"] = (periods.quarter_end(periods.shift(FIRST, -1)) + dt.timedelta(days=1)).isoformat()
     doc["plan"]["end"] = end
     for ind in doc["indicators"]:
         ind["deadline"] = end

@@ -30,6 +30,7 @@ from metrics.access import auth, users
 from metrics.cli.table import table
 from metrics.errors import MetricsError
 from metrics.plan.registry import Registry
+from metrics.progress.figures import status_records
 from metrics.store.connection import now_utc
 from metrics.store.database import Store
 from metrics.text import coded_error, t
@@ -113,7 +114,7 @@ def cmd_user_add(args, registry: Registry, store: Store) -> int:
 def cmd_user_list(args, _registry: Registry, store: Store) -> int:
     frame = store.users()
     if args.json:
-        print(json.dumps(_records(frame), ensure_ascii=False, indent=2))
+        print(json.dumps(status_records(frame), ensure_ascii=False, indent=2))
         return 0
     if frame.empty:
         print(t("cli.no_users", _lang(args)))
@@ -172,7 +173,9 @@ def cmd_audit(args, _registry: Registry, store: Store) -> int:
     if args.json:
         print(
             json.dumps(
-                {"audit_log": _records(log), "uploads": _records(uploads)}, ensure_ascii=False, indent=2
+                {"audit_log": status_records(log), "uploads": status_records(uploads)},
+                ensure_ascii=False,
+                indent=2,
             )
         )
         return 0
@@ -247,20 +250,6 @@ def _actor(args) -> str:
 
 def _lang(args) -> str:
     return "zh" if getattr(args, "lang", "en") == "zh" else "en"
-
-
-def _records(frame: pd.DataFrame) -> list[dict]:
-    out = frame.astype(object).where(frame.notna(), None)
-    return [
-        {k: (v.isoformat() if hasattr(v, "isoformat") else _plain(v)) for k, v in row.items()}
-        for row in out.to_dict(orient="records")
-    ]
-
-
-def _plain(value):
-    if hasattr(value, "item"):  # numpy scalars
-        return value.item()
-    return value
 
 
 def _clean(value) -> str:

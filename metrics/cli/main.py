@@ -9,11 +9,8 @@ import sys
 from pathlib import Path
 
 from metrics import config
-from metrics.actions import build_demo
-from metrics.cli import admin, brief, report
 from metrics.errors import IngestRefused, MetricsError, RegistryError
 from metrics.ingest.batch import parse_file, store_checked
-from metrics.outputs import export
 from metrics.plan import periods
 from metrics.plan.registry import Registry, load_registry
 from metrics.store.database import Store
@@ -27,7 +24,12 @@ def _common(p: argparse.ArgumentParser, db: bool = True) -> None:
     p.add_argument("--lang", choices=("zh", "en"), default="en", help="language of messages")
 
 
-def build_parser() -> argparse.ArgumentParser:
+CORE_COMMANDS = ("validate", "ingest", "export", "template", "demo")
+
+
+def build_parser(groups: bool = True) -> argparse.ArgumentParser:
+    """Every command; with ``groups=False`` only the core ones, which the ingest path needs (the
+    groups' modules bring pandas and python-pptx, a second of start-up an import does not pay)."""
     parser = argparse.ArgumentParser(prog="python -m metrics", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -63,14 +65,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=("zh", "en"), default="en")
     p.set_defaults(handler=cmd_demo, needs_store=False)
 
-    for group in (report, admin, brief):  # sub-command groups beside the code they drive
-        group.register(sub)
+    if groups:
+        from metrics.cli import admin, brief, report  # imported only when a group's command may run
+
+        for group in (report, admin, brief):  # sub-command groups beside the code they drive
+            group.register(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    args = build_parser().parse_args(argv)
+    core = bool(argv) and argv[0] in CORE_COMMANDS and not {"-h", "--help"} & set(argv)
+    args = build_parser(groups=not core).parse_args(argv)
     lang = "zh" if getattr(args, "lang", "en") == "zh" else "en"
     try:
         registry = None
@@ -159,6 +165,8 @@ def cmd_export(args, registry: Registry, store: Store) -> int:
     if out.suffix.lower() not in (".csv", ".xlsx"):
         raise coded_error(MetricsError, "cli.bad_suffix", path=out)
 
+    from metrics.outputs import export  # pandas and the spreadsheet writers: only for this command
+
     frame = export.export_frame(store, registry, all_revisions=args.all_revisions)
     export.write(frame, out)
     print(t("cli.exported", args.lang, path=out, rows=len(frame)))
@@ -177,6 +185,8 @@ def cmd_template(args, registry: Registry) -> int:
     if period is None:
         raise coded_error(MetricsError, "cli.unreadable_period", value=args.period)
 
+    from metrics.outputs import export
+
     out.write_bytes(export.template_bytes(registry, args.agency, period, fmt, lang=args.lang))
     n = len(registry.indicators_for(args.agency))
     print(t("cli.template_written", args.lang, path=out, n=n, agency=args.agency, period=period))
@@ -185,6 +195,8 @@ def cmd_template(args, registry: Registry) -> int:
 
 def cmd_demo(args, registry: Registry) -> int:
     db = Path(args.db or config.DEMO_DB)
+    from metrics.actions import build_demo  # the access and user modules: only for this command
+
     summary = build_demo(registry, db, Path(args.sample_dir), force=args.force)
     print(summary)
     return 0

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from metrics.ingest.formula_guard import neutralize, neutralize_frame, restore  # noqa: F401 - offered here too
+from metrics.ingest.formula_guard import neutralize, restore  # noqa: F401 - offered here too
 from metrics.outputs.template_book import template_workbook
 from metrics.plan.registry import Registry
 from metrics.store.database import Store
@@ -52,6 +52,15 @@ def export_frame(store: Store, registry: Registry, all_revisions: bool = False) 
     return (
         frame[columns].sort_values(["indicator_id", "period", "agency_id", "revision"]).reset_index(drop=True)
     )
+
+
+def neutralize_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """:func:`neutralize` on every text cell of ``frame`` (a copy; numbers and missing cells untouched)."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].astype(object).map(neutralize, na_action="ignore")
+    return out
 
 
 def localized_headers(frame: pd.DataFrame, lang: str) -> pd.DataFrame:

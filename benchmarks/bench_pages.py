@@ -32,6 +32,7 @@ Run: ``.venv/bin/python benchmarks/bench_pages.py`` (``make bench`` runs every b
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 import os
@@ -101,7 +102,7 @@ def scale_registry(path: Path) -> None:
     doc = yaml.safe_load(path.read_text(encoding="utf-8"))
     last = periods.from_index(periods.index(FIRST) + N_QUARTERS - 1)
     end = periods.quarter_end(last).isoformat()
-    doc["plan"]["start"] = periods.quarter_start(FIRST).isoformat()
+    doc["plan"]["start"] = (periods.quarter_end(periods.shift(FIRST, -1)) + dt.timedelta(days=1)).isoformat()
     doc["plan"]["end"] = end
     for ind in doc["indicators"]:
         ind["deadline"] = end
@@ -143,10 +144,10 @@ def add_admin(store: Store, registry) -> None:
 def session_key() -> str:
     """Where the pages keep the :class:`metrics.access.auth.Session` (``pages.frame.gate.SESSION``)."""
     try:
-        from pages.frame import gate as access
+        from pages.frame import gate
     except ImportError:
         return "session"  # the key metrics.access.auth's docstring suggests
-    return getattr(access, "SESSION", "session")
+    return getattr(gate, "SESSION", "session")
 
 
 def admin_session(db: Path) -> auth.Session:
@@ -165,7 +166,7 @@ def server_like_apptest() -> None:
 
     Before every run AppTest resets ``PagesManager.uses_pages_directory`` and starts two new
     script caches (one for the pages, one in its script runner for ``dashboard.py``). With a
-    ``pages/`` folder next to ``dashboard.py`` the reset makes ``pages.frame.common.ensure_entry_point``
+    ``pages/`` folder next to ``dashboard.py`` the reset makes ``pages.frame.page.ensure_entry_point``
     rerun the script, so every AppTest run executes the page twice, and the fresh caches
     recompile every script. The server does each only once, at its first request. Both are
     undone here (for the baselines too).
@@ -200,12 +201,12 @@ def register_empty_page() -> None:
 
     ``pages.frame.gate.PAGES`` lists the navigation's pages; ``dashboard.py`` reads it on every run.
     The menu then has one more entry for the real pages too, so they run the same frame."""
-    from pages.frame import gate as access
+    from pages.frame import gate
 
     i18n.CATALOG.setdefault("nav.bench_empty", {"zh": "空白页", "en": "Empty page"})
     entry = (EMPTY, "bench-empty", "nav.bench_empty", ":material/check_box_outline_blank:", "anyone")
-    if entry not in access.PAGES:
-        access.PAGES = (*access.PAGES, entry)
+    if entry not in gate.PAGES:
+        gate.PAGES = (*gate.PAGES, entry)
 
 
 def app_empty_page(at: AppTest, runs: int) -> list[float]:

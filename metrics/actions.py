@@ -7,6 +7,7 @@ right) and :mod:`metrics.store` (keep it); the pages and the CLI call these func
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from metrics.errors import IngestRefused, MetricsError, NotFound
 from metrics.ingest.batch import IngestResult, ingest_file
 from metrics.plan.registry import Registry
 from metrics.store.database import Store
-from metrics.text import problem_text
+from metrics.text import coded_error, problem_text
 
 DEMO_ACTOR = "demo"
 SAMPLE_SUFFIXES = (".csv", ".xlsx")
@@ -75,7 +76,8 @@ def upload_as(
 
     Raises PermissionDenied (not logged in, expired, viewer) or IngestRefused; a file with a
     row for an agency the user may not report for is refused whole, each such row named
-    (problem code ``forbidden_agency``), and the attempt is written to ``audit_log``.
+    (problem code ``forbidden_agency``). Every refusal, the page's preview (``dry_run``)
+    included, is written to ``audit_log``: who, the file, its SHA-256 and the problem count.
     """
     session = auth.check_session(store, session, now)
     auth.require_upload(session, now)
@@ -92,17 +94,24 @@ def upload_as(
             today=today,
         )
     except IngestRefused as exc:
-        rows = [p for p in exc.problems if p.code == "forbidden_agency"]
-        if rows and not dry_run:
-            listed = ", ".join(str(p.row) for p in rows[:50]) + (" …" if len(rows) > 50 else "")
-            agencies = ", ".join(sorted({str(p.params.get("agency") or p.value) for p in rows}))
-            store.add_audit(
-                session.user.name,
-                "upload_forbidden",
-                f"file {file_name[:200]}: refused, rows {listed} are for {agencies}",
-                at=auth.as_utc(now),
-            )
+        store.add_audit(session.user.name, *_refusal(exc, file_name, data), at=auth.as_utc(now))
         raise
+
+
+def _refusal(exc: IngestRefused, file_name: str, data: bytes) -> tuple[str, str]:
+    """The audit action and detail of a refused file."""
+    n = len(exc.problems)
+    detail = f"file {file_name[:200]}: refused, {n} problem{'s' if n != 1 else ''}, sha256 {_sha256(data)}"
+    rows = [p for p in exc.problems if p.code == "forbidden_agency"]
+    if not rows:
+        return "upload_refused", detail
+    listed = ", ".join(str(p.row) for p in rows[:50]) + (" …" if len(rows) > 50 else "")
+    agencies = ", ".join(sorted({str(p.params.get("agency") or p.value) for p in rows}))
+    return "upload_forbidden", f"{detail}; rows {listed} are for {agencies}"
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def withdraw(
@@ -130,5 +139,5 @@ def upload_number(upload_id: int | str) -> int:
 def _reason(reason: str) -> str:
     text = " ".join(str(reason or "").split())
     if not text:
-        raise auth.coded_error(MetricsError, "reason_needed")
+        raise coded_error(MetricsError, "auth.reason_needed")
     return text[:500]

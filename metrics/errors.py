@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 
 class MetricsError(Exception):
@@ -18,15 +19,57 @@ class RegistryError(MetricsError):
         super().__init__(f"{path}: {len(problems)} problem(s)\n" + "\n".join(problems))
 
 
+class ProblemCode(StrEnum):
+    """Why a file is refused; each has the sentence ``problem.<code>`` in the text catalogue."""
+
+    # the file as a whole
+    FILE_EMPTY = "file_empty"
+    NOT_TEXT = "not_text"
+    BAD_ENCODING = "bad_encoding"
+    OLD_XLS = "old_xls"
+    NOT_A_WORKBOOK = "not_a_workbook"
+    BAD_WORKBOOK = "bad_workbook"
+    SHEET_MISSING = "sheet_missing"
+    BAD_CSV = "bad_csv"
+    NO_HEADER = "no_header"
+    HEADER_ONLY = "header_only"
+    MISSING_COLUMNS = "missing_columns"
+    DUPLICATE_COLUMN = "duplicate_column"
+    TOO_MANY_ROWS = "too_many_rows"
+
+    # one row
+    UNKNOWN_INDICATOR = "unknown_indicator"
+    UNKNOWN_AGENCY = "unknown_agency"
+    NOT_ALLOWED = "not_allowed"
+    FORBIDDEN_AGENCY = "forbidden_agency"
+    BAD_PERIOD = "bad_period"
+    NOT_QUARTER_END = "not_quarter_end"
+    PERIOD_TOO_EARLY = "period_too_early"
+    PERIOD_FUTURE = "period_future"
+    EMPTY_VALUE = "empty_value"
+    NOT_NUMBER = "not_number"
+    NOT_FINITE = "not_finite"
+    TOO_LARGE = "too_large"
+    NEGATIVE = "negative"
+    PERCENT_SIGN = "percent_sign"
+    PERCENT_RANGE = "percent_range"
+    MILESTONE_RANGE = "milestone_range"
+    OUT_OF_RANGE = "out_of_range"
+    CONFLICT = "conflict"
+
+
 @dataclass(frozen=True)
 class Problem:
     """One reason a file is refused: where (row as Excel shows it, column), what, why."""
 
-    code: str
+    code: ProblemCode
     row: int | None = None
     column: str | None = None
     value: str | None = None
     params: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "code", ProblemCode(self.code))  # a misspelt code fails here
 
 
 class IngestRefused(MetricsError):
@@ -44,6 +87,7 @@ class ConfigError(MetricsError):
     def __init__(self, problems: list[tuple[str, dict]], text: str = ""):
         self.problems = problems
         self.code, self.params = problems[0]
+        self.key = f"auth.{self.code}"  # metrics.text.error_text renders the first one
         super().__init__(text or "; ".join(code for code, _ in problems))
 
 
@@ -65,3 +109,7 @@ class AuthenticationFailed(MetricsError):
 
 class NotFound(MetricsError):
     """An id named by the user (indicator, agency, upload, user) does not exist."""
+
+
+class CatalogError(MetricsError):
+    """The text catalogue's files are malformed (a key defined in two files, not a mapping)."""

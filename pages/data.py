@@ -2,7 +2,7 @@
 
 Rows come from :meth:`metrics.store.values.Values.history` and :meth:`~metrics.store.uploads.Uploads.uploads`;
 the download is the CLI export (:func:`metrics.outputs.export.export_frame` + ``to_bytes``). An admin
-also sees the audit log and may withdraw an upload (:func:`metrics.access.actions.withdraw`). User text
+also sees the audit log and may withdraw an upload (:func:`metrics.actions.withdraw`). User text
 (notes, names, file names, reasons) is only ever shown inside dataframes or select options.
 """
 
@@ -12,12 +12,12 @@ import datetime as dt
 
 import streamlit as st
 
-from metrics import actions, config
+from metrics import actions
 from metrics.access import auth
 from metrics.errors import MetricsError
-from metrics.text import t
+from metrics.outputs.export import MIME
+from metrics.text import error_text, t
 from pages.data_tables import (
-    ALL,
     audit_table,
     export_bytes,
     quarters_with_data,
@@ -25,8 +25,8 @@ from pages.data_tables import (
     values_table,
     withdraw_options,
 )
-from pages.frame import gate as access
-from pages.frame.common import (
+from pages.frame import gate
+from pages.frame.page import (
     after_write,
     agency_filter,
     agency_name,
@@ -38,12 +38,13 @@ from pages.frame.common import (
     period_label,
     registry,
     store,
+    targets,
     tr,
     view,
 )
+from pages.frame.urlstate import ALL
 
 WITHDRAWN, NONCE = "data_withdrawn_flash", "data_withdraw_nonce"
-MIME = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
 # --------------------------------------------------------------------------- filters
@@ -83,7 +84,7 @@ def download(chosen: dict[str, object]) -> None:
     stamp = dt.date.today().isoformat()
     row.download_button(
         tr("data.download_button", fmt=fmt.upper()),
-        data=export_bytes(*data_key(), str(config.targets_path()), chosen, fmt),
+        data=export_bytes(*data_key(), targets(), chosen, fmt, lang()),
         file_name=f"data_{stamp}.{fmt}",
         mime=MIME[fmt],
         on_click="ignore",
@@ -95,13 +96,13 @@ def download(chosen: dict[str, object]) -> None:
 def values_section(quarters: list[str]) -> None:
     st.subheader(tr("data.values"))
     chosen = filters(quarters)
-    if values_table(data_key(), str(config.targets_path()), lang(), chosen):
+    if values_table(data_key(), targets(), lang(), chosen):
         download(chosen)
 
 
 def withdraw_section() -> None:
-    """Admin only: choose an upload, give a reason, confirm; :func:`metrics.access.actions.withdraw`."""
-    who = access.session()
+    """Admin only: choose an upload, give a reason, confirm; :func:`metrics.actions.withdraw`."""
+    who = gate.session()
     if not auth.is_admin(who):
         return
     lg = lang()
@@ -130,7 +131,7 @@ def withdraw_section() -> None:
     try:
         actions.withdraw(store(), who, upload, reason)
     except MetricsError as exc:
-        st.error(t("withdraw.title", lg) + ": " + auth.message(exc, lg))
+        st.error(t("withdraw.title", lg) + ": " + error_text(exc, lg))
         return
     after_write()
     st.session_state[WITHDRAWN] = upload
@@ -141,7 +142,7 @@ def withdraw_section() -> None:
 def audit_section(limit: int = 500) -> None:
     """Admin only: who did what (log-ins, user changes, withdrawals, refused uploads). Read on
     every run: the log grows without a data-version bump."""
-    if not auth.is_admin(access.session()):
+    if not auth.is_admin(gate.session()):
         return
     audit_table(store().audit_log(limit=limit))
 

@@ -1,7 +1,7 @@
 """The Data & history page's cached reads and read-only tables (:mod:`pages.data` lays out the
 filters, the download, the withdrawal form and the audit log around them).
 
-The tables are cached sections: drawn once per view (:func:`pages.frame.common.view`) or data version,
+The tables are cached sections: drawn once per view (:func:`pages.frame.page.view`) or data version,
 language and their own arguments, then replayed on warm runs.
 """
 
@@ -13,21 +13,23 @@ import pickle
 import pandas as pd
 import streamlit as st
 
-from metrics.outputs.export import export_frame, to_bytes
+from metrics.outputs.export import export_frame, localized_headers, to_bytes
 from metrics.text import CATALOG, t
-from pages.frame.common import (
+from pages.frame.page import (
     View,
     agency_name,
     indicator_name,
+    labels,
     lang,
     period_label,
     registry,
+    section,
     store,
     tr,
     uploads,
 )
+from pages.frame.urlstate import ALL  # a filter's "every indicator / agency / quarter" option
 
-ALL = "__all__"  # a filter's "every indicator / agency / quarter" option
 KEY = ["indicator_id", "period", "agency_id"]
 
 
@@ -57,9 +59,11 @@ def _export(path: str, version: int, targets: str) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def export_bytes(path: str, version: int, targets: str, chosen: dict[str, object], fmt: str) -> bytes:
-    """The file bytes, made once per data version, filters and format (not on every rerun)."""
-    return to_bytes(narrow(_export(path, version, targets), chosen), fmt)
+def export_bytes(
+    path: str, version: int, targets: str, chosen: dict[str, object], fmt: str, lg: str
+) -> bytes:
+    """The file bytes, made once per data version, filters, format and language (headers)."""
+    return to_bytes(localized_headers(narrow(_export(path, version, targets), chosen), lg), fmt)
 
 
 def narrow(frame: pd.DataFrame, chosen: dict[str, object]) -> pd.DataFrame:
@@ -74,11 +78,6 @@ def narrow(frame: pd.DataFrame, chosen: dict[str, object]) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- tables
-
-
-def labels(values: pd.Series, name) -> pd.Series:
-    """Display names, computed once per distinct id."""
-    return values.map({v: name(v) for v in values.dropna().unique()})
 
 
 def history_table(rows: pd.DataFrame, lg: str) -> pd.DataFrame:
@@ -151,23 +150,24 @@ def values_table(data: tuple[str, int], targets: str, lg: str, chosen: dict[str,
     filter or briefing mode, and at scale it is every stored revision (tens of MB recorded)."""
     rows = narrow(all_revisions(*data), chosen)
     if rows.empty:
-        st.info(tr("data.none"))
+        st.info(t("data.none", lg))
         return False
     keys = len(rows[KEY].drop_duplicates())
-    st.caption(tr("data.count", rows=len(rows), keys=keys))
+    st.caption(t("data.count", lg, rows=len(rows), keys=keys))
     st.dataframe(
         history_table(rows, lg),
         hide_index=True,
         width="stretch",
         column_config=time_columns(lg, "data.col.when") | _indicator_width(lg),
+        placeholder="—",
     )
     return True
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@section(max_entries=16)
 def uploads_section(view: View) -> None:
-    """Every upload with its counts, drawn once per view (:func:`pages.frame.common.view`), then replayed."""
-    lg = lang()
+    """Every upload with its counts, drawn once per view (:func:`pages.frame.page.view`), then replayed."""
+    lg = view.lang
     st.subheader(tr("data.uploads"))
     audit = uploads()
     if audit.empty:
@@ -179,10 +179,11 @@ def uploads_section(view: View) -> None:
         hide_index=True,
         width="stretch",
         column_config=time_columns(lg, "data.col.when", "data.col.withdrawn_at"),
+        placeholder="—",
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@section(max_entries=16)
 def withdraw_options(view: View) -> dict[int, str]:
     """The uploads still counting, as the withdrawal form offers them (none: nothing to withdraw)."""
     audit = uploads()
@@ -223,6 +224,7 @@ def _audit_table(lg: str, content: str, _log: pd.DataFrame) -> None:
         hide_index=True,
         width="stretch",
         column_config=time_columns(lg, "audit.col.when"),
+        placeholder="—",
     )
 
 

@@ -10,8 +10,9 @@ import streamlit as st
 
 from metrics.access import auth, users
 from metrics.errors import AuthenticationFailed, MetricsError
-from pages.frame import gate as access
-from pages.frame.common import agency_name, ensure_entry_point, esc, is_demo, lang, store, tr
+from metrics.text import error_text
+from pages.frame import gate
+from pages.frame.page import agency_name, ensure_entry_point, esc, is_demo, lang, store, tr
 
 
 def demo_accounts() -> None:
@@ -31,13 +32,13 @@ def demo_accounts() -> None:
 def main() -> None:
     ensure_entry_point()  # run on its own (first request): go through dashboard.py
     st.title(tr("login.title"), anchor=False)
-    who = access.session()
+    who = gate.session()
     if who is not None:
         st.success(esc(tr("login.already", name=who.user.name)), icon=":material/verified_user:")
-        st.caption(esc(access.role_text(who)))
-        st.page_link(access.page(access.HOME), label=tr("login.continue"), icon=":material/dashboard:")
+        st.caption(esc(gate.role_text(who)))
+        st.page_link(gate.page(gate.HOME), label=tr("login.continue"), icon=":material/dashboard:")
         return
-    st.caption(tr("login.intro_required" if access.view_mode() == "required" else "login.intro"))
+    st.caption(tr("login.intro_required" if gate.view_mode() == "required" else "login.intro"))
     left, _ = st.columns([2, 3])
     with left, st.form("login", enter_to_submit=True):
         name = st.text_input(tr("login.name"), key="login_name", max_chars=64, autocomplete="username")
@@ -53,11 +54,11 @@ def main() -> None:
         try:
             new = auth.authenticate(store(), name, password)
         except AuthenticationFailed as exc:
-            left.error(auth.message(exc, lang()), icon=":material/error:")
+            left.error(error_text(exc, lang()), icon=":material/error:")
         except MetricsError as exc:  # e.g. a bad METRICS_SESSION_HOURS
-            left.error(auth.message(exc, lang()))
+            left.error(error_text(exc, lang()))
         else:
-            access.signed_in(new)
+            gate.signed_in(new)
     if is_demo():
         demo_accounts()
 

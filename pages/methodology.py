@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from pages.frame import common as c
+from pages.frame import page
 from pages.frame.layout import page_header
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "methodology.md"
@@ -30,11 +30,11 @@ except (OSError, UnicodeDecodeError):
     text = None
 
 if text is None:
-    st.info(c.tr("methodology.missing"), icon=":material/info:")
+    st.info(page.tr("methodology.missing"), icon=":material/info:")
 else:
-    body = language_part(text, c.lang())
+    body = language_part(text, page.lang())
     if body is None:
-        other = language_part(text, "en" if c.lang() == "zh" else "zh")
-        st.info(c.tr("methodology.missing_lang"), icon=":material/info:")
+        other = language_part(text, "en" if page.lang() == "zh" else "zh")
+        st.info(page.tr("methodology.missing_lang"), icon=":material/info:")
         body = other or text
     st.markdown(body)

@@ -9,11 +9,14 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from metrics import config
 from metrics.outputs import charts
 from metrics.outputs.brief.deck import PPTX_MIME, build_brief
+from metrics.outputs.chart_frame import ChartContext
+from metrics.outputs.explain import baseline_short
 from metrics.plan import periods
-from pages.frame import common as c
+from metrics.progress.observations import parse_known_at
+from metrics.text.format import format_gap, format_target
+from pages.frame import page
 from pages.frame.layout import page_header
 
 CARD_LIMIT = 12  # cards beyond this are on the progress chart and the Indicator page
@@ -22,32 +25,36 @@ TABLE_ROWS = 200  # a briefing table longer than this belongs on the Data & hist
 
 def _in_units(frame, column: str) -> list[str]:
     """A value column formatted in each row's indicator unit."""
-    reg = c.registry()
+    reg = page.registry()
     return [
-        c.fmt_value(v, reg.indicator[i].unit)
+        page.fmt_value(v, reg.indicator[i].unit)
         for v, i in zip(frame[column], frame["indicator_id"], strict=True)
     ]
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def brief_bytes(path: str, version: int, targets: str, as_of: str, lang: str, demo: bool) -> bytes:
-    """The briefing deck, built once per (database, data version, quarter, language)."""
-    obs = c.observations_of(path, version)
-    return build_brief(c.load_registry_cached(targets), obs, as_of, lang, demo=demo)
+def brief_bytes(
+    path: str, version: int, targets: str, as_of: str, lang: str, demo: bool, day: str | None = None
+) -> bytes:
+    """The briefing deck, built once per (database, data version, quarter, language, known-at day)."""
+    obs = page.observations_of(path, version)
+    known_at = None if day is None else parse_known_at(day)
+    return build_brief(page.load_registry_cached(targets), obs, as_of, lang, demo=demo, known_at=known_at)
 
 
 def deck_button(as_of: str) -> None:
     """Download the .pptx for this quarter and language; built only when pressed, then cached."""
-    (path, version), lang = c.data_key(), c.lang()
-    args = (path, version, str(config.targets_path()), as_of, lang, c.is_demo())
+    (path, version), lang = page.data_key(), page.lang()
+    day = page.known_at_day()
+    args = (path, version, page.targets(), as_of, lang, page.is_demo(), day)
     st.download_button(
-        c.tr("overview.brief_download"),
+        page.tr("overview.brief_download"),
         data=lambda: brief_bytes(*args),
-        file_name=f"briefing_{as_of}_{lang}.pptx",
+        file_name=f"briefing_{as_of}_{lang}{'_' + day if day else ''}.pptx",
         mime=PPTX_MIME,
         on_click="ignore",
         icon=":material/slideshow:",
-        help=c.tr("overview.brief_help"),
+        help=page.tr("overview.brief_help"),
         key="overview_brief",
     )
 
@@ -55,21 +62,21 @@ def deck_button(as_of: str) -> None:
 # --------------------------------------------------------------------------- the body
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def body(view: c.View) -> None:
+@page.section(max_entries=32)
+def body(view: page.View) -> None:
     """Everything under the header and the deck button, drawn once per view
-    (:func:`pages.frame.common.view`), then replayed."""
-    reg, period, agency, briefing = c.registry(), c.as_of(), c.agency_filter(), c.is_briefing()
-    figs = c.figures(period)
+    (:func:`pages.frame.page.view`), then replayed."""
+    reg, period, agency, briefing = page.registry(), view.as_of, view.agency, view.briefing
+    figs = page.figures(period)
     national = figs[figs["figure"] == "national"]
     if agency:
         mine = {i.id for i in reg.indicators_for(agency)}
         national = national[national["indicator_id"].isin(mine)]
-    ctx = c.chart_context(period)
-    values = c.current_values(period)
+    ctx = page.chart_context(period)
+    values = page.current_values(period)
     kpis = national[national["kind"] == "kpi"]
     suffix = f"{agency}_" if agency else ""
-    late = c.late_reports(period)
+    late = page.late_reports(period)
     if agency:
         late = late[late["agency_id"] == agency]
 
@@ -87,7 +94,7 @@ def body(view: c.View) -> None:
     left, right = st.columns(2, gap="medium")
     with left:
         status_mix(national, replace(ctx, title_width=44), f"status_mix_{suffix}{period}")
-        st.caption(c.tr("overview.mix_note"))
+        st.caption(page.tr("overview.mix_note"))
         late_list(late, period)
     with right:
         progress_chart(national, replace(ctx, title_width=44), f"progress_{suffix}{period}", compact=False)
@@ -95,26 +102,34 @@ def body(view: c.View) -> None:
 
 
 def kpi_card(row: pd.Series, values: pd.DataFrame) -> None:
-    ind = c.registry().indicator[row["indicator_id"]]
+    ind = page.registry().indicator[row["indicator_id"]]
     status = str(row["status"])
     unit = ind.unit
     owner_values = values[(values["indicator_id"] == ind.id) & (values["agency_id"] == ind.owner)]
-    target = charts.format_target(ind.target, ind.direction, c.unit_text(unit), c.lang())
-    deadline = c.period_label(periods.of_date(ind.deadline))
+    target = format_target(ind.target, ind.direction, page.unit_text(unit), page.lang())
+    deadline = page.period_label(periods.of_date(ind.deadline))
     meta = [
-        c.tr("card.latest", period=c.period_label(row["latest_period"])),
-        c.tr("card.target", target=target, deadline=deadline),
+        page.tr("card.latest", period=page.period_label(row["latest_period"])),
+        page.tr("card.target", target=target, deadline=deadline),
         _gap_text(row, unit),
     ]
+    source = baseline_short(row, page.lang())
+    if source is not None:
+        value = page.fmt_value(row["baseline_value"], unit)
+        meta.append(
+            page.tr(
+                "card.baseline", value=value, period=page.period_label(row["baseline_period"]), source=source
+            )
+        )
     with st.container(border=True):
         st.html(
-            f'<div class="kpi-name">{html.escape(ind.name(c.lang()))}</div>'
-            f'<div class="kpi-value">{html.escape(c.fmt_value(row["latest_value"], unit))}</div>'
+            f'<div class="kpi-name">{html.escape(ind.name(page.lang()))}</div>'
+            f'<div class="kpi-value">{html.escape(page.fmt_value(row["latest_value"], unit))}</div>'
             f'<div class="kpi-meta">{"<br>".join(html.escape(m) for m in meta)}</div>'
-            f'<div style="margin-top:0.4rem">{c.status_badge(status)}</div>'
+            f'<div style="margin-top:0.4rem">{page.status_badge(status)}</div>'
         )
         if len(owner_values) > 1:
-            height = 44 if c.is_briefing() else 64
+            height = 44 if page.is_briefing() else 64
             st.plotly_chart(
                 charts.sparkline(owner_values["value"].to_list(), status, height=height),
                 key=f"spark_{ind.id}",
@@ -122,25 +137,25 @@ def kpi_card(row: pd.Series, values: pd.DataFrame) -> None:
                 theme=None,
             )
         elif status == "insufficient_data":
-            st.caption(c.tr("card.one_point"))
+            st.caption(page.tr("card.one_point"))
 
 
 def _gap_text(row: pd.Series, unit: str) -> str:
     if pd.isna(row["latest_value"]):
-        return c.tr("card.no_value")
+        return page.tr("card.no_value")
     if row["gap"] == 0:
-        return c.tr("card.met")
-    return c.tr("card.gap", gap=charts.format_gap(row["gap"], c.unit_text(unit), c.lang()))
+        return page.tr("card.met")
+    return page.tr("card.gap", gap=format_gap(row["gap"], page.unit_text(unit), page.lang()))
 
 
 def cards(kpis: pd.DataFrame, values: pd.DataFrame, per_row: int) -> None:
     if kpis.empty:
-        if c.agency_filter():
-            st.caption(c.tr("overview.no_kpi_for_agency"))
+        if page.agency_filter():
+            st.caption(page.tr("overview.no_kpi_for_agency"))
         return
     shown = kpis.head(CARD_LIMIT)
     if len(kpis) > CARD_LIMIT:
-        st.caption(c.tr("overview.cards_capped", shown=CARD_LIMIT, total=len(kpis)))
+        st.caption(page.tr("overview.cards_capped", shown=CARD_LIMIT, total=len(kpis)))
     rows = [shown.iloc[i : i + per_row] for i in range(0, len(shown), per_row)]
     for chunk in rows:
         cols = st.columns(per_row)
@@ -149,43 +164,44 @@ def cards(kpis: pd.DataFrame, values: pd.DataFrame, per_row: int) -> None:
                 kpi_card(row, values)
 
 
-def status_mix(national: pd.DataFrame, ctx: charts.ChartContext, filename: str) -> None:
-    kind_label = {"kpi": c.tr("kind.kpi_plural"), "milestone": c.tr("kind.milestone_plural")}
+def status_mix(national: pd.DataFrame, ctx: ChartContext, filename: str) -> None:
+    kind_label = {"kpi": page.tr("kind.kpi_plural"), "milestone": page.tr("kind.milestone_plural")}
     mix = national.groupby(["kind", "status"]).size().rename("n").reset_index()
     mix["group"] = mix["kind"].map(kind_label)
     mix = mix.sort_values("kind", key=lambda s: s.map({"kpi": 0, "milestone": 1}))
-    c.show_chart(charts.status_mix(mix, ctx, height=230), filename)
+    page.show_chart(charts.status_mix(mix, ctx, height=230), filename)
 
 
 def late_list(late: pd.DataFrame, period: str) -> None:
-    st.subheader(c.tr("overview.late_title", period=c.period_label(period)), anchor=False)
+    st.subheader(page.tr("overview.late_title", period=page.period_label(period)), anchor=False)
     if late.empty:
-        st.success(c.tr("overview.late_none"), icon=":material/check_circle:")
+        st.success(page.tr("overview.late_none"), icon=":material/check_circle:")
         return
-    if not c.is_briefing():
-        st.caption(c.tr("overview.late_note", n=len(late)))
+    if not page.is_briefing():
+        st.caption(page.tr("overview.late_note", n=len(late)))
     st.dataframe(
         pd.DataFrame(
             {
-                c.tr("col.agency"): [c.agency_name(a, short=True) for a in late["agency_id"]],
-                c.tr("col.indicator"): [c.indicator_name(i) for i in late["indicator_id"]],
+                page.tr("col.agency"): [page.agency_name(a, short=True) for a in late["agency_id"]],
+                page.tr("col.indicator"): [page.indicator_name(i) for i in late["indicator_id"]],
             }
         ),
         hide_index=True,
         width="stretch",
+        placeholder="—",
     )
 
 
-def progress_chart(national: pd.DataFrame, ctx: charts.ChartContext, filename: str, compact: bool) -> None:
+def progress_chart(national: pd.DataFrame, ctx: ChartContext, filename: str, compact: bool) -> None:
     bars = pd.DataFrame(
         {
-            "name": [c.indicator_name(i) for i in national["indicator_id"]],
+            "name": [page.indicator_name(i) for i in national["indicator_id"]],
             "progress": national["progress"].to_numpy(),
             "expected_progress": national["expected_progress"].to_numpy(),
             "status": national["status"].to_numpy(),
         }
     )
-    en = c.lang() == "en"
+    en = page.lang() == "en"
     if compact:  # the whole left half of a 16:9 screenshot
         size = {"label_width": 110, "row_height": 28, "label_size": 11, "labels_above": True}
         if not en:
@@ -193,27 +209,27 @@ def progress_chart(national: pd.DataFrame, ctx: charts.ChartContext, filename: s
         size["compact"] = True
     else:
         size = {"label_width": 46, "max_lines": 3} if en else {"label_width": 34, "max_lines": 2}
-    c.show_chart(charts.progress_bars(bars, ctx, **size), filename)
+    page.show_chart(charts.progress_bars(bars, ctx, **size), filename)
 
 
 def changes(period: str, agency: str | None) -> None:
     """Changes since the previous quarter: status changes and revisions, each table capped."""
-    reg = c.registry()
+    reg = page.registry()
     previous = periods.shift(period, -1)
     st.subheader(
-        c.tr("overview.changes_title", start=c.period_label(previous), end=c.period_label(period)),
+        page.tr("overview.changes_title", start=page.period_label(previous), end=page.period_label(period)),
         anchor=False,
     )
-    delta = c.changes(previous, period)
+    delta = page.changes(previous, period)
     moved, fresh, revised = delta["status_changes"], delta["new_values"], delta["revisions"]
     if agency:
         mine = {i.id for i in reg.indicators_for(agency)}
         moved = moved[moved["indicator_id"].isin(mine)]
         fresh = fresh[fresh["agency_id"] == agency]
         revised = revised[revised["agency_id"] == agency]
-    st.caption(c.tr("overview.changes_counts", moved=len(moved), new=len(fresh), revised=len(revised)))
+    st.caption(page.tr("overview.changes_counts", moved=len(moved), new=len(fresh), revised=len(revised)))
     if len(moved) > TABLE_ROWS or len(revised) > TABLE_ROWS:
-        st.caption(c.tr("overview.tables_capped", rows=TABLE_ROWS))
+        st.caption(page.tr("overview.tables_capped", rows=TABLE_ROWS))
     revised = revised.head(TABLE_ROWS)
     if not moved.empty:
         moved = moved.sort_values("figure", key=lambda s: s.map({"national": 0, "agency": 1}), kind="stable")
@@ -221,42 +237,44 @@ def changes(period: str, agency: str | None) -> None:
         st.dataframe(
             pd.DataFrame(
                 {
-                    c.tr("col.indicator"): [c.indicator_name(i) for i in moved["indicator_id"]],
-                    c.tr("col.figure"): [c.agency_name(a, short=True) for a in moved["agency_id"]],
-                    c.tr("col.from_status"): [c.status_text(s) for s in moved["from_status"]],
-                    c.tr("col.to_status"): [c.status_text(s) for s in moved["to_status"]],
-                    c.tr("col.from_value"): _in_units(moved, "from_value"),
-                    c.tr("col.to_value"): _in_units(moved, "to_value"),
+                    page.tr("col.indicator"): [page.indicator_name(i) for i in moved["indicator_id"]],
+                    page.tr("col.figure"): [page.agency_name(a, short=True) for a in moved["agency_id"]],
+                    page.tr("col.from_status"): [page.status_text(s) for s in moved["from_status"]],
+                    page.tr("col.to_status"): [page.status_text(s) for s in moved["to_status"]],
+                    page.tr("col.from_value"): _in_units(moved, "from_value"),
+                    page.tr("col.to_value"): _in_units(moved, "to_value"),
                 }
             ),
             hide_index=True,
             width="stretch",
+            placeholder="—",
         )
     if not revised.empty:
-        st.markdown(f"**{c.tr('overview.revisions_title')}**")
+        st.markdown(f"**{page.tr('overview.revisions_title')}**")
         st.dataframe(
             pd.DataFrame(
                 {
-                    c.tr("col.indicator"): [c.indicator_name(i) for i in revised["indicator_id"]],
-                    c.tr("col.agency"): [c.agency_name(a, short=True) for a in revised["agency_id"]],
-                    c.tr("col.period"): [c.period_label(p) for p in revised["period"]],
-                    c.tr("col.old_value"): _in_units(revised, "old_value"),
-                    c.tr("col.new_value"): _in_units(revised, "new_value"),
-                    c.tr("col.uploaded_by"): revised["uploaded_by"].astype(str).to_list(),
+                    page.tr("col.indicator"): [page.indicator_name(i) for i in revised["indicator_id"]],
+                    page.tr("col.agency"): [page.agency_name(a, short=True) for a in revised["agency_id"]],
+                    page.tr("col.period"): [page.period_label(p) for p in revised["period"]],
+                    page.tr("col.old_value"): _in_units(revised, "old_value"),
+                    page.tr("col.new_value"): _in_units(revised, "new_value"),
+                    page.tr("col.uploaded_by"): revised["uploaded_by"].astype(str).to_list(),
                 }
             ),
             hide_index=True,
             width="stretch",
+            placeholder="—",
         )
 
 
 # --------------------------------------------------------------------------- the page
 
-period = c.as_of()
+period = page.as_of()
 page_header("overview.title", period)
 if period is None:
-    c.empty_state()
+    page.empty_state()
     st.stop()
-if not c.is_briefing():
+if not page.is_briefing():
     deck_button(period)
-body(c.view())
+body(page.view())

@@ -2,31 +2,32 @@
 
 Only for a signed-in uploader or admin (the navigation shows the page to no one else). The
 page only lays out widgets: checking, counting and classifying come from
-:func:`metrics.access.actions.upload_as`, i.e. :func:`metrics.ingest.batch.ingest_file` limited to the user's
+:func:`metrics.actions.upload_as`, i.e. :func:`metrics.ingest.batch.ingest_file` limited to the user's
 agencies and recorded under the user's name (first ``dry_run=True`` for the preview, then for
 real on confirmation). User text (file names, notes) is shown in dataframes or escaped with
-:func:`pages.frame.common.esc`, never as HTML.
+:func:`pages.frame.page.esc`, never as HTML.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from pathlib import PurePath
 
 import pandas as pd
 import streamlit as st
 
-from metrics import actions, config
+from metrics import actions
 from metrics.access import auth
 from metrics.access.auth import Session
 from metrics.errors import IngestRefused, MetricsError, PermissionDenied, Problem
 from metrics.ingest.batch import IngestResult, period_bounds
-from metrics.outputs.export import template_bytes, to_bytes
+from metrics.outputs.export import MIME, template_bytes, to_bytes
 from metrics.plan import periods
-from metrics.text import localized, t
-from pages.frame import gate as access
-from pages.frame.common import (
+from metrics.text import error_text, localized, t
+from pages.frame import gate
+from pages.frame.page import (
     after_write,
     agency_filter,
     agency_name,
@@ -34,18 +35,19 @@ from pages.frame.common import (
     ensure_entry_point,
     esc,
     indicator_name,
+    labels,
     lang,
     period_label,
     registry,
     store,
+    targets,
     tr,
     uploads,
 )
 
 log = logging.getLogger(__name__)
 
-FILE_TYPES = ["csv", "txt", "tsv", "xlsx", "xls"]
-MIME = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+FILE_TYPES = ["csv", "txt", "tsv", "xlsx"]  # not .xls: refused anyway (save as .xlsx)
 NONCE, PREVIEW, FLASH, SEEN = "upload_nonce", "upload_preview", "upload_flash", "upload_seen"
 
 
@@ -118,7 +120,7 @@ def template_section(who: Session) -> None:
             return
         st.download_button(
             tr("upload.template_button"),
-            data=_template(str(config.targets_path()), agency, period, fmt, lg),
+            data=_template(targets(), agency, period, fmt, lg),
             file_name=f"template_{agency}_{period}.{fmt}",
             mime=MIME[fmt],
             on_click="ignore",
@@ -176,9 +178,26 @@ def _join(lg: str, *sentences: str) -> str:
     return ("" if lg == "zh" else " ").join(sentences)
 
 
-def labels(values: pd.Series, name) -> pd.Series:
-    """Display names, computed once per distinct id (files have up to a million rows)."""
-    return values.map({v: name(v) for v in values.dropna().unique()})
+def dropzone_css() -> str:
+    """The upload box's own words (Streamlit draws them in English only) in the page's language."""
+    limit = int(st.get_option("server.maxUploadSize"))
+    texts = {
+        "[data-testid='stFileUploaderDropzone'] [data-testid='stBaseButton-secondary'] p": tr(
+            "upload.browse"
+        ),
+        "[data-testid='stFileUploaderDropzoneInstructions'] span": tr(
+            "upload.dropzone", limit=limit, types="、".join(t.upper() for t in FILE_TYPES)
+        ),
+    }
+    rules = "".join(
+        f"{where}{{font-size:0}}{where}::after{{content:{_css_string(text)};font-size:0.9rem}}"
+        for where, text in texts.items()
+    )
+    return f"<style>{rules}</style>"
+
+
+def _css_string(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
 
 
 def _size(n: int) -> str:
@@ -209,7 +228,7 @@ def check(file_name: str, data: bytes, file_id: str, who: Session) -> IngestResu
             status.update(label=tr("upload.check_failed", file=esc(file_name)), state="error")
         except PermissionDenied as exc:  # the session ended meanwhile
             status.update(label=tr("upload.check_failed", file=esc(file_name)), state="error")
-            st.error(auth.message(exc, lang()))
+            st.error(error_text(exc, lang()))
             return None
         except MetricsError as exc:
             status.update(label=tr("upload.check_failed", file=esc(file_name)), state="error")
@@ -238,7 +257,7 @@ def commit(file_name: str, data: bytes, who: Session, seen: tuple[int, int, int]
             if isinstance(exc, IngestRefused):
                 show_refusal(exc)
             elif isinstance(exc, PermissionDenied):
-                st.error(auth.message(exc, lang()))
+                st.error(error_text(exc, lang()))
             else:
                 _show_failure(exc)
             return
@@ -276,7 +295,7 @@ def show_refusal(exc: IngestRefused) -> None:
     st.error(tr("upload.refused", file=esc(exc.file_name), n=len(exc.problems)), icon=":material/block:")
     table = problem_table(exc.problems, lg)
     widths = _widths(lg, data_col_row=60, data_col_column=110, data_col_value=180, data_col_reason=760)
-    st.dataframe(table, hide_index=True, width="stretch", column_config=widths)
+    st.dataframe(table, hide_index=True, width="stretch", column_config=widths, placeholder="—")
     stem = PurePath(exc.file_name).stem or "file"
     st.download_button(
         tr("upload.problems_download"),
@@ -303,7 +322,9 @@ def show_preview(result: IngestResult, data: bytes, who: Session) -> None:
     col_rev.metric(tr("upload.count_revised"), c.revised)
     col_same.metric(tr("upload.count_unchanged"), c.unchanged)
     widths = _widths(lg, data_col_row=60, data_col_change=90, data_col_indicator=320, data_col_note=200)
-    st.dataframe(change_table(c.rows, lg), hide_index=True, width="stretch", column_config=widths)
+    st.dataframe(
+        change_table(c.rows, lg), hide_index=True, width="stretch", column_config=widths, placeholder="—"
+    )
     if c.new + c.revised == 0:
         text = tr("upload.nothing_changed")
         earlier = _upload_row(c.identical_upload)
@@ -372,7 +393,7 @@ def main() -> None:
     ensure_entry_point()  # run on its own (first request): go through dashboard.py
     st.title(tr("upload.title"))
     st.caption(tr("upload.intro"))
-    who = access.session()
+    who = gate.session()
     if not auth.can_upload(who):  # the navigation does not offer the page; a stale link might
         st.warning(tr("gate.forbidden"), icon=":material/lock:")
         return
@@ -380,6 +401,7 @@ def main() -> None:
     who_section(who)
     template_section(who)
     nonce = st.session_state.setdefault(NONCE, 0)
+    st.html(dropzone_css())
     uploaded = st.file_uploader(
         tr("upload.file"), type=FILE_TYPES, key=f"upload_file_{nonce}", help=tr("upload.file_help")
     )

@@ -9,8 +9,9 @@ import streamlit as st
 
 from metrics.access import auth, users
 from metrics.errors import MetricsError
-from pages.frame import gate as access
-from pages.frame.common import agency_name, ensure_entry_point, esc, lang, registry, store, tr
+from metrics.text import error_text
+from pages.frame import gate
+from pages.frame.page import agency_name, ensure_entry_point, esc, lang, registry, store, tr
 
 FLASH = "users_flash"
 
@@ -48,7 +49,7 @@ def _done(key: str, name: str) -> None:
 
 
 def _failed(exc: MetricsError) -> None:
-    st.error(esc(auth.message(exc, lang())), icon=":material/error:")
+    st.error(esc(error_text(exc, lang())), icon=":material/error:")
 
 
 def add_form(who: auth.Session) -> None:
@@ -114,7 +115,7 @@ def main() -> None:
     ensure_entry_point()  # run on its own (first request): go through dashboard.py
     st.title(tr("users.title"), anchor=False)
     st.caption(tr("users.intro"))
-    who = access.session()
+    who = gate.session()
     if not auth.is_admin(who):  # the navigation offers the page to admins only
         st.warning(tr("gate.forbidden"), icon=":material/lock:")
         return
@@ -122,7 +123,7 @@ def main() -> None:
     if done:
         st.success(esc(done), icon=":material/task_alt:")
     frame = store().users()
-    st.dataframe(users_table(frame), hide_index=True, width="stretch")
+    st.dataframe(users_table(frame), hide_index=True, width="stretch", placeholder="—")
     left, right = st.columns(2, gap="large")
     with left:
         add_form(who)

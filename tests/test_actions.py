@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 from accounts_support import PW, T0, csv, login
 from conftest import TODAY
@@ -44,14 +46,33 @@ def test_uploader_is_refused_a_whole_file_with_a_row_of_another_agency(store, re
     )
     assert store.counts() == {"observations": 0, "uploads": 0}
     assert store.latest().empty
+    sha = hashlib.sha256(data).hexdigest()
     entry = store.audit_log(1).iloc[0]
     assert (entry["actor"], entry["action"]) == ("miit-officer", "upload_forbidden")
-    assert entry["detail"] == "file q.csv: refused, rows 4 are for samr"
-    # A dry run (the page's preview) is refused the same way and adds no audit entry.
+    assert entry["detail"] == f"file q.csv: refused, 1 problem, sha256 {sha}; rows 4 are for samr"
+    # A dry run (the page's preview) is refused the same way, and recorded the same way.
     before = len(store.audit_log())
     with pytest.raises(IngestRefused):
         actions.upload_as(store, registry, officer, data, "q.csv", dry_run=True, today=TODAY, now=T0)
-    assert len(store.audit_log()) == before
+    assert len(store.audit_log()) == before + 1
+    assert store.audit_log(1).iloc[0]["detail"] == entry["detail"]
+    assert store.counts() == {"observations": 0, "uploads": 0}
+
+
+def test_every_refused_file_is_recorded_with_its_hash_and_problem_count(store, registry, users):
+    officer = login(store, users["uploader"])
+    data = csv("tc_alignment_rate,2025Q3,miit,abc,", "tc_alignment_rat,2025Q3,miit,80,")
+    for dry_run in (True, False):
+        with pytest.raises(IngestRefused):
+            actions.upload_as(store, registry, officer, data, "bad.csv", dry_run=dry_run, today=TODAY, now=T0)
+    log = store.audit_log()
+    log = log[log["action"].str.startswith("upload")]
+    sha = hashlib.sha256(data).hexdigest()
+    assert (
+        log[["actor", "action", "detail"]].values.tolist()
+        == [["miit-officer", "upload_refused", f"file bad.csv: refused, 2 problems, sha256 {sha}"]] * 2
+    )
+    assert store.counts() == {"observations": 0, "uploads": 0}
 
 
 def test_uploader_uploads_own_agency_under_own_name(store, registry, users):

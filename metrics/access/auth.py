@@ -2,8 +2,8 @@
 
 No Streamlit here. The pages and the CLI call these functions, and every permission rule
 lives in this module (creating and changing users is :mod:`metrics.access.users`; the SQL stays in
-:mod:`metrics.store.accounts`; the sentences are in :mod:`metrics.text.catalog_auth`). Times are naive UTC
-``datetime`` values, like the rest of the store; every function that depends on the clock
+:mod:`metrics.store.accounts`; the sentences are the ``auth.*`` keys of :mod:`metrics.text`).
+Times are naive UTC ``datetime`` values, like the rest of the store; every function that depends on the clock
 takes ``now=None`` so tests can pin it.
 
 Roles
@@ -45,13 +45,13 @@ For the pages (keep the :class:`Session` in ``st.session_state``)::
         try:
             st.session_state["session"] = auth.authenticate(store, name, password)
         except AuthenticationFailed as exc:
-            st.error(auth.message(exc, lang))  # plain text, in the page's language
+            st.error(text.error_text(exc, lang))  # metrics.text: plain text, in the page's language
     auth.can_upload(session), auth.is_admin(session)           # to show or hide controls
     # uploads and withdrawals as that session: metrics.actions.upload_as / withdraw
-    # PermissionDenied / AuthenticationFailed: show auth.message(exc, lang)
+    # PermissionDenied / AuthenticationFailed: show text.error_text(exc, lang)
 
-Every exception raised here carries ``code`` and ``params``; :func:`message` renders it in
-Chinese or English (``str(exc)`` is the English sentence).
+Every exception raised here is a :func:`metrics.text.coded_error` (catalogue key ``auth.<code>``);
+:func:`metrics.text.error_text` renders it in Chinese or English (``str(exc)`` is English).
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ from metrics import config
 from metrics.errors import AuthenticationFailed, MetricsError, PermissionDenied
 from metrics.store.connection import now_utc
 from metrics.store.database import Store
-from metrics.text.catalog_auth import AUTH
+from metrics.text import coded_error
 
 Role = Literal["viewer", "uploader", "admin"]
 ROLES: tuple[str, ...] = get_args(Role)
@@ -91,23 +91,6 @@ FAILED_LOGIN_DELAY = 0.75  # seconds slept after each failed log-in; tests set 0
 # argon2id with the library's (RFC 9106) defaults. Tests may swap in cheap parameters, e.g.
 # ``monkeypatch.setattr(auth, "HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))``.
 HASHER = PasswordHasher()
-
-
-def coded_error(cls: type[MetricsError], code: str, **params) -> MetricsError:
-    """An exception of ``cls`` carrying ``code`` and ``params`` (the English sentence as text);
-    the sentences are the ``auth.<code>`` entries of :mod:`metrics.text.catalog_auth`."""
-    exc = cls(AUTH[f"auth.{code}"]["en"].format(**params))
-    exc.code = code
-    exc.params = params
-    return exc
-
-
-def message(exc: BaseException, lang: str = "zh") -> str:
-    """The sentence for an exception raised here, in ``lang`` ("zh" or "en"); plain text."""
-    entry = AUTH.get(f"auth.{getattr(exc, 'code', None)}")
-    if entry is not None:
-        return entry["zh" if lang == "zh" else "en"].format(**getattr(exc, "params", {}))
-    return str(exc)
 
 
 # --- users and sessions ------------------------------------------------------------------------
@@ -159,12 +142,12 @@ def check_session(store: Store, session: Session | None, now: dt.datetime | None
     """Like :func:`refresh`, but PermissionDenied says why there is no session (``not_logged_in``,
     ``session_expired`` or ``session_ended``), for a page to tell the user."""
     if not isinstance(session, Session):
-        raise coded_error(PermissionDenied, "not_logged_in")
+        raise coded_error(PermissionDenied, "auth.not_logged_in")
     if not session_valid(session, now):
-        raise coded_error(PermissionDenied, "session_expired")
+        raise coded_error(PermissionDenied, "auth.session_expired")
     record = store.user(session.user.name)
     if record is None or record["disabled"] or _stamp(record["password_hash"]) != session.stamp:
-        raise coded_error(PermissionDenied, "session_ended")
+        raise coded_error(PermissionDenied, "auth.session_ended")
     return replace(session, user=user_from_record(record))
 
 
@@ -201,17 +184,17 @@ def needs_rehash(password_hash: str) -> bool:
 def check_password(password: str, name: str | None = None) -> None:
     """Raise MetricsError with a sentence when the password may not be used."""
     if not isinstance(password, str) or len(password) < MIN_PASSWORD:
-        raise coded_error(MetricsError, "short_password", min=MIN_PASSWORD)
+        raise coded_error(MetricsError, "auth.short_password", min=MIN_PASSWORD)
     if len(password) > MAX_PASSWORD:
-        raise coded_error(MetricsError, "long_password", max=MAX_PASSWORD)
+        raise coded_error(MetricsError, "auth.long_password", max=MAX_PASSWORD)
     if name is not None and password.strip().casefold() == name.casefold():
-        raise coded_error(MetricsError, "password_is_name")
+        raise coded_error(MetricsError, "auth.password_is_name")
 
 
 def check_name(name: str) -> str:
     """The name if it matches :data:`NAME_RE`; else MetricsError."""
     if not isinstance(name, str) or not NAME_RE.fullmatch(name):
-        raise coded_error(MetricsError, "bad_name", name=str(name)[:80])
+        raise coded_error(MetricsError, "auth.bad_name", name=str(name)[:80])
     return name
 
 
@@ -277,7 +260,7 @@ def authenticate(
         note = " (account disabled)" if record["disabled"] else ""
         _, until = store.record_login_failure(name, now, lock_delay, note)
         _pause(delay)
-        raise _locked(until, now) if until else coded_error(AuthenticationFailed, "login_failed")
+        raise _locked(until, now) if until else coded_error(AuthenticationFailed, "auth.login_failed")
     new_hash = hash_password(password) if needs_rehash(record["password_hash"]) else None
     store.record_login_success(name, now, new_hash)
     return Session(
@@ -310,12 +293,13 @@ def _unknown_name(store: Store, name: str, password: str, now: dt.datetime, dela
         raise _locked(until, now)
     store.add_audit(f"unknown:{shown}", "login_failed", f"unknown user; failed attempt {failures}", at=now)
     _pause(delay)
-    raise _locked(until, now) if until else coded_error(AuthenticationFailed, "login_failed")
+    raise _locked(until, now) if until else coded_error(AuthenticationFailed, "auth.login_failed")
 
 
 def _locked(until: dt.datetime, now: dt.datetime) -> MetricsError:
     seconds = max(1, int(-(-(until - now).total_seconds() // 1)))  # rounded up
-    return coded_error(AuthenticationFailed, "locked", seconds=seconds, until=f"{until:%Y-%m-%d %H:%M:%S}")
+    until_text = f"{until:%Y-%m-%d %H:%M:%S}"
+    return coded_error(AuthenticationFailed, "auth.locked", seconds=seconds, until=until_text)
 
 
 def _pause(delay: float | None) -> None:
@@ -378,21 +362,21 @@ def require_upload(session: Session | None, now: dt.datetime | None = None) -> N
     role = session.user.role
     if role == "admin" or (role == "uploader" and session.user.agencies):
         return
-    raise coded_error(PermissionDenied, "cannot_upload", role=role)
+    raise coded_error(PermissionDenied, "auth.cannot_upload", role=role)
 
 
 def require_admin(session: Session | None, action: str = "administration", now: dt.datetime | None = None):
     """PermissionDenied unless the session is a valid admin session."""
     _require_valid(session, now)
     if session.user.role != "admin":
-        raise coded_error(PermissionDenied, "admin_only", action=action)
+        raise coded_error(PermissionDenied, "auth.admin_only", action=action)
 
 
 def _require_valid(session: Session | None, now: dt.datetime | None) -> None:
     if not isinstance(session, Session):
-        raise coded_error(PermissionDenied, "not_logged_in")
+        raise coded_error(PermissionDenied, "auth.not_logged_in")
     if not session_valid(session, now):
-        raise coded_error(PermissionDenied, "session_expired")
+        raise coded_error(PermissionDenied, "auth.session_expired")
 
 
 def as_utc(now: dt.datetime | None) -> dt.datetime:

@@ -20,7 +20,6 @@ from metrics.access.auth import (
     check_name,
     check_password,
     check_session,
-    coded_error,
     hash_password,
     require_admin,
     user_from_record,
@@ -28,6 +27,7 @@ from metrics.access.auth import (
 from metrics.errors import MetricsError, NotFound, PermissionDenied
 from metrics.plan.registry import Registry
 from metrics.store.database import Store
+from metrics.text import coded_error
 
 # The demo database only: fixed, documented passwords (there is no default password elsewhere).
 DEMO_USERS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
@@ -59,7 +59,7 @@ def add_user(
     if not store.insert_user(
         name, role, ",".join(chosen), hash_password(password), actor=actor, at=as_utc(now)
     ):
-        raise coded_error(MetricsError, "user_exists", name=name)
+        raise coded_error(MetricsError, "auth.user_exists", name=name)
     return user
 
 
@@ -69,11 +69,11 @@ def check_new_user(
     """Everything :func:`add_user` checks except the password; the agencies it would store."""
     check_name(name)
     if role not in ROLES:
-        raise coded_error(MetricsError, "bad_role", role=str(role))
+        raise coded_error(MetricsError, "auth.bad_role", role=str(role))
     chosen = _agencies(registry, role, agencies)
     taken = {n.casefold(): n for n in store.users()["name"]}
     if name.casefold() in taken:  # 'Alice' beside 'alice' would invite mistakes
-        raise coded_error(MetricsError, "user_exists", name=taken[name.casefold()])
+        raise coded_error(MetricsError, "auth.user_exists", name=taken[name.casefold()])
     return chosen
 
 
@@ -91,7 +91,7 @@ def set_password(store: Store, name: str, password: str, actor: str, now: dt.dat
         locked_until=None,
     )
     if not done:
-        raise coded_error(NotFound, "no_user", name=name)
+        raise coded_error(NotFound, "auth.no_user", name=name)
 
 
 def disable_user(store: Store, name: str, actor: str, now: dt.datetime | None = None) -> None:
@@ -110,14 +110,14 @@ def _set_disabled(store: Store, name: str, disabled: bool, actor: str, now: dt.d
     if not store.update_user(
         name, actor=actor, action=action, detail=f"user {name}: {word}", at=as_utc(now), disabled=disabled
     ):
-        raise coded_error(NotFound, "no_user", name=name)
+        raise coded_error(NotFound, "auth.no_user", name=name)
 
 
 def get_user(store: Store, name: str) -> User:
     """One user; NotFound when there is none."""
     record = store.user(name)
     if record is None:
-        raise coded_error(NotFound, "no_user", name=name)
+        raise coded_error(NotFound, "auth.no_user", name=name)
     return user_from_record(record)
 
 
@@ -130,13 +130,14 @@ def _agencies(registry: Registry, role: str, agencies: Iterable[str]) -> tuple[s
                 chosen.append(agency)
     if role != "uploader":
         if chosen:
-            raise coded_error(MetricsError, "no_agency_for_role", role=role)
+            raise coded_error(MetricsError, "auth.no_agency_for_role", role=role)
         return ()
     if not chosen:
-        raise coded_error(MetricsError, "agency_needed")
+        raise coded_error(MetricsError, "auth.agency_needed")
     for agency in chosen:
         if agency not in registry.agency:
-            raise coded_error(NotFound, "unknown_agency", agency=agency, known=", ".join(registry.agency))
+            known = ", ".join(registry.agency)
+            raise coded_error(NotFound, "auth.unknown_agency", agency=agency, known=known)
     return tuple(sorted(chosen))
 
 
@@ -147,7 +148,7 @@ def seed_demo_users(store: Store, registry: Registry) -> list[tuple[str, str, st
     """Create the demo users (:data:`DEMO_USERS`) in a demo database; their (name, password, role,
     agencies). Refuses (PermissionDenied) on any other database."""
     if not store.is_demo:
-        raise coded_error(PermissionDenied, "demo_only")
+        raise coded_error(PermissionDenied, "auth.demo_only")
     for name, password, role, agencies in DEMO_USERS:
         if store.user(name) is None:
             add_user(store, registry, name, role, agencies, password, actor="demo")
@@ -189,7 +190,7 @@ def add_user_as(
     actor = _admin(store, session, "add a user", now)
     check_new_user(store, registry, name, role, agencies)
     if repeated is not None and repeated != password:
-        raise coded_error(MetricsError, "password_mismatch")
+        raise coded_error(MetricsError, "auth.password_mismatch")
     return add_user(store, registry, name, role, agencies, password, actor=actor, now=now)
 
 
@@ -205,7 +206,7 @@ def set_password_as(
     actor = _admin(store, session, "reset a password", now)
     get_user(store, name)
     if repeated is not None and repeated != password:
-        raise coded_error(MetricsError, "password_mismatch")
+        raise coded_error(MetricsError, "auth.password_mismatch")
     set_password(store, name, password, actor=actor, now=now)
 
 
@@ -215,5 +216,5 @@ def set_disabled_as(
     """Disable or enable a user, by a signed-in admin; an admin may not disable their own account."""
     actor = _admin(store, session, "disable or enable a user", now)
     if disabled and name == actor:
-        raise coded_error(PermissionDenied, "not_yourself")
+        raise coded_error(PermissionDenied, "auth.not_yourself")
     (disable_user if disabled else enable_user)(store, name, actor=actor, now=now)

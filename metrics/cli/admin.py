@@ -27,10 +27,13 @@ import pandas as pd
 
 from metrics import actions
 from metrics.access import auth, users
+from metrics.cli.table import table
 from metrics.errors import MetricsError
 from metrics.plan.registry import Registry
+from metrics.progress.figures import status_records
 from metrics.store.connection import now_utc
 from metrics.store.database import Store
+from metrics.text import coded_error, t
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
@@ -101,27 +104,32 @@ def _common(p: argparse.ArgumentParser, actor: bool = False) -> None:
 def cmd_user_add(args, registry: Registry, store: Store) -> int:
     # Check everything but the password first, so a mistake is reported before the prompt.
     actor = _actor(args)
-    _run(args, users.check_new_user, store, registry, args.name, args.role, args.agencies)
-    password = read_password(args.name)
-    user = _run(args, users.add_user, store, registry, args.name, args.role, args.agencies, password, actor)
-    scope = f" for {', '.join(user.agencies)}" if user.agencies else ""
-    print(f"user {user.name} added: {user.role}{scope}")
+    users.check_new_user(store, registry, args.name, args.role, args.agencies)
+    password = read_password(args.name, lang=_lang(args))
+    user = users.add_user(store, registry, args.name, args.role, args.agencies, password, actor)
+    lang = _lang(args)
+    scope = t("cli.user_scope", lang, agencies=", ".join(user.agencies)) if user.agencies else ""
+    print(t("cli.user_added", lang, name=user.name, role=user.role, scope=scope))
     return 0
 
 
 def cmd_user_list(args, _registry: Registry, store: Store) -> int:
     frame = store.users()
     if args.json:
-        print(json.dumps(_records(frame), ensure_ascii=False, indent=2))
+        print(json.dumps(status_records(frame), ensure_ascii=False, indent=2))
         return 0
     if frame.empty:
-        print("no users yet; add one with 'python -m metrics user add NAME --role ...'")
+        print(t("cli.no_users", _lang(args)))
         return 0
-    now = now_utc()
+    now, lang = now_utc(), _lang(args)
     state = [
-        "disabled"
+        t("cli.state.disabled", lang)
         if d
-        else (f"locked until {lk:%Y-%m-%d %H:%M:%S} UTC" if pd.notna(lk) and lk > now else "active")
+        else (
+            t("cli.state.locked", lang, until=f"{lk:%Y-%m-%d %H:%M:%S}")
+            if pd.notna(lk) and lk > now
+            else t("cli.state.active", lang)
+        )
         for d, lk in zip(frame["disabled"], frame["locked_until"], strict=True)
     ]
     table = pd.DataFrame(
@@ -140,24 +148,24 @@ def cmd_user_list(args, _registry: Registry, store: Store) -> int:
 
 def cmd_user_passwd(args, _registry: Registry, store: Store) -> int:
     actor = _actor(args)
-    _run(args, users.get_user, store, args.name)  # before the prompt
-    password = read_password(args.name)
-    _run(args, users.set_password, store, args.name, password, actor)
-    print(f"user {args.name}: password changed")
+    users.get_user(store, args.name)  # before the prompt
+    password = read_password(args.name, lang=_lang(args))
+    users.set_password(store, args.name, password, actor)
+    print(t("cli.password_changed", _lang(args), name=args.name))
     return 0
 
 
 def cmd_user_state(args, _registry: Registry, store: Store) -> int:
     change = users.enable_user if args.enable else users.disable_user
-    _run(args, change, store, args.name, _actor(args))
-    print(f"user {args.name}: {'enabled' if args.enable else 'disabled'}")
+    change(store, args.name, _actor(args))
+    print(t("cli.user_enabled" if args.enable else "cli.user_disabled", _lang(args), name=args.name))
     return 0
 
 
 def cmd_withdraw(args, _registry: Registry, store: Store) -> int:
     upload_id = actions.upload_number(args.upload_id)
-    _run(args, actions.operator_withdraw, store, _actor(args), upload_id, args.reason)
-    print(f"upload {upload_id} withdrawn; its values no longer count (earlier revisions count again)")
+    actions.operator_withdraw(store, _actor(args), upload_id, args.reason)
+    print(t("cli.withdrawn", _lang(args), upload=upload_id))
     return 0
 
 
@@ -167,22 +175,25 @@ def cmd_audit(args, _registry: Registry, store: Store) -> int:
     if args.json:
         print(
             json.dumps(
-                {"audit_log": _records(log), "uploads": _records(uploads)}, ensure_ascii=False, indent=2
+                {"audit_log": status_records(log), "uploads": status_records(uploads)},
+                ensure_ascii=False,
+                indent=2,
             )
         )
         return 0
-    print("Audit log (newest first, UTC):")
+    lang = _lang(args)
+    print(t("cli.audit_title", lang))
     if log.empty:
-        print("  (empty)")
+        print(t("cli.audit_empty", lang))
     else:
         _print_table(log.assign(logged_at=log["logged_at"].dt.strftime("%Y-%m-%d %H:%M:%S")))
     print()
-    print("Uploads (newest first, UTC):")
+    print(t("cli.uploads_title", lang))
     if uploads.empty:
-        print("  (none)")
+        print(t("cli.uploads_none", lang))
         return 0
     withdrawn = [
-        f"withdrawn {at:%Y-%m-%d %H:%M} by {by}: {why}" if pd.notna(at) else ""
+        t("cli.withdrawn_note", lang, when=f"{at:%Y-%m-%d %H:%M}", who=by, why=why) if pd.notna(at) else ""
         for at, by, why in zip(
             uploads["withdrawn_at"], uploads["withdrawn_by"], uploads["withdraw_reason"], strict=True
         )
@@ -210,18 +221,18 @@ def cmd_audit(args, _registry: Registry, store: Store) -> int:
 # ---------------------------------------------------------------- helpers
 
 
-def read_password(name: str, stdin=None) -> str:
+def read_password(name: str, stdin=None, lang: str = "en") -> str:
     """A new password for ``name``: asked twice on a terminal, else one line of stdin."""
     stream = stdin or sys.stdin
     if stream.isatty():
-        first = getpass.getpass(f"New password for {name}: ")
+        first = getpass.getpass(t("cli.password_prompt", lang, name=name))
         auth.check_password(first, name)
-        if getpass.getpass("Repeat the password: ") != first:
-            raise MetricsError("The two passwords differ; nothing was changed.")
+        if getpass.getpass(t("cli.password_repeat", lang)) != first:
+            raise coded_error(MetricsError, "cli.passwords_differ")
         return first
     line = stream.readline()
     if not line:
-        raise MetricsError("No password on standard input: give it as one line, or run in a terminal.")
+        raise coded_error(MetricsError, "cli.no_password")
     return line.rstrip("\r\n")
 
 
@@ -230,7 +241,7 @@ def _actor(args) -> str:
     if args.actor is not None:
         actor = args.actor.strip()
         if not actor or len(actor) > 64 or _CONTROL.search(actor):
-            raise MetricsError("--as needs a name of 1 to 64 printable characters.")
+            raise coded_error(MetricsError, "cli.bad_actor")
         return actor
     try:
         who = getpass.getuser()
@@ -239,32 +250,8 @@ def _actor(args) -> str:
     return f"cli:{who}"
 
 
-def _run(args, fn, *params):
-    """Call ``fn``; re-raise its error in the language asked for."""
-    try:
-        return fn(*params)
-    except MetricsError as exc:
-        raise _translated(exc, args) from None
-
-
-def _translated(exc: MetricsError, args) -> MetricsError:
-    if getattr(args, "lang", "en") == "zh" and getattr(exc, "code", None):
-        return type(exc)(auth.message(exc, "zh"))
-    return exc
-
-
-def _records(frame: pd.DataFrame) -> list[dict]:
-    out = frame.astype(object).where(frame.notna(), None)
-    return [
-        {k: (v.isoformat() if hasattr(v, "isoformat") else _plain(v)) for k, v in row.items()}
-        for row in out.to_dict(orient="records")
-    ]
-
-
-def _plain(value):
-    if hasattr(value, "item"):  # numpy scalars
-        return value.item()
-    return value
+def _lang(args) -> str:
+    return "zh" if getattr(args, "lang", "en") == "zh" else "en"
 
 
 def _clean(value) -> str:
@@ -275,8 +262,4 @@ def _clean(value) -> str:
 
 def _print_table(frame: pd.DataFrame) -> None:
     cells = [[_clean(v) for v in row] for row in frame.itertuples(index=False)]
-    heads = [str(c) for c in frame.columns]
-    widths = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(heads)]
-    print("  ".join(h.ljust(w) for h, w in zip(heads, widths, strict=True)).rstrip())
-    for row in cells:
-        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+    print(table([str(c) for c in frame.columns], cells, rule=False))

@@ -1,6 +1,6 @@
 """``brief``: write the briefing deck (16:9 PowerPoint, native charts) for a quarter.
 
-``python -m metrics brief [--as-of PERIOD] [--lang zh|en] [--db P] [--targets P] OUT.pptx``
+``python -m metrics brief [--as-of PERIOD] [--known-at DATE] [--lang zh|en] [--db P] [--targets P] OUT.pptx``
 exits 0 when the file is written, 2 for an argument that cannot be used (one sentence
 on stderr).
 """
@@ -15,6 +15,7 @@ from metrics.outputs.brief.deck import build_brief, slide_kinds
 from metrics.plan import periods
 from metrics.plan.registry import Registry
 from metrics.progress.figures import latest_period_with_data
+from metrics.progress.observations import parse_known_at
 from metrics.text import t
 
 
@@ -24,6 +25,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("out", metavar="OUT.pptx")
     p.add_argument("--as-of", dest="as_of", help="quarter, e.g. 2025Q4 (default: latest with data)")
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the deck (default: zh)")
+    p.add_argument(
+        "--known-at",
+        dest="known_at",
+        metavar="DATE",
+        help="reproduce a past briefing: only values recorded by this date (end of day) or ISO time",
+    )
     p.add_argument("--targets", help="registry YAML (default: $METRICS_TARGETS or targets.yaml)")
     p.add_argument("--db", help="DuckDB file (default: $METRICS_DB or data/progress.duckdb)")
     p.set_defaults(handler=cmd_brief, needs_store="read")
@@ -43,7 +50,13 @@ def cmd_brief(args: argparse.Namespace, registry: Registry, store) -> int:
         if as_of is None:
             print(t("brief.cli_bad_period", lang, value=args.as_of), file=sys.stderr)
             return 2
-    data = build_brief(registry, obs, as_of, lang, demo=store.is_demo)
+    known_at = None
+    if getattr(args, "known_at", None) is not None:
+        known_at = parse_known_at(args.known_at)
+        if known_at is None:
+            print(t("cli.bad_known_at", lang, value=args.known_at), file=sys.stderr)
+            return 2
+    data = build_brief(registry, obs, as_of, lang, demo=store.is_demo, known_at=known_at)
     try:
         out.write_bytes(data)
     except OSError as exc:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import importlib
 import os
 import sys
 from pathlib import Path
@@ -16,7 +15,7 @@ from metrics.plan import periods
 from metrics.plan.registry import Registry, load_registry
 from metrics.store.database import Store
 from metrics.store.postgres_engine import is_url
-from metrics.text import problem_text
+from metrics.text import coded_error, error_text, problem_text, t
 
 
 def _common(p: argparse.ArgumentParser, db: bool = True) -> None:
@@ -31,7 +30,9 @@ def _common(p: argparse.ArgumentParser, db: bool = True) -> None:
 CORE_COMMANDS = ("validate", "ingest", "export", "template", "demo")
 
 
-def build_parser(extensions: bool = True) -> argparse.ArgumentParser:
+def build_parser(groups: bool = True) -> argparse.ArgumentParser:
+    """Every command; with ``groups=False`` only the core ones, which the ingest path needs (the
+    groups' modules bring pandas and python-pptx, a second of start-up an import does not pay)."""
     parser = argparse.ArgumentParser(prog="python -m metrics", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -67,30 +68,19 @@ def build_parser(extensions: bool = True) -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=("zh", "en"), default="en")
     p.set_defaults(handler=cmd_demo, needs_store=False)
 
-    for register in _extensions() if extensions else ():
-        register(sub)
+    if groups:
+        from metrics.cli import admin, brief, dbadmin, report  # imported only when a group's command may run
+
+        for group in (report, admin, brief, dbadmin):  # sub-command groups beside the code they drive
+            group.register(sub)
     return parser
-
-
-def _extensions():
-    """Sub-command groups that live beside the modules they drive."""
-    out = []
-    for name in ("metrics.cli.report", "metrics.cli.admin", "metrics.cli.brief", "metrics.cli.dbadmin"):
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:  # the module exists but one of its own imports is missing
-                raise
-            continue
-        out.append(module.register)
-    return out
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    # The other commands' modules (charts, slides…) take a while to import; a core command skips them.
-    core = bool(argv) and argv[0] in CORE_COMMANDS
-    args = build_parser(extensions=not core).parse_args(argv)
+    core = bool(argv) and argv[0] in CORE_COMMANDS and not {"-h", "--help"} & set(argv)
+    args = build_parser(groups=not core).parse_args(argv)
+    lang = "zh" if getattr(args, "lang", "en") == "zh" else "en"
     try:
         registry = None
         if args.command != "validate" and getattr(args, "needs_registry", True):
@@ -108,15 +98,15 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             store.close()
     except RegistryError as exc:
-        print(f"Registry {exc.path} has {len(exc.problems)} problem(s):", file=sys.stderr)
+        print(t("cli.registry_problems", lang, path=exc.path, n=len(exc.problems)), file=sys.stderr)
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return 1
     except MetricsError as exc:
-        print(str(exc), file=sys.stderr)
+        print(error_text(exc, lang), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("interrupted; nothing was written by the interrupted step", file=sys.stderr)
+        print(t("cli.interrupted", lang), file=sys.stderr)
         return 130
     except BrokenPipeError:  # output piped into `head` and closed early
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keep the interpreter from complaining at exit
@@ -126,21 +116,19 @@ def main(argv: list[str] | None = None) -> int:
 def cmd_validate(args, _registry=None) -> int:
     path = config.targets_path(args.targets)
     registry = load_registry(path)
-    print(
-        f"{path}: OK ({len(registry.agencies)} agencies, {len(registry.sections)} sections, "
-        f"{len(registry.measures)} measures, {len(registry.indicators)} indicators)"
-    )
+    counts = {
+        "agencies": len(registry.agencies),
+        "sections": len(registry.sections),
+        "measures": len(registry.measures),
+        "indicators": len(registry.indicators),
+    }
+    print(t("cli.validate_ok", args.lang, path=path, **counts))
     return 0
 
 
 def print_problems(exc: IngestRefused, lang: str, out=None) -> None:
     out = out or sys.stdout  # looked up per call, so redirected or captured output gets it
-    head = (
-        f"{exc.file_name}：已拒收，共 {len(exc.problems)} 个问题，未写入任何数据："
-        if lang == "zh"
-        else f"{exc.file_name}: REFUSED, {len(exc.problems)} problem(s); nothing was written:"
-    )
-    print(head, file=out)
+    print(t("cli.refused", lang, file=exc.file_name, n=len(exc.problems)), file=out)
     for problem in exc.problems:
         print(f"  {problem_text(problem, lang)}", file=out)
 
@@ -150,7 +138,7 @@ def cmd_ingest(args, registry: Registry, store: Store) -> int:
     refused = False
     for path in (Path(f) for f in args.files):  # check every file before storing any
         try:
-            batches.append(parse_file(registry, _read(path), path.name, store=store))
+            batches.append(parse_file(registry, _read(path, args.lang), path.name, store=store))
         except IngestRefused as exc:
             print_problems(exc, args.lang)
             refused = True
@@ -160,7 +148,7 @@ def cmd_ingest(args, registry: Registry, store: Store) -> int:
         actor = args.actor or f"cli:{getpass.getuser()}"
         for batch in batches:
             result = store_checked(store, batch, uploaded_by=actor, source="cli", dry_run=args.dry_run)
-            prefix = "[dry run] " if args.dry_run else ""
+            prefix = t("cli.dry_run", args.lang) if args.dry_run else ""
             print(prefix + result.summary(args.lang))
         return 0
     finally:
@@ -168,22 +156,23 @@ def cmd_ingest(args, registry: Registry, store: Store) -> int:
             batch.close()
 
 
-def _read(path: Path) -> bytes:
+def _read(path: Path, lang: str) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise MetricsError(f"{path}: cannot read file ({exc.strerror})") from None
+        raise coded_error(MetricsError, "cli.cannot_read", path=path, reason=exc.strerror) from None
 
 
 def cmd_export(args, registry: Registry, store: Store) -> int:
     out = Path(args.out)
     if out.suffix.lower() not in (".csv", ".xlsx"):
-        raise MetricsError(f"{out}: the output must end in .csv or .xlsx")
+        raise coded_error(MetricsError, "cli.bad_suffix", path=out)
+
     from metrics.outputs import export  # pandas and the spreadsheet writers: only for this command
 
     frame = export.export_frame(store, registry, all_revisions=args.all_revisions)
     export.write(frame, out)
-    print(f"{out}: {len(frame)} rows")
+    print(t("cli.exported", args.lang, path=out, rows=len(frame)))
     return 0
 
 
@@ -191,23 +180,26 @@ def cmd_template(args, registry: Registry) -> int:
     out = Path(args.out)
     fmt = out.suffix.lower().lstrip(".")
     if fmt not in ("csv", "xlsx"):
-        raise MetricsError(f"{out}: the output must end in .csv or .xlsx")
+        raise coded_error(MetricsError, "cli.bad_suffix", path=out)
     if args.agency not in registry.agency:
-        raise MetricsError(f"unknown agency {args.agency!r}; known: {', '.join(registry.agency)}")
+        known = ", ".join(registry.agency)
+        raise coded_error(MetricsError, "cli.unknown_agency", agency=args.agency, known=known)
     period = periods.parse_period(args.period)
     if period is None:
-        raise MetricsError(f"unreadable period {args.period!r}; write it like 2025Q4")
+        raise coded_error(MetricsError, "cli.unreadable_period", value=args.period)
+
     from metrics.outputs import export
 
     out.write_bytes(export.template_bytes(registry, args.agency, period, fmt, lang=args.lang))
-    print(f"{out}: {len(registry.indicators_for(args.agency))} indicators for {args.agency}, {period}")
+    n = len(registry.indicators_for(args.agency))
+    print(t("cli.template_written", args.lang, path=out, n=n, agency=args.agency, period=period))
     return 0
 
 
 def cmd_demo(args, registry: Registry) -> int:
-    from metrics.actions import build_demo
+    db = args.db if is_url(args.db or "") else Path(args.db or config.DEMO_DB)
+    from metrics.actions import build_demo  # the access and user modules: only for this command
 
-    db = Path(args.db or config.DEMO_DB)
     summary = build_demo(registry, db, Path(args.sample_dir), force=args.force)
     print(summary)
     return 0

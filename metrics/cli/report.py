@@ -10,11 +10,11 @@ import argparse
 import json
 import math
 import sys
-import unicodedata
 from typing import Protocol
 
 import pandas as pd
 
+from metrics.cli.table import table
 from metrics.plan import periods
 from metrics.plan.registry import Registry
 from metrics.progress.figures import (
@@ -24,8 +24,10 @@ from metrics.progress.figures import (
     latest_period_with_data,
     status_records,
 )
-from metrics.progress.rollups import agency_rollup, changes
+from metrics.progress.observations import parse_known_at
+from metrics.progress.rollups import agency_parts, agency_rollup, changes
 from metrics.text import t
+from metrics.text.format import clip, is_missing
 
 
 class ObservationSource(Protocol):
@@ -34,65 +36,25 @@ class ObservationSource(Protocol):
     def observations(self, include_withdrawn: bool = False) -> pd.DataFrame: ...
 
 
-_TEXT = {
-    "bad_period": {
-        "zh": "{flag}：无法识别季度“{value}”（示例：2025Q3）。",
-        "en": "{flag}: cannot read {value!r} as a quarter (e.g. 2025Q3).",
-    },
-    "bad_agency": {"zh": "--agency：未知单位“{value}”。", "en": "--agency: unknown agency {value!r}."},
-    "bad_order": {"zh": "--from {a} 晚于 --to {b}。", "en": "--from {a} is after --to {b}."},
-    "status_title": {"zh": "截至{period}的目标进展", "en": "Progress towards targets as of {period}"},
-    "agency_title": {"zh": "截至{period}各单位情况", "en": "Agencies as of {period}"},
-    "late_title": {"zh": "{period}未按时报送", "en": "Late reports for {period}"},
-    "no_late": {"zh": "{period}没有逾期未报。", "en": "No late reports for {period}."},
-    "changes_title": {"zh": "{a}至{b}的变化", "en": "Changes from {a} to {b}"},
-    "status_changes": {"zh": "状态变化", "en": "Status changes"},
-    "new_values": {"zh": "新数据", "en": "New values"},
-    "revisions": {"zh": "修订", "en": "Revisions"},
-    "none": {"zh": "（无）", "en": "(none)"},
-    "national": {"zh": "全国", "en": "national"},
-    "needs": {"zh": "需为当前速度的{x}倍", "en": "needs {x}× current pace"},
-    "wrong_way": {"zh": "当前走势背离目标", "en": "current pace is away from target"},
-    "reach": {"zh": "预计{period}达标", "en": "reached {period}"},
-    "no_reach": {"zh": "按当前趋势无法达标", "en": "not at the current trend"},
-    "by": {"zh": "{date}前", "en": "by {date}"},
-    "summary": {"zh": "全国口径：{counts}", "en": "National figures: {counts}"},
-    "lead": {"zh": "牵头", "en": "lead"},
-    "shared": {"zh": "参与", "en": "shared"},
-    "other": {"zh": "其他", "en": "other"},
-}
+# column heads of each table: catalogue keys ``cli.col.<name>``
 _HEAD = {
-    "status": {
-        "zh": ["指标", "口径", "最新值", "目标", "差距", "进度", "状态", "速度", "趋势预测"],
-        "en": ["Indicator", "Figure", "Latest", "Target", "Gap", "Progress", "Status", "Pace", "Projection"],
-    },
-    "agency": {
-        "zh": ["单位", "角色", "举措", "指标", "最差状态", "平均进度", "本单位数据", "本单位最差", "逾期"],
-        "en": [
-            "Agency",
-            "Role",
-            "Measures",
-            "Indicators",
-            "Worst",
-            "Mean progress",
-            "Own",
-            "Own worst",
-            "Late",
-        ],
-    },
-    "late": {"zh": ["单位", "指标", "报告期"], "en": ["Agency", "Indicator", "Period"]},
-    "status_changes": {
-        "zh": ["指标", "口径", "原状态", "新状态", "原值", "新值"],
-        "en": ["Indicator", "Figure", "From", "To", "Old value", "New value"],
-    },
-    "new_values": {
-        "zh": ["指标", "单位", "报告期", "数值", "修订号"],
-        "en": ["Indicator", "Agency", "Period", "Value", "Revision"],
-    },
-    "revisions": {
-        "zh": ["指标", "单位", "报告期", "原值", "新值", "修订号"],
-        "en": ["Indicator", "Agency", "Period", "Old", "New", "Revision"],
-    },
+    "status": ("indicator", "figure", "latest", "target", "gap", "progress", "status", "pace", "projection"),
+    "agency": (
+        "agency",
+        "role",
+        "measures",
+        "indicators",
+        "worst",
+        "mean_progress",
+        "missing",
+        "own",
+        "own_worst",
+        "late",
+    ),
+    "late": ("agency", "indicator", "period"),
+    "status_changes": ("indicator", "figure", "from", "to", "old_value", "new_value"),
+    "new_values": ("indicator", "agency", "period", "value", "revision"),
+    "revisions": ("indicator", "agency", "period", "old", "new", "revision"),
 }
 
 
@@ -102,19 +64,50 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--as-of", dest="as_of", help="quarter, e.g. 2025Q3 (default: latest with data)")
     p.add_argument("--agency", help="only this agency's own figures (and the national figures it owns)")
     p.add_argument("--by-agency", action="store_true", help="one line per agency and role instead")
+    _known_at(p)
     _common(p)
     p.set_defaults(handler=cmd_status, needs_store="read")
 
     p = subparsers.add_parser("changes", help="status changes, new values and revisions between two quarters")
     p.add_argument("--from", dest="from_period", required=True, metavar="PERIOD")
     p.add_argument("--to", dest="to_period", required=True, metavar="PERIOD")
+    _known_at(p)
     _common(p)
     p.set_defaults(handler=cmd_changes, needs_store="read")
 
     p = subparsers.add_parser("late", help="owners that have not reported a quarter")
     p.add_argument("--as-of", dest="as_of", help="quarter, e.g. 2025Q3 (default: latest with data)")
+    _known_at(p)
     _common(p)
     p.set_defaults(handler=cmd_late, needs_store="read")
+
+
+def _known_at(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--known-at",
+        dest="known_at",
+        metavar="DATE",
+        help="as the numbers were known then: only values recorded by this date (end of day) or "
+        "ISO time (UTC), e.g. 2025-10-15",
+    )
+
+
+def known_at_arg(args: argparse.Namespace) -> tuple[bool, pd.Timestamp | None]:
+    """(ok, moment) of ``--known-at``; an unreadable value is reported on stderr."""
+    raw = getattr(args, "known_at", None)
+    if raw is None:
+        return True, None
+    moment = parse_known_at(raw)
+    if moment is None:
+        _fail(t("cli.bad_known_at", _lang(args), value=raw))
+        return False, None
+    return True, moment
+
+
+def _title(key: str, lang: str, args: argparse.Namespace, **params) -> str:
+    """A table's title, saying "as known at" when ``--known-at`` was given."""
+    raw = getattr(args, "known_at", None)
+    return t(key, lang, **params) + (t("cli.known_at_title", lang, date=raw) if raw else "")
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -132,20 +125,21 @@ def cmd_status(args: argparse.Namespace, registry: Registry, store: ObservationS
     obs = store.observations()
     as_of = _period_arg(args, "as_of", "--as-of", obs, registry)
     agency = getattr(args, "agency", None)
-    if as_of is None:
+    ok, known_at = known_at_arg(args)
+    if as_of is None or not ok:
         return 2
     if agency and agency not in registry.agency:
-        _fail("bad_agency", lang, value=agency)
+        _fail(t("cli.bad_agency", lang, value=agency))
         return 2
-    figs = figures(registry, obs, as_of)
+    figs = figures(registry, obs, as_of, known_at)
     if getattr(args, "by_agency", False):
-        roll = agency_rollup(registry, figs, late_reports(registry, obs, as_of))
+        roll = agency_rollup(registry, figs, late_reports(registry, obs, as_of, known_at))
         if agency:
             roll = roll[roll["agency_id"] == agency]
         if args.json:
             return _dump(status_records(roll))
-        print(_t("agency_title", lang, period=periods.label(as_of, lang)))
-        print(_table(_HEAD["agency"][lang], [_agency_row(r, registry, lang) for r in status_records(roll)]))
+        print(_title("cli.agency_title", lang, args, period=periods.label(as_of, lang)))
+        print(table(_head("agency", lang), [_agency_row(r, registry, lang) for r in status_records(roll)]))
         return 0
     if agency:
         owner = figs["indicator_id"].map({i.id: i.owner for i in registry.indicators})
@@ -155,13 +149,38 @@ def cmd_status(args: argparse.Namespace, registry: Registry, store: ObservationS
         figs = figs[mine]
     if args.json:
         return _dump(status_records(figs))
-    print(_t("status_title", lang, period=periods.label(as_of, lang)))
-    print(_table(_HEAD["status"][lang], [_status_row(r, registry, lang) for r in status_records(figs)]))
+    print(_title("cli.status_title", lang, args, period=periods.label(as_of, lang)))
+    print(table(_head("status", lang), [_status_row(r, registry, lang) for r in status_records(figs)]))
     national = figs.loc[figs["figure"] == "national", "status"].value_counts()
     counts = ", ".join(f"{_status(s, lang)} {national[s]}" for s in STATUSES if s in national)
     if counts:
-        print(_t("summary", lang, counts=counts))
+        print(t("cli.summary", lang, counts=counts))
+    for line in parts_lines(registry, figs, lang):
+        print(line)
     return 0
+
+
+def parts_lines(registry: Registry, figs: pd.DataFrame, lang: str) -> list[str]:
+    """One sentence per additive indicator: do the agencies' counts add up to the national figure?"""
+    out = []
+    for r in status_records(agency_parts(registry, figs)):
+        key = (
+            "parts.adds_up"
+            if r["adds_up"]
+            else ("parts.partial" if r["unattributed"] > 0 else "parts.exceeds")
+        )
+        text = t(
+            key,
+            lang,
+            period=periods.label(r["period"], lang),
+            total=_num(r["agency_sum"]),
+            n=r["n_agencies"],
+            national=_num(r["national"]),
+            diff=_num(abs(r["unattributed"])),
+        )
+        name = _indicator_name(registry, r["indicator_id"], lang)
+        out.append(f"{name}: {text}" if lang == "en" else f"{name}：{text}")
+    return out
 
 
 def cmd_changes(args: argparse.Namespace, registry: Registry, store: ObservationSource) -> int:
@@ -172,12 +191,15 @@ def cmd_changes(args: argparse.Namespace, registry: Registry, store: Observation
     if start is None or end is None:
         return 2
     if periods.index(start) > periods.index(end):
-        _fail("bad_order", lang, a=start, b=end)
+        _fail(t("cli.bad_order", lang, a=start, b=end))
         return 2
-    result = changes(registry, obs, start, end)
+    ok, known_at = known_at_arg(args)
+    if not ok:
+        return 2
+    result = changes(registry, obs, start, end, known_at)
     if args.json:
         return _dump({k: status_records(v) for k, v in result.items()})
-    print(_t("changes_title", lang, a=periods.label(start, lang), b=periods.label(end, lang)))
+    print(_title("cli.changes_title", lang, args, a=periods.label(start, lang), b=periods.label(end, lang)))
     for key, rows in (
         (
             "status_changes",
@@ -186,8 +208,8 @@ def cmd_changes(args: argparse.Namespace, registry: Registry, store: Observation
         ("new_values", [_value_row(r, registry, lang) for r in status_records(result["new_values"])]),
         ("revisions", [_revision_row(r, registry, lang) for r in status_records(result["revisions"])]),
     ):
-        print(f"\n{_t(key, lang)} ({len(rows)})")
-        print(_table(_HEAD[key][lang], rows) if rows else _t("none", lang))
+        print(f"\n{t('cli.' + key, lang)} ({len(rows)})")
+        print(table(_head(key, lang), rows) if rows else t("cli.none", lang))
     return 0
 
 
@@ -195,16 +217,17 @@ def cmd_late(args: argparse.Namespace, registry: Registry, store: ObservationSou
     lang = _lang(args)
     obs = store.observations()
     as_of = _period_arg(args, "as_of", "--as-of", obs, registry)
-    if as_of is None:
+    ok, known_at = known_at_arg(args)
+    if as_of is None or not ok:
         return 2
-    late = late_reports(registry, obs, as_of)
+    late = late_reports(registry, obs, as_of, known_at)
     if args.json:
         return _dump(status_records(late))
     label = periods.label(as_of, lang)
     if late.empty:
-        print(_t("no_late", lang, period=label))
+        print(t("cli.no_late", lang, period=label))
         return 0
-    print(_t("late_title", lang, period=label))
+    print(_title("cli.late_title", lang, args, period=label))
     rows = [
         [
             _agency_name(registry, r["agency_id"], lang),
@@ -213,7 +236,7 @@ def cmd_late(args: argparse.Namespace, registry: Registry, store: ObservationSou
         ]
         for r in status_records(late)
     ]
-    print(_table(_HEAD["late"][lang], rows))
+    print(table(_head("late", lang), rows))
     return 0
 
 
@@ -224,12 +247,12 @@ def _lang(args) -> str:
     return "zh" if getattr(args, "lang", "en") == "zh" else "en"
 
 
-def _t(key: str, lang: str, **params) -> str:
-    return _TEXT[key][lang].format(**params)
+def _head(table_name: str, lang: str) -> list[str]:
+    return [t(f"cli.col.{name}", lang) for name in _HEAD[table_name]]
 
 
-def _fail(key: str, lang: str, **params) -> None:
-    print(_t(key, lang, **params), file=sys.stderr)
+def _fail(message: str) -> None:
+    print(message, file=sys.stderr)
 
 
 def _period_arg(args, attr: str, flag: str, obs: pd.DataFrame, registry: Registry) -> str | None:
@@ -239,7 +262,7 @@ def _period_arg(args, attr: str, flag: str, obs: pd.DataFrame, registry: Registr
         return latest_period_with_data(obs) or registry.first_period
     period = periods.parse_period(raw)
     if period is None:
-        _fail("bad_period", _lang(args), flag=flag, value=raw)
+        _fail(t("cli.bad_period", _lang(args), flag=flag, value=raw))
     return period
 
 
@@ -249,7 +272,7 @@ def _dump(payload) -> int:
 
 
 def _num(x) -> str:
-    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+    if is_missing(x) or (isinstance(x, float) and not math.isfinite(x)):
         return "—"
     return f"{x:,.2f}".rstrip("0").rstrip(".")
 
@@ -258,25 +281,14 @@ def _pct(x) -> str:
     return "—" if x is None else f"{x * 100:.0f}%"
 
 
-def _clip(text: str, width: int = 34) -> str:
-    if _width(text) <= width:
-        return text
-    out = ""
-    for ch in text:
-        if _width(out + ch) > width - 1:
-            break
-        out += ch
-    return out + "…"
-
-
 def _indicator_name(registry: Registry, ind: str, lang: str) -> str:
     i = registry.indicator.get(ind)
-    return _clip(i.name(lang)) if i else ind
+    return clip(i.name(lang), 34) if i else ind
 
 
 def _agency_name(registry: Registry, agency: str | None, lang: str) -> str:
     if agency is None:
-        return _t("national", lang)
+        return t("cli.national", lang)
     a = registry.agency.get(agency)
     return a.short(lang) if a else agency
 
@@ -284,27 +296,34 @@ def _agency_name(registry: Registry, agency: str | None, lang: str) -> str:
 def _status_row(r: dict, registry: Registry, lang: str) -> list[str]:
     unit = registry.indicator[r["indicator_id"]].unit_label(lang)
     sign = "≥" if r["direction"] == "at_least" else "≤"
-    target = f"{sign} {_num(r['target'])} {unit} " + _t("by", lang, date=r["deadline"])
+    target = f"{sign} {_num(r['target'])} {unit} " + t("cli.by", lang, date=r["deadline"])
+    if r["status"] == "contribution":  # a part of the national count has no target of its own
+        target = "—"
     latest = "—" if r["latest_value"] is None else f"{_num(r['latest_value'])} ({r['latest_period']})"
     if r["pace_ratio"] is not None:
-        pace = _t("needs", lang, x=f"{r['pace_ratio']:.1f}")
+        pace = t("cli.needs", lang, x=f"{r['pace_ratio']:.1f}")
     elif r["status"] not in ("achieved", "missed") and r["required_pace"] and r["observed_pace"] is not None:
-        pace = _t("wrong_way", lang)
+        pace = t("cli.wrong_way", lang)
     else:
         pace = "—"
-    if r["status"] == "achieved" or r["n_points"] < 2:
+    progress = _pct(r["progress"])
+    if r["status"] == "contribution":
+        progress = (
+            "—" if r["contribution"] is None else t("contribution.of", lang, share=_pct(r["contribution"]))
+        )
+    if r["status"] in ("achieved", "contribution") or r["n_points"] < 2:
         projection = "—"
     elif r["projected_attainment_period"]:
-        projection = _t("reach", lang, period=periods.label(r["projected_attainment_period"], lang))
+        projection = t("cli.reach", lang, period=periods.label(r["projected_attainment_period"], lang))
     else:
-        projection = _t("no_reach", lang)
+        projection = t("cli.no_reach", lang)
     return [
         _indicator_name(registry, r["indicator_id"], lang),
         _agency_name(registry, r["agency_id"], lang),
         latest,
         target,
         _num(r["gap"]),
-        _pct(r["progress"]),
+        progress,
         _status(r["status"], lang),
         pace,
         projection,
@@ -314,11 +333,12 @@ def _status_row(r: dict, registry: Registry, lang: str) -> list[str]:
 def _agency_row(r: dict, registry: Registry, lang: str) -> list[str]:
     return [
         _agency_name(registry, r["agency_id"], lang),
-        _t(r["role"], lang),
+        t(f"cli.role.{r['role']}", lang),
         ", ".join(str(m) for m in r["measures"]) or "—",
         str(r["n_indicators"]),
         _status(r["worst_status"], lang),
         _pct(r["mean_progress"]),
+        str(r["missing"]),
         str(r["own_figures"]),
         _status(r["own_worst_status"], lang),
         str(r["late"]),
@@ -355,22 +375,6 @@ def _revision_row(r: dict, registry: Registry, lang: str) -> list[str]:
         _num(r["new_value"]),
         f"{r['old_revision']}→{r['revision']}",
     ]
-
-
-def _width(text: str) -> int:
-    """Terminal columns: Chinese characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _table(head: list[str], rows: list[list[str]]) -> str:
-    widths = [max(_width(str(x)) for x in col) for col in zip(head, *rows, strict=False)]
-
-    def line(cells) -> str:
-        return "  ".join(
-            str(c) + " " * (w - _width(str(c))) for c, w in zip(cells, widths, strict=True)
-        ).rstrip()
-
-    return "\n".join([line(head), line("-" * w for w in widths), *(line(r) for r in rows)])
 
 
 def _status(status: str, lang: str) -> str:

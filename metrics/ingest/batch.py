@@ -29,6 +29,7 @@ from metrics.plan.registry import Registry
 from metrics.store.database import Store
 from metrics.store.incoming import AcceptedRows
 from metrics.store.values import Change
+from metrics.text import t
 
 __all__ = [
     "MAX_ABS_VALUE",
@@ -92,7 +93,7 @@ def parse_file(
     """
     con = store.check_cursor() if store is not None else duckdb.connect()
     try:
-        table = read_table(data, con)
+        table = read_table(data, con, file_name=file_name)
         checked = validate(registry, table, today=today, allowed_agencies=allowed_agencies)
         if checked.problems:
             raise IngestRefused(file_name, checked.problems)
@@ -125,18 +126,16 @@ class IngestResult:
     change: Change
 
     def summary(self, lang: str = "en") -> str:
+        """One sentence: where the file went and how many values are new, revised, unchanged."""
         c = self.change
-        if lang == "zh":
-            head = f"已保存为第 {c.upload_id} 次上传" if c.stored else "未写入任何数据"
-            counts = f"新增 {c.new} 个值，修订 {c.revised} 个，未变 {c.unchanged} 个"
-            text = f"{self.batch.file_name}：{head}；{counts}。"
-            if not c.stored and c.new + c.revised == 0:
-                text += "文件内容与库中数据完全相同，没有任何改动。"
-            return text
-        head = f"stored as upload #{c.upload_id}" if c.stored else "nothing written"
-        text = f"{self.batch.file_name}: {head}; {c.new} new, {c.revised} revised, {c.unchanged} unchanged."
+        if c.stored:
+            head = t("ingest.stored_as", lang, upload=c.upload_id)
+        else:
+            head = t("ingest.nothing_written", lang)
+        counts = {"new": c.new, "revised": c.revised, "unchanged": c.unchanged}
+        text = t("ingest.summary", lang, file=self.batch.file_name, head=head, **counts)
         if not c.stored and c.new + c.revised == 0:
-            text += " Every value is already stored exactly as in this file: nothing changed."
+            text += ("" if lang == "zh" else " ") + t("ingest.identical", lang)
         return text
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
-
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -12,15 +10,6 @@ def neutralize(value: object) -> object:
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
-
-
-def neutralize_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """:func:`neutralize` on every text cell of ``frame`` (a copy; numbers and missing cells untouched)."""
-    out = frame.copy()
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].astype(object).map(neutralize, na_action="ignore")
-    return out
 
 
 def restore(text: str) -> str:

@@ -101,11 +101,15 @@ def _canonical(header: object) -> str | None:
     return _HEADER_LOOKUP.get(head)
 
 
-def read_table(data: bytes, con: duckdb.DuckDBPyConnection | None = None) -> Table:
+def read_table(data: bytes, con: duckdb.DuckDBPyConnection | None = None, *, file_name: str = "") -> Table:
     """Decode and split a CSV or XLSX file into ``con`` (default: a new in-memory connection).
 
-    Raise Unreadable with the reason; the caller closes a connection it passed in.
+    The content decides how a file is read; the name only catches a file that claims to be a
+    workbook and is not (a text file renamed to ``.xlsx``). Raise Unreadable with the reason;
+    the caller closes a connection it passed in.
     """
+    if file_name.lower().endswith(".xlsx") and data[:4] != b"PK\x03\x04" and _CONTENT.search(data):
+        raise Unreadable(Problem("not_a_workbook"))
     own = con is None
     if con is None:
         con = duckdb.connect()

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 
-import pandas as pd
-
-from metrics.outputs import charts
 from metrics.plan import periods
 from metrics.plan.registry import Indicator
 from metrics.text import t
+from metrics.text.format import format_gap, format_share, format_target, format_value, is_missing
 
 
 def _period(period: object, lang: str) -> str:
-    if period is None or period is pd.NA or (isinstance(period, float) and math.isnan(period)):
+    if is_missing(period):
         return "—"
     return periods.label(str(period), lang)
 
@@ -26,7 +23,7 @@ def method_lines(ind: Indicator, fig: Mapping, as_of: str, lang: str) -> list[st
     unit = ind.unit_label(lang)
 
     def value(v: object) -> str:
-        return charts.format_value(v, unit, lang)
+        return format_value(v, unit, lang)
 
     lines = [
         t(
@@ -36,35 +33,38 @@ def method_lines(ind: Indicator, fig: Mapping, as_of: str, lang: str) -> list[st
             base=value(fig["baseline_value"]),
             latest_period=_period(fig["latest_period"], lang),
             latest=value(fig["latest_value"]),
-            target=charts.format_target(ind.target, ind.direction, unit, lang),
+            target=format_target(ind.target, ind.direction, unit, lang),
             deadline=_period(periods.of_date(ind.deadline), lang),
         )
     ]
+    line = baseline_line(fig, lang, value)
+    if line:
+        lines.append(line)
     if fig["n_points"] < 2:
         return lines
     lines.append(
         t(
             "method.progress",
             lang,
-            progress=charts.format_share(fig["progress"]),
+            progress=format_share(fig["progress"]),
             as_of=_period(as_of, lang),
-            expected=charts.format_share(fig["expected_progress"]),
+            expected=format_share(fig["expected_progress"]),
             expected_value=value(fig["expected_value"]),
         )
     )
-    if not math.isnan(fig["cagr_ratio"]):
+    if not is_missing(fig["cagr_ratio"]):
         lines.append(t("method.ratio", lang, r=f"{fig['cagr_ratio']:.2f}"))
-    if not math.isnan(fig["required_pace"]) and fig["gap"] > 0:
+    if not is_missing(fig["required_pace"]) and fig["gap"] > 0:
         lines.append(
             t(
                 "method.pace",
                 lang,
-                required=charts.format_gap(abs(fig["required_pace"]), unit, lang),
-                observed=charts.format_gap(abs(fig["observed_pace"]), unit, lang),
+                required=format_gap(abs(fig["required_pace"]), unit, lang),
+                observed=format_gap(abs(fig["observed_pace"]), unit, lang),
                 direction=t("method.up" if fig["observed_pace"] >= 0 else "method.down", lang),
             )
         )
-    if not math.isnan(fig["projected_value"]):
+    if not is_missing(fig["projected_value"]):
         attain = fig["projected_attainment_period"]
         attain_text = (
             t("method.no_attainment", lang)
@@ -75,3 +75,24 @@ def method_lines(ind: Indicator, fig: Mapping, as_of: str, lang: str) -> list[st
             t("method.projection", lang, projected=value(fig["projected_value"]), attain=attain_text)
         )
     return lines
+
+
+def baseline_line(fig: Mapping, lang: str, value) -> str | None:
+    """Where the baseline comes from (registry, the quarter before the plan, the first report after it)."""
+    source = fig.get("baseline_source")
+    if is_missing(source):
+        return None
+    return t(
+        f"baseline.{source}",
+        lang,
+        value=value(fig["baseline_value"]),
+        period=_period(fig["baseline_period"], lang),
+    )
+
+
+def baseline_short(fig: Mapping, lang: str) -> str | None:
+    """The baseline's source in a few words (cards, tables)."""
+    source = fig.get("baseline_source")
+    if is_missing(source):
+        return None
+    return t(f"baseline.short.{source}", lang)

@@ -105,6 +105,7 @@ class Indicator(_Frozen):
     baseline_period: str | None = None
     min_value: float | None = None
     max_value: float | None = None
+    additive: bool = False  # a count the agencies' own figures add up to (their parts of the total)
     description_zh: str = ""
     description_en: str = ""
 
@@ -340,4 +341,9 @@ def _cross_check(raw: dict, parsed: dict) -> list[str]:
             problems.append(f"{place}: a milestone must be at_least 100 (percent complete)")
         if ind.baseline_period is not None and ind.baseline is None:
             problems.append(f"{place}.baseline_period: given without baseline")
+        if ind.additive and (ind.kind != "kpi" or ind.is_percent):
+            problems.append(
+                f"{place}.additive: only a count adds up across agencies (a kpi not in %, got {ind.kind}"
+                f" in {ind.unit})"
+            )
     return problems

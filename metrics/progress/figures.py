@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -17,6 +16,7 @@ import pandas as pd
 from metrics.plan import periods
 from metrics.plan.registry import Registry
 from metrics.progress.method import (
+    CONTRIBUTION,
     STATUS_SEVERITY,
     STATUSES,
     _sign,
@@ -26,12 +26,21 @@ from metrics.progress.method import (
     status_from_ratio,
     worst_status,
 )
+from metrics.progress.observations import (
+    Moment,
+    Prepared,
+    _period_labels,
+    current_table,
+    current_values,
+    latest_period_with_data,
+    prepare,
+)
+from metrics.text.format import is_missing
 
 PACE_WINDOW = 4  # quarters of observed pace
 TREND_POINTS = 8  # points in the least-squares projection
 _HORIZON = 400  # quarters; a crossing further away is reported as "not at the current trend"
 
-Moment = pd.Timestamp | dt.datetime | str | None  # a known_at time (naive = UTC)
 
 FIGURE_COLUMNS: tuple[str, ...] = (
     "indicator_id",
@@ -60,110 +69,13 @@ FIGURE_COLUMNS: tuple[str, ...] = (
     "expected_progress",
     "latest_note",
     "pace_ratio",
+    "baseline_source",
+    "contribution",
 )
-
-
-# ---------------------------------------------------------------- observations
-
-
-def period_index(values: pd.Series) -> np.ndarray:
-    """Quarter index of every row, parsing each distinct period once."""
-    codes, uniques = pd.factorize(values)
-    lookup = np.array([periods.index(str(u)) for u in uniques] + [-1], dtype=np.int64)
-    return lookup[codes]
-
-
-def _period_labels(q) -> np.ndarray:
-    """Canonical period strings for an array of quarter indexes (NaN -> None)."""
-    q = np.asarray(q, dtype=float)
-    out = np.full(q.shape, None, dtype=object)
-    ok = ~np.isnan(q)
-    qi = q[ok].astype(np.int64)
-    out[ok] = pd.Series(qi // 4).astype(str).to_numpy() + "Q" + pd.Series(qi % 4 + 1).astype(str).to_numpy()
-    return out
-
-
-def _timestamp(value: Moment) -> pd.Timestamp:
-    ts = pd.Timestamp(value)
-    return ts.tz_convert("UTC").tz_localize(None) if ts.tzinfo is not None else ts
-
-
-def _agency_ids(registry: Registry, obs: pd.DataFrame) -> list[str]:
-    known = [a.id for a in registry.agencies]
-    extra = sorted(set(pd.unique(obs["agency_id"].dropna())) - set(known))
-    return known + extra
-
-
-def _codes(values: pd.Series, categories: list[str]) -> np.ndarray:
-    """Position of each value in ``categories`` (-1 when absent), hashing each distinct value once."""
-    codes, uniques = pd.factorize(values)
-    lookup = np.r_[pd.Index(categories).get_indexer(pd.Index(uniques, dtype=object)), -1]
-    return lookup[codes]
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """Integer codes of the stored rows of registry indicators, sorted by indicator (registry
-    order), agency, quarter and revision: worked out once per observations frame, then shared
-    by every as-of view of it (``changes`` needs four)."""
-
-    agencies: list[str]  # registry agencies first, then the others by id
-    pos: np.ndarray  # row positions in obs
-    ind: np.ndarray
-    ag: np.ndarray
-    q: np.ndarray
-    q_all: np.ndarray  # quarter index of every row of obs, in obs order
-
-
-def prepare(registry: Registry, obs: pd.DataFrame) -> Prepared:
-    q_all = period_index(obs["period"])
-    ind = _codes(obs["indicator_id"], [i.id for i in registry.indicators])
-    agencies = _agency_ids(registry, obs)
-    pos = np.flatnonzero(ind >= 0)
-    ag = _codes(obs["agency_id"], agencies)[pos]
-    ind, q = ind[pos], q_all[pos]
-    order = np.lexsort((obs["revision"].to_numpy()[pos], q, ag, ind))
-    return Prepared(agencies, pos[order], ind[order], ag[order], q[order], q_all)
-
-
-def current_table(
-    registry: Registry,
-    obs: pd.DataFrame,
-    as_of: str,
-    known_at: Moment = None,
-    prep: Prepared | None = None,
-) -> pd.DataFrame:
-    """Row positions (``pos``) of the counting revisions plus codes ``ind``, ``ag`` and quarter ``q``,
-    sorted by indicator, agency, period; numeric only, so it stays fast on large stores."""
-    p = prep if prep is not None else prepare(registry, obs)
-    keep = p.q <= periods.index(as_of)
-    if known_at is not None:
-        keep &= (obs["recorded_at"] <= _timestamp(known_at)).to_numpy()[p.pos]
-    pos, ind, ag, q = p.pos[keep], p.ind[keep], p.ag[keep], p.q[keep]
-    last = np.r_[(ind[1:] != ind[:-1]) | (ag[1:] != ag[:-1]) | (q[1:] != q[:-1]), True][: len(pos)]
-    return pd.DataFrame({"pos": pos[last], "ind": ind[last], "ag": ag[last], "q": q[last]})
-
-
-def current_values(
-    registry: Registry, obs: pd.DataFrame, as_of: str, known_at: Moment = None
-) -> pd.DataFrame:
-    """Current revision of every (indicator, agency, period) up to ``as_of``, as known at ``known_at``.
-
-    The one place that decides which revision counts (the highest revision recorded by
-    ``known_at``). Returns the stored rows plus integer codes ``ind`` (registry order),
-    ``ag`` (registry agencies first) and the quarter index ``q``, sorted by indicator,
-    agency, period. Indicators not in the registry are ignored.
-    """
-    cur = current_table(registry, obs, as_of, known_at)
-    rows = obs.iloc[cur["pos"].to_numpy()].reset_index(drop=True)
-    return rows.assign(ind=cur["ind"], ag=cur["ag"], q=cur["q"])
-
-
-def latest_period_with_data(obs: pd.DataFrame) -> str | None:
-    """Most recent period anyone reported: the CLI's default as-of quarter."""
-    if obs.empty:
-        return None
-    return periods.from_index(int(period_index(obs["period"]).max()))
+# Where a figure's baseline comes from (see _from_baseline): the registry, the report for the
+# quarter before the plan starts, the first report after it, or (only before the plan) the
+# latest report.
+BASELINE_SOURCES: tuple[str, ...] = ("registry", "pre_plan", "first_report", "latest_report")
 
 
 # ---------------------------------------------------------------- figures
@@ -190,6 +102,7 @@ def _indicator_table(registry: Registry, as_of: str) -> pd.DataFrame:
                 "past_deadline": as_of_end > i.deadline,
                 "q_deadline": periods.index(periods.of_date(i.deadline)),
                 "unit": i.unit,
+                "additive": i.additive,
                 "reg_baseline": i.baseline if usable else np.nan,
                 "reg_q": qb if usable else np.nan,
             }
@@ -217,6 +130,32 @@ def _series(cur: pd.DataFrame, values: np.ndarray, reg: pd.DataFrame) -> pd.Data
     pts = pd.concat([pts, synth], ignore_index=True) if len(synth) else pts
     order = np.lexsort((pts["q"].to_numpy(), pts["ag"].to_numpy(), pts["ind"].to_numpy()))
     return pts.iloc[order].reset_index(drop=True)
+
+
+def _from_baseline(pts: pd.DataFrame, plan_q: int) -> tuple[pd.DataFrame, np.ndarray]:
+    """Each figure's points from its baseline on, and where the baseline came from (per figure).
+
+    The baseline is the registry's (its synthetic point), else the report for the quarter before
+    the plan (``plan_q``), else the first report after it; only a figure with nothing from then
+    on (an as-of quarter before the plan) falls back to its latest report. Older reports never
+    count, so loading more history cannot move a baseline."""
+    key = pts["ind"].to_numpy(np.int64) * 1_000_000 + pts["ag"].to_numpy(np.int64)
+    if len(key) == 0:
+        return pts, np.array([], dtype=object)
+    q = pts["q"].to_numpy(np.int64)
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    size = np.diff(np.r_[starts, len(key)])
+    none = np.iinfo(np.int64).max
+    reg_q = np.minimum.reduceat(np.where(pts["pos"].to_numpy() < 0, q, none), starts)
+    after = np.minimum.reduceat(np.where(q >= plan_q, q, none), starts)
+    last = np.maximum.reduceat(q, starts)
+    q_base = np.where(reg_q < none, reg_q, np.where(after < none, after, last))
+    source = np.select(
+        [reg_q < none, after == plan_q, after < none],
+        ["registry", "pre_plan", "first_report"],
+        default="latest_report",
+    ).astype(object)
+    return pts.loc[q >= np.repeat(q_base, size)].reset_index(drop=True), source
 
 
 def _per_figure(pts: pd.DataFrame) -> pd.DataFrame:
@@ -285,7 +224,10 @@ def figures_at(
     reg = _indicator_table(registry, as_of)
     agencies = prep.agencies
     cur = current_table(registry, obs, as_of, known_at, prep)
-    per = _per_figure(_series(cur, obs["value"].to_numpy(float), reg))
+    pts, source = _from_baseline(
+        _series(cur, obs["value"].to_numpy(float), reg), periods.index(registry.first_period) - 1
+    )
+    per = _per_figure(pts).assign(baseline_source=source)
     per["national"] = per["ag"].to_numpy() == reg["owner"].to_numpy()[per["ind"].to_numpy(np.int64)]
     nat = pd.DataFrame({"ind": reg.index, "ag": reg["owner"], "national": True})
     nat = nat.merge(per.drop(columns="national"), on=["ind", "ag"], how="left")
@@ -301,6 +243,7 @@ def figures_at(
     latest = np.where(has, f["v_last"], np.nan).astype(float)
     q_last = np.where(has, f["q_last"], np.nan).astype(float)
     target = r["target"].to_numpy(float)
+    part = r["additive"].to_numpy(bool) & ~f["national"].to_numpy(bool)  # an agency's part of a count
     d = _sign(r["direction"])
     q_dead = r["q_deadline"].to_numpy(float)
 
@@ -323,7 +266,7 @@ def figures_at(
             ratio,
         )
         missed = r["past_deadline"].to_numpy(bool)
-        status = _status_codes(n_points, met, missed, ratio)
+        status = np.where(part, CONTRIBUTION, _status_codes(n_points, met, missed, ratio))
         left = q_dead - now
         required = np.where(met, 0.0, np.where(left > 0, (target - latest) / left, np.nan))
         observed = f["observed_pace"].to_numpy(float)
@@ -334,6 +277,14 @@ def figures_at(
         ahead = np.maximum(cross, 1.0)
         reachable = ~met & (d * slope > 0) & (ahead <= _HORIZON)
         attain_q = np.where(met, q_last, np.where(reachable, q_last + ahead, np.nan))
+        gap, progress, ratio, required, pace_ratio, projected, attain_q = (
+            np.where(part, np.nan, x)
+            for x in (gap, progress, ratio, required, pace_ratio, projected, attain_q)
+        )
+        expected = np.where(part, np.nan, expected)
+        expected_share = np.where(part, np.nan, expected_share)
+    reg_source = np.where(~no_reg, "registry", None)
+    baseline_source = np.where(has, f["baseline_source"].to_numpy(dtype=object), reg_source)
 
     out = pd.DataFrame(
         {
@@ -366,11 +317,37 @@ def figures_at(
             "expected_progress": expected_share,
             "latest_note": _notes(obs, f["last_pos"]),
             "pace_ratio": pace_ratio,
+            "baseline_source": baseline_source,
+            "contribution": _contribution(cur, obs["value"].to_numpy(float), reg, f, latest, part),
         }
     )
-    for col in ("latest_period", "baseline_period", "projected_attainment_period", "latest_note"):
+    cols = (
+        "latest_period",
+        "baseline_period",
+        "projected_attainment_period",
+        "latest_note",
+        "baseline_source",
+    )
+    for col in cols:
         out[col] = out[col].astype("string")
     return out[list(FIGURE_COLUMNS)]
+
+
+def _contribution(
+    cur: pd.DataFrame, values: np.ndarray, reg: pd.DataFrame, f: pd.DataFrame, latest: np.ndarray, part
+) -> np.ndarray:
+    """An agency's latest count as a share of the national figure for the same quarter (NaN when
+    the owner did not report that quarter, and for every figure that is not such a part)."""
+    ind, ag, q = (cur[c].to_numpy(np.int64) for c in ("ind", "ag", "q"))
+    own = ag == reg["owner"].to_numpy()[ind]
+    span = 1 << 20
+    where = pd.Index(ind[own] * span + q[own]).get_indexer(
+        f["ind"].to_numpy(np.int64) * span + f["q_last"].fillna(-1).to_numpy(np.int64)
+    )
+    national = np.full(len(where), np.nan)
+    national[where >= 0] = values[cur["pos"].to_numpy()[own]][where[where >= 0]]
+    with np.errstate(all="ignore"):
+        return np.where(part & (national > 0), latest / national, np.nan)
 
 
 def _notes(obs: pd.DataFrame, pos: pd.Series) -> np.ndarray:
@@ -388,7 +365,7 @@ def status_records(df: pd.DataFrame) -> list[dict]:
 
 
 def _json_value(v):
-    if v is None or v is pd.NA or v is pd.NaT:
+    if is_missing(v):
         return None
     if isinstance(v, (list, tuple, np.ndarray)):
         return [_json_value(x) for x in v]

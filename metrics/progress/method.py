@@ -28,7 +28,10 @@ STATUSES: tuple[str, ...] = (
 )
 ON_TRACK_RATIO = 0.95  # Open SDG / Statistics Canada thresholds
 ACCELERATION_RATIO = 0.6
-ZERO_SUBSTITUTE = 0.001  # sdg-build replaces zeros by 0.001 before taking ratios
+ZERO_SUBSTITUTE = 0.001  # sdg-build replaces a zero target by 0.001; here every zero (see cagr_ratio)
+# An agency's part of an additive national count (``additive: true`` in the registry): it is
+# shown as a share of the national figure, not judged against the national target.
+CONTRIBUTION = "contribution"
 
 # ---------------------------------------------------------------- pure formulas
 
@@ -49,9 +52,10 @@ def cagr_ratio(
 
     CAGR_obs runs from the baseline to the latest value over ``years_elapsed``;
     CAGR_req from the baseline to the target over ``years_elapsed + years_remaining``
-    (baseline to deadline). Zeros become 0.001; a negative baseline flips the sign as in
-    sdg-build. NaN when a span is not positive or the values change sign (use
-    :func:`linear_ratio` then). Scalars in, float out; arrays in, array out.
+    (baseline to deadline). Zeros become 0.001 and a negative baseline flips the sign (sdg-build
+    replaces only a zero target and divides by the signed required rate). NaN when a span is
+    not positive or the values change sign (use :func:`linear_ratio` then). Scalars in, float
+    out; arrays in, array out.
     """
     b, lat, t = (np.asarray(x, dtype=float) for x in (baseline, latest, target))
     b, lat, t = (np.where(x == 0, ZERO_SUBSTITUTE, x) for x in (b, lat, t))
@@ -95,18 +99,18 @@ def _status_codes(n_points, met, missed, ratio) -> np.ndarray:
     n = np.asarray(n_points)
     r = np.asarray(ratio, dtype=float)
     conditions = [
-        n == 0,
         np.asarray(met, dtype=bool),
-        np.asarray(missed, dtype=bool),
+        np.asarray(missed, dtype=bool),  # also with nothing reported: no data at the deadline is missed
+        n == 0,
         (n < 2) | np.isnan(r),
         r >= ON_TRACK_RATIO,
         r >= ACCELERATION_RATIO,
         r >= 0,
     ]
     choices = [
-        "no_data",
         "achieved",
         "missed",
+        "no_data",
         "insufficient_data",
         "on_track",
         "acceleration_needed",
@@ -116,7 +120,7 @@ def _status_codes(n_points, met, missed, ratio) -> np.ndarray:
 
 
 def status_from_ratio(ratio: float, met: bool = False, missed: bool = False, n_points: int = 2) -> str:
-    """Status for one figure; precedence: no data, achieved, missed, insufficient data, then R."""
+    """Status for one figure; precedence: achieved, missed (data or not), no data, insufficient data, R."""
     return str(_status_codes(np.array([n_points]), [met], [missed], [ratio])[0])
 
 
@@ -129,11 +133,7 @@ _BY_SEVERITY = {v: k for k, v in STATUS_SEVERITY.items()}
 
 
 def worst_status(statuses: Iterable[str]) -> str:
-    """Worst assessed status; ``insufficient_data``/``no_data`` only if nothing was assessed."""
-    keys = pd.Series(list(statuses), dtype=object).map(STATUS_SEVERITY)
+    """Worst assessed status; ``insufficient_data``/``no_data`` only if nothing was assessed
+    (an agency's contribution to an additive count is no status and is left out)."""
+    keys = pd.Series(list(statuses), dtype=object).map(STATUS_SEVERITY).dropna()
     return _BY_SEVERITY[int(keys.max())] if len(keys) else "no_data"
-
-
-def severity_to_status(severity: pd.Series) -> pd.Series:
-    """Inverse of STATUS_SEVERITY for a column of group maxima (missing -> no_data)."""
-    return severity.map(_BY_SEVERITY).fillna("no_data").astype(object)

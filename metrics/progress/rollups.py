@@ -12,8 +12,9 @@ import pandas as pd
 
 from metrics.plan import periods
 from metrics.plan.registry import Registry
-from metrics.progress.figures import current_table, figures_at, period_index, prepare
+from metrics.progress.figures import figures_at
 from metrics.progress.method import STATUS_SEVERITY, STATUSES
+from metrics.progress.observations import Moment, current_table, period_index, prepare, timestamp
 
 KINDS = ("kpi", "milestone")
 ROLES = ("lead", "shared", "other")
@@ -56,12 +57,20 @@ def _summary_columns(counts: np.ndarray, total: np.ndarray, n: np.ndarray, prefi
 
 
 def _national(figures_df: pd.DataFrame) -> pd.DataFrame:
-    return figures_df.loc[figures_df["figure"] == "national", ["measure", "kind", "status", "progress"]]
+    cols = ["measure", "kind", "status", "progress", "n_points"]
+    return figures_df.loc[figures_df["figure"] == "national", cols]
+
+
+def _missing(groups: np.ndarray, n: int, n_points: pd.Series) -> np.ndarray:
+    """Figures with nothing reported per group code: shown beside every worst status and mean
+    progress, which only speak for the figures that have data."""
+    ok = (groups >= 0) & (n_points.to_numpy() == 0)
+    return np.bincount(groups[ok], minlength=n)
 
 
 def _by_group(nat: pd.DataFrame, codes: np.ndarray, groups: list[int], key: str) -> pd.DataFrame:
     """Per group (``codes``: each national figure's group position, -1 for none): n_kpi,
-    n_milestone, tracked_by, <kind>_<status> counts, worst status, mean progress."""
+    n_milestone, tracked_by, <kind>_<status> counts, worst status, mean progress, missing."""
     n = len(groups)
     kind = pd.Index(KINDS).get_indexer(nat["kind"])
     columns: dict[str, object] = {}
@@ -82,6 +91,7 @@ def _by_group(nat: pd.DataFrame, codes: np.ndarray, groups: list[int], key: str)
     every = _summary_columns(per_kind[0] + per_kind[1], total, has)
     columns["worst_status"] = every["worst_status"].to_numpy()
     columns["mean_progress"] = every["mean_progress"]
+    columns["missing"] = _missing(codes, n, nat["n_points"])
     out = pd.DataFrame(columns, index=pd.Index(groups, name=key))
     out["worst_status"] = out["worst_status"].astype(object)
     return out
@@ -150,6 +160,7 @@ def agency_rollup(registry: Registry, figures_df: pd.DataFrame, late_df: pd.Data
     m_counts = _status_counts(m_codes, n_m, nat["status"])
     m_total, m_has = _progress_sums(m_codes, n_m, nat["progress"])
     m_size = np.bincount(m_codes[m_codes >= 0], minlength=n_m)
+    m_missing = _missing(m_codes, n_m, nat["n_points"])
 
     # Whose row is each own figure and each late report: agency position (registry agencies
     # first, then the others by id) and the measure it belongs to.
@@ -179,11 +190,13 @@ def agency_rollup(registry: Registry, figures_df: pd.DataFrame, late_df: pd.Data
     own_counts = _status_counts(own_codes, n_groups, figures_df["status"])
     own_total, own_has = _progress_sums(own_codes, n_groups, figures_df["progress"])
     own_n = np.bincount(own_codes[own_codes >= 0], minlength=n_groups)
+    own_missing = _missing(own_codes, n_groups, figures_df["n_points"])
     late_n = np.bincount(late_codes[late_codes >= 0], minlength=n_groups)
 
     counts = np.zeros((n_groups, width), dtype=np.int64)
     total = np.zeros(n_groups)
     has, size = np.zeros(n_groups, dtype=np.int64), np.zeros(n_groups, dtype=np.int64)
+    missing = np.zeros(n_groups, dtype=np.int64)
     measures: list[list[int]] = [[] for _ in range(n_groups)]
     for r in (0, 1):  # lead, shared
         member = (roles == r).astype(np.int64)  # registry agencies x measures
@@ -192,6 +205,7 @@ def agency_rollup(registry: Registry, figures_df: pd.DataFrame, late_df: pd.Data
         total[rows] = member.astype(float) @ m_total
         has[rows] = member @ m_has
         size[rows] = member @ m_size
+        missing[rows] = member @ m_missing
         for i, row in enumerate(rows):
             measures[row] = [measure_ids[j] for j in np.flatnonzero(member[i])]
 
@@ -212,12 +226,37 @@ def agency_rollup(registry: Registry, figures_df: pd.DataFrame, late_df: pd.Data
             "n_measures": np.array([len(measures[g]) for g in rows], dtype=np.int64),
             "n_indicators": size[rows],
             **summary,
+            "missing": missing[rows],
             "own_figures": own_n[rows],
             **own,
+            "own_missing": own_missing[rows],
             "late": late_n[rows],
         }
     )
     return out
+
+
+def agency_parts(registry: Registry, figures_df: pd.DataFrame) -> pd.DataFrame:
+    """Do the agencies' counts add up? One row per additive indicator (registry order).
+
+    For the national figure's latest quarter: the national value, the number of agencies that
+    reported their own count for that quarter and the sum of those counts, and ``unattributed``
+    = national - sum. ``adds_up`` is False whenever the two differ: agencies that did not
+    report (sum below the national figure) or counts that cannot all be part of it (above).
+    """
+    cols = ["indicator_id", "period", "national", "n_agencies", "agency_sum", "unattributed", "adds_up"]
+    rows = []
+    for ind in (i for i in registry.indicators if i.additive):
+        mine = figures_df[figures_df["indicator_id"] == ind.id]
+        nat = mine[mine["figure"] == "national"]
+        if nat.empty or pd.isna(nat["latest_period"].iloc[0]):
+            continue
+        period, national = str(nat["latest_period"].iloc[0]), float(nat["latest_value"].iloc[0])
+        parts = mine[(mine["figure"] == "agency") & (mine["latest_period"] == period)]
+        total = float(parts["latest_value"].sum())
+        diff = national - total
+        rows.append((ind.id, period, national, len(parts), total, diff, bool(abs(diff) < 1e-9)))
+    return pd.DataFrame(rows, columns=cols)
 
 
 # ---------------------------------------------------------------- changes
@@ -234,20 +273,28 @@ def _snapshot_time(obs: pd.DataFrame, period: str, q: np.ndarray) -> pd.Timestam
     return None if later.empty else later.min() - pd.Timedelta(1, "ns")
 
 
+def _earlier(snapshot: pd.Timestamp | None, known_at: Moment) -> pd.Timestamp | None:
+    if known_at is None:
+        return snapshot
+    moment = timestamp(known_at)
+    return moment if snapshot is None else min(snapshot, moment)
+
+
 def changes(
-    registry: Registry, obs: pd.DataFrame, from_period: str, to_period: str
+    registry: Registry, obs: pd.DataFrame, from_period: str, to_period: str, known_at: Moment = None
 ) -> dict[str, pd.DataFrame]:
     """What changed between two briefings: status changes, new values and revisions.
 
     Each side is taken as it stood at its own briefing (see :func:`snapshot_time`), so
     the answer does not change when later quarters arrive. The rows' codes are worked out
     once for the four as-of views, and only the new and revised rows are copied out of ``obs``.
+    With ``known_at``, neither side sees a revision recorded after it (a past briefing's view).
     """
     if periods.index(from_period) > periods.index(to_period):
         raise ValueError(f"{from_period} is after {to_period}")
     prep = prepare(registry, obs)
-    t_from = _snapshot_time(obs, from_period, prep.q_all)
-    t_to = _snapshot_time(obs, to_period, prep.q_all)
+    t_from = _earlier(_snapshot_time(obs, from_period, prep.q_all), known_at)
+    t_to = _earlier(_snapshot_time(obs, to_period, prep.q_all), known_at)
     before = figures_at(registry, obs, from_period, t_from, prep)
     after = figures_at(registry, obs, to_period, t_to, prep)
     keys = ["indicator_id", "agency_id", "figure"]

@@ -23,6 +23,7 @@ from metrics import config
 from metrics.errors import DatabaseError, DatabaseLocked
 from metrics.store import duckdb_engine, postgres_engine, schema
 from metrics.store import duckdb_engine as engine  # the cursor type, for type hints
+from metrics.text import coded_error
 
 _SET_META = "INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
 
@@ -39,6 +40,28 @@ def engine_for(target: str) -> tuple[ModuleType, str]:
     return duckdb_engine, target
 
 
+def on_server(target: str | Path) -> bool:
+    """Whether ``target`` opens a database server's store rather than a DuckDB file."""
+    return engine_for(str(target))[0] is postgres_engine
+
+
+def shown(target: str | Path) -> str:
+    """A database as it may be printed or logged: a URL without its password."""
+    target = str(target)
+    return postgres_engine.redact(target) if postgres_engine.is_url(target) else target
+
+
+def exists(target: str | Path) -> bool:
+    """Whether a store is there: the DuckDB file, or this application's tables on the server."""
+    if not on_server(target):
+        return Path(target).exists()
+    try:
+        Connection(target, read_only=True).close()
+    except DatabaseError:
+        return False
+    return True
+
+
 class Connection:
     """One connection to a database (a pool on PostgreSQL), its tables made current when opened to write.
 
@@ -48,7 +71,7 @@ class Connection:
     def __init__(self, path: str | Path, read_only: bool = False):
         target = str(path)
         self.engine, where = engine_for(target)
-        self.path = postgres_engine.redact(target) if postgres_engine.is_url(target) else target
+        self.path = shown(target)
         self.read_only = read_only
         self.migrated_from: int | None = None  # the schema version a migration on opening started from
         self._con = self.engine.connect(where, read_only)
@@ -56,9 +79,7 @@ class Connection:
         if not read_only:
             self._migrate()
         elif self.schema_version() == 0:
-            raise DatabaseError(
-                f"{self.path} has no tables of this application; run 'python -m metrics demo'."
-            )
+            raise coded_error(DatabaseError, "store.no_tables", path=self.path)
 
     @classmethod
     def open(cls, path: str | Path, read_only: bool = False, wait_seconds: float | None = None) -> Self:

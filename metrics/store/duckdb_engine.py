@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from metrics.errors import DatabaseError, DatabaseLocked
+from metrics.text import coded_error
 
 if TYPE_CHECKING:  # pandas and pyarrow are imported by DuckDB when a result is asked for in them
     import pandas as pd
@@ -35,9 +36,7 @@ def connect(path: str, read_only: bool) -> Connection:
     if path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         if read_only and not os.path.exists(path):
-            raise DatabaseError(
-                f"{path} does not exist; run 'python -m metrics demo' or ingest a file first."
-            )
+            raise coded_error(DatabaseError, "store.missing", path=path)
     try:
         return duckdb.connect(path, read_only=read_only)
     except duckdb.IOException as exc:
@@ -45,15 +44,13 @@ def connect(path: str, read_only: bool) -> Connection:
         if _LOCK_RE.search(text):
             pid = re.search(r"PID (\d+)", text)
             holder = f" (PID {pid.group(1)})" if pid else ""
-            raise DatabaseLocked(
-                f"The database {path} is held by another program{holder}, usually the running dashboard. "
-                "Upload the file on the dashboard's Upload page, or stop the dashboard and try again. / "
-                f"数据库 {path} 正被另一个程序{holder}占用（通常是正在运行的仪表盘）。"
-                "请在仪表盘的“数据上报”页面上传，或先停止仪表盘再试。"
-            ) from None
-        raise DatabaseError(f"{path} cannot be opened as a database: {text.splitlines()[0]}") from None
+            locked = coded_error(DatabaseLocked, "store.locked", bilingual=True, path=path, holder=holder)
+            raise locked from None
+        detail = text.splitlines()[0]
+        raise coded_error(DatabaseError, "store.not_a_database", path=path, detail=detail) from None
     except duckdb.Error as exc:
-        raise DatabaseError(f"{path} cannot be opened as a database: {str(exc).splitlines()[0]}") from None
+        detail = str(exc).splitlines()[0]
+        raise coded_error(DatabaseError, "store.not_a_database", path=path, detail=detail) from None
 
 
 def begin(cur: Connection) -> None:

@@ -13,6 +13,7 @@ from types import ModuleType
 
 from metrics.errors import DatabaseError
 from metrics.store import duckdb_engine as engine
+from metrics.text import coded_error
 
 SCHEMA_VERSION = 2
 MIGRATIONS: dict[int, list[str]] = {
@@ -80,9 +81,7 @@ def pending(current: int, path: str, backend: ModuleType = engine) -> list[str]:
     Empty when nothing is missing; the caller runs them in one transaction and records the version.
     """
     if current > SCHEMA_VERSION:
-        raise DatabaseError(
-            f"{path} was written by a newer version (schema {current}); upgrade this program."
-        )
+        raise coded_error(DatabaseError, "store.newer_schema", path=path, version=current)
     return [
         sql
         for version in range(current + 1, SCHEMA_VERSION + 1)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from metrics.errors import NotFound
 from metrics.store.connection import Connection, bump_data_version, now_utc
+from metrics.text import coded_error
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -23,9 +24,9 @@ class Uploads(Connection):
         with self._write_lock, self._transaction() as cur:
             row = cur.execute("SELECT withdrawn_at FROM uploads WHERE upload_id = ?", [upload_id]).fetchone()
             if row is None:
-                raise NotFound(f"upload {upload_id} does not exist")
+                raise coded_error(NotFound, "store.no_upload", upload=upload_id)
             if row[0] is not None:
-                raise NotFound(f"upload {upload_id} was already withdrawn")
+                raise coded_error(NotFound, "store.already_withdrawn", upload=upload_id)
             cur.execute(
                 "UPDATE uploads SET withdrawn_at = ?, withdrawn_by = ?, withdraw_reason = ? "
                 "WHERE upload_id = ?",

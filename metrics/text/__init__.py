@@ -1,24 +1,48 @@
 """The one catalogue of user-facing text, in Chinese and English.
 
-Every key has both languages (a test checks it). Pages, the CLI and the ingestion
-problem list all read from here.
+The sentences are data: ``catalog/*.yaml`` beside this file, one file per subject, each
+``key: {zh: ..., en: ...}`` with ``{name}`` placeholders. Every key has both languages (a test
+checks it) and lives in exactly one file. Pages, the CLI, errors and the ingestion problem
+list all read from here, and render through :func:`t`.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import functools
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
-from metrics.text.catalog_auth import AUTH
-from metrics.text.catalog_brief import BRIEF
-from metrics.text.catalog_data import DATA_PAGES
-from metrics.text.catalog_problems import PROBLEMS
-from metrics.text.catalog_ui import UI
+import yaml
+
+from metrics.errors import CatalogError
 
 if TYPE_CHECKING:
     from metrics.errors import Problem
 
 LANGS = ("zh", "en")
-CATALOG: dict[str, dict[str, str]] = {**PROBLEMS, **UI, **DATA_PAGES, **BRIEF, **AUTH}
+CATALOG_DIR = Path(__file__).resolve().parent / "catalog"
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+E = TypeVar("E", bound=Exception)
+
+
+@functools.cache
+def load_catalog(folder: Path = CATALOG_DIR) -> dict[str, dict[str, str]]:
+    """Every ``*.yaml`` of ``folder`` merged; a key defined in two files is an error naming both."""
+    catalog: dict[str, dict[str, str]] = {}
+    source: dict[str, str] = {}
+    for path in sorted(Path(folder).glob("*.yaml")):
+        entries = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader) or {}
+        if not isinstance(entries, dict):
+            raise CatalogError(f"{path}: expected 'key: {{zh: ..., en: ...}}' entries")
+        for key, entry in entries.items():
+            if key in source:
+                raise CatalogError(f"catalogue key {key!r} is defined in both {source[key]} and {path.name}")
+            source[key] = path.name
+            catalog[key] = entry
+    return catalog
+
+
+CATALOG: dict[str, dict[str, str]] = load_catalog()
 
 
 def t(key: str, lang: str = "zh", **params: object) -> str:
@@ -26,6 +50,28 @@ def t(key: str, lang: str = "zh", **params: object) -> str:
     entry = CATALOG[key]
     text = entry["zh" if lang == "zh" else "en"]
     return text.format(**params) if params else text
+
+
+def coded_error(cls: type[E], key: str, bilingual: bool = False, **params: object) -> E:
+    """An exception of ``cls`` whose sentence is catalogue entry ``key``; ``str()`` is the English one.
+
+    :func:`error_text` renders it in either language. A ``bilingual`` error (raised before anyone
+    chose a language, e.g. the database lock) always says both: ``English / 中文``.
+    """
+    text = t(key, "en", **params)
+    exc = cls(f"{text} / {t(key, 'zh', **params)}" if bilingual else text)
+    exc.key = key
+    exc.params = params
+    exc.bilingual = bilingual
+    return exc
+
+
+def error_text(exc: BaseException, lang: str = "zh") -> str:
+    """The sentence of an exception in ``lang``: its catalogue entry if it has one, else ``str(exc)``."""
+    key = getattr(exc, "key", None)
+    if key in CATALOG and not getattr(exc, "bilingual", False):
+        return t(key, lang, **getattr(exc, "params", {}))
+    return str(exc)
 
 
 def problem_text(problem: Problem, lang: str = "zh") -> str:

@@ -18,8 +18,9 @@ import streamlit as st
 from metrics.access import auth
 from metrics.access.auth import Session
 from metrics.errors import MetricsError, PermissionDenied
+from metrics.text import error_text
 from pages.frame import memo
-from pages.frame.common import agency_name, esc, is_demo, lang, store, tr
+from pages.frame.page import agency_name, esc, is_demo, lang, store, tr
 
 SESSION, NEXT, FLASH, NAV, MENU = "auth_session", "auth_next", "auth_flash", "_auth_nav", "auth_menu"
 BUILT = "_auth_pages"  # this session's page objects and what they were built for
@@ -47,7 +48,7 @@ def view_mode() -> str:
     try:
         return memo.once("view_mode", lambda: auth.view_mode(store(), demo=is_demo()))
     except MetricsError as exc:
-        st.error(auth.message(exc, lang()))
+        st.error(error_text(exc, lang()))
         st.stop()
         raise  # unreachable
 
@@ -179,7 +180,7 @@ def _gate(url: str, need: str) -> Callable[[], None]:
                 auth.require_admin(who, title)
             reason = tr("gate.forbidden")
         except PermissionDenied as exc:
-            reason = auth.message(exc, lang())
+            reason = error_text(exc, lang())
         st.warning(reason, icon=":material/lock:")
 
     gate.__name__ = f"gate_{url}"
@@ -203,7 +204,7 @@ def show_flash() -> None:
     if flash is None:
         return
     if isinstance(flash, Exception):
-        st.warning(auth.message(flash, lang()), icon=":material/lock_clock:")
+        st.warning(error_text(flash, lang()), icon=":material/lock_clock:")
     else:
         st.info(tr(flash), icon=":material/info:")
 

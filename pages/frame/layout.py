@@ -7,7 +7,7 @@ import html
 
 import streamlit as st
 
-from pages.frame.common import (
+from pages.frame.page import (
     agency_filter,
     agency_name,
     as_of_options,
@@ -24,10 +24,14 @@ from pages.frame.urlstate import (
     PARAM_AS_OF,
     PARAM_BRIEFING,
     PARAM_LANG,
+    bad_known_at,
     bound_select,
     browser_lang,
     is_briefing,
+    known_at_day,
+    known_at_input,
     lang,
+    link_params,
     tr,
 )
 
@@ -85,6 +89,7 @@ def _agency_option(agency_id: str) -> str:
 def sidebar(full: bool = True) -> None:
     """Language, as-of quarter, agency filter and briefing toggle, all mirrored in the URL
     (only the language for a visitor who may not view the data yet)."""
+    link_params()  # before the selectors below set the URL to what they show
     with st.sidebar:
         bound_select(
             PARAM_LANG, LANGS, browser_lang(), "语言 · Language", _lang_name, widget="radio", horizontal=True
@@ -103,6 +108,7 @@ def sidebar(full: bool = True) -> None:
             )
         else:
             st.caption(tr("sidebar.no_data"))
+        known_at_input(tr("sidebar.known_at"), tr("sidebar.known_at_help"))
         bound_select(
             PARAM_AGENCY,
             [ALL, *registry().agency],
@@ -142,16 +148,33 @@ def demo_badge() -> None:
         st.html(f'<div class="demo-fixed">{badge}</div>')
 
 
+def link_warnings() -> None:
+    """Say so when a link names a quarter or an agency that does not exist (the page then shows
+    the default), as the Indicator page does for an unknown indicator."""
+    asked = link_params()[PARAM_AS_OF]
+    options = as_of_options()
+    if asked and options and asked not in options:
+        first, last = period_label(options[0]), period_label(options[-1])
+        st.warning(tr("link.bad_as_of", value=asked, first=first, last=last), icon=":material/warning:")
+    asked = link_params()[PARAM_AGENCY]
+    if asked and asked != ALL and asked not in registry().agency:
+        st.warning(tr("link.bad_agency", value=asked), icon=":material/warning:")
+
+
 def page_header(title_key: str, period: str | None = None) -> None:
     """Page title with the plan, the as-of quarter and the agency filter underneath
     (on one line in briefing mode, to leave the screen to the charts)."""
     plan = registry().plan
+    link_warnings()
     bits = [plan.title_zh if lang() == "zh" else plan.title_en]
     if period:
         bits.append(tr("header.as_of", period=period_label(period)))
     agency = agency_filter()
     if agency:
         bits.append(tr("header.agency", agency=agency_name(agency)))
+    day = known_at_day()
+    if day:
+        bits.append(tr("header.known_at", date=day))
     if is_briefing():
         st.html(
             f"<div class='briefing-head'><span class='briefing-title'>{esc_html(tr(title_key))}</span>"
@@ -160,3 +183,5 @@ def page_header(title_key: str, period: str | None = None) -> None:
         return
     st.title(tr(title_key), anchor=False)
     st.caption(" · ".join(esc(b) for b in bits))
+    if bad_known_at() is not None:
+        st.warning(tr("known_at.bad_link", value=bad_known_at()), icon=":material/warning:")

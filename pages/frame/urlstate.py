@@ -7,17 +7,27 @@ last choice for a link that names none (see :func:`bound_select`).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
+from metrics.progress.observations import parse_known_at
 from metrics.text import t
 from pages.frame import memo
 
 LANGS = ("zh", "en")
 PARAM_LANG, PARAM_AS_OF, PARAM_AGENCY, PARAM_BRIEFING = "lang", "as_of", "agency", "briefing"
+PARAM_KNOWN_AT = "known_at"  # ?known_at=2025-10-15: the numbers as recorded by the end of that day
 ALL = "__all__"  # the agency filter's "every agency" option (never written to the URL)
+
+
+def link_params() -> dict[str, str | None]:
+    """The quarter and agency the URL named as this run began, before the selectors set the URL
+    to what they show (the frame calls this first)."""
+    return memo.once("link", lambda: {p: st.query_params.get(p) for p in (PARAM_AS_OF, PARAM_AGENCY)})
 
 
 def url_value(param: str, options: Sequence[str]) -> str | None:
@@ -118,4 +128,66 @@ def remembered(param: str, options: Sequence[str]) -> str | None:
 
 def is_briefing() -> bool:
     """Briefing mode (``?briefing=1``): no sidebar or chrome, laid out for a 16:9 screenshot."""
-    return st.query_params.get(PARAM_BRIEFING) in ("1", "true", "yes")
+    return memo.once("briefing", lambda: st.query_params.get(PARAM_BRIEFING) in ("1", "true", "yes"))
+
+
+# --------------------------------------------------------------------------- as known at a date
+
+
+def _iso_day(value: object) -> str | None:
+    try:
+        return dt.date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        return None
+
+
+def bad_known_at() -> str | None:
+    """The URL's ``known_at`` when it is not a date (the page says so and shows today's data)."""
+    raw = st.query_params.get(PARAM_KNOWN_AT)
+    return raw if raw is not None and _iso_day(raw) is None else None
+
+
+def known_at_day() -> str | None:
+    """``2025-10-15`` when the view is "as known at" that day, else None (the data as stored now):
+    the URL first, then this session's last choice (written back to the URL)."""
+    return memo.once("known_at", _known_at_day)
+
+
+def _known_at_day() -> str | None:
+    raw = st.query_params.get(PARAM_KNOWN_AT)
+    if raw is not None:
+        day = _iso_day(raw)
+        st.session_state[f"_v_{PARAM_KNOWN_AT}"] = day
+        return day
+    day = st.session_state.get(f"_v_{PARAM_KNOWN_AT}")
+    if day:
+        st.query_params[PARAM_KNOWN_AT] = day
+    return day or None
+
+
+def known_at_input(label: str, help_text: str) -> None:
+    """A date picker bound to ``?known_at=``; cleared, the view shows the data as stored now."""
+    key = f"_w_{PARAM_KNOWN_AT}"
+    day = known_at_day()
+    st.session_state[key] = dt.date.fromisoformat(day) if day else None
+    st.date_input(label, key=key, on_change=_on_known_at, format="YYYY-MM-DD", help=help_text)
+
+
+def known_at() -> pd.Timestamp | None:
+    """The end of the "as known at" day, or None for the data as stored now."""
+    return moment(known_at_day())
+
+
+def moment(day: str | None) -> pd.Timestamp | None:
+    """A known-at day (``2025-10-15``) as the end of that day."""
+    return None if day is None else parse_known_at(day)
+
+
+def _on_known_at() -> None:
+    value = st.session_state.get(f"_w_{PARAM_KNOWN_AT}")
+    day = value.isoformat() if isinstance(value, dt.date) else None
+    st.session_state[f"_v_{PARAM_KNOWN_AT}"] = day
+    if day:
+        st.query_params[PARAM_KNOWN_AT] = day
+    elif PARAM_KNOWN_AT in st.query_params:
+        del st.query_params[PARAM_KNOWN_AT]

@@ -13,7 +13,7 @@ from metrics.access import auth
 from metrics.access import users as accounts
 from metrics.errors import AuthenticationFailed, MetricsError, NotFound, PermissionDenied
 from metrics.store.database import Store
-from metrics.text import CATALOG
+from metrics.text import CATALOG, error_text
 
 pytestmark = pytest.mark.usefixtures("fast_and_clean")
 
@@ -169,8 +169,8 @@ def test_duplicate_and_missing_users(store, registry):
 def test_messages_come_in_both_languages(store, registry):
     with pytest.raises(MetricsError) as info:
         accounts.add_user(store, registry, "alice", "viewer", [], "short", actor="test")
-    assert auth.message(info.value, "en") == str(info.value)
-    assert auth.message(info.value, "zh") == "密码太短：至少需要 10 个字符。"
+    assert error_text(info.value, "en") == str(info.value)
+    assert error_text(info.value, "zh") == "密码太短：至少需要 10 个字符。"
     texts = {k: v for k, v in CATALOG.items() if k.startswith("auth.")}
     assert texts and all(set(v) == {"en", "zh"} for v in texts.values())
 

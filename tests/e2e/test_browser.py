@@ -10,9 +10,9 @@ import re
 
 import pytest
 
-from metrics.outputs import charts
 from metrics.plan.registry import load_registry
 from metrics.text import t
+from metrics.text.format import cn_numeral
 
 from .conftest import TARGETS
 from .ui import Page, act, assert_clean, cells, expect, metric, nav_link, sidebar, table, title, visit
@@ -31,7 +31,7 @@ def kpi_value(page: Page, name: str):
 
 def measure_21(lang: str) -> str:
     m = REG.measure[21]
-    return f"（{charts.cn_numeral(21)}）{m.title_zh}" if lang == "zh" else f"21. {m.title_en}"
+    return f"（{cn_numeral(21)}）{m.title_zh}" if lang == "zh" else f"21. {m.title_en}"
 
 
 # What each page must show besides its title ------------------------------------------------------

@@ -26,7 +26,7 @@ def cells(table: Table) -> list[tuple]:
 
 def unreadable(data: bytes, name: str = "q.csv"):
     with pytest.raises(Unreadable) as info:
-        read_table(data)
+        read_table(data, file_name=name)
     p = info.value.problem
     return (p.code, p.row, p.params)
 
@@ -252,7 +252,16 @@ def test_old_xls_is_refused_with_its_own_message():
 
 
 def test_random_bytes_named_xlsx_are_refused():
-    assert unreadable(random.Random(7).randbytes(2048), "q.xlsx") == ("not_text", None, {})
+    assert unreadable(random.Random(7).randbytes(2048), "q.xlsx") == ("not_a_workbook", None, {})
+    assert unreadable(random.Random(7).randbytes(2048), "q.bin") == ("not_text", None, {})
+
+
+def test_a_text_file_renamed_to_xlsx_is_not_a_workbook():
+    data = "指标编号,报告期,填报单位,数值\ntc_alignment_rate,2025Q1,samr,85\n".encode("gb18030")
+    assert unreadable(data, "季度报送.XLSX") == ("not_a_workbook", None, {})
+    assert cells(read_table(data, file_name="季度报送.csv")) == [
+        (2, "tc_alignment_rate", "2025Q1", "samr", "85", "")
+    ]
 
 
 def test_damaged_workbook():

@@ -18,17 +18,17 @@ from pptx.util import Emu
 
 from metrics.actions import build_demo
 from metrics.cli.main import main
-from metrics.outputs import charts
 from metrics.outputs.brief.context import Brief
 from metrics.outputs.brief.deck import PPTX_MIME, build_brief, kpi_chart_data, slide_kinds
 from metrics.outputs.brief.fit import nice_axis
 from metrics.outputs.brief.slides import EA_FONT, FOOTER_TOP
+from metrics.outputs.palette import STATUS_COLORS, STATUS_ICONS
 from metrics.plan import periods
 from metrics.progress import figures as progress
 from metrics.progress import rollups
 from metrics.store.database import Store
 from metrics.text import CATALOG, t
-from metrics.text.catalog_brief import BRIEF
+from metrics.text.format import format_gap, format_target, format_value
 
 AS_OF = "2025Q4"
 GENERATED = dt.date(2026, 1, 5)
@@ -178,12 +178,12 @@ def test_summary_rows_are_the_engines_national_kpis(decks, registry, figs, lang)
         unit = ind.unit_label(lang)
         assert row == [
             ind.name(lang),
-            charts.format_value(f["latest_value"], unit, lang),
+            format_value(f["latest_value"], unit, lang),
             periods.label(f["latest_period"], lang),
-            charts.format_target(ind.target, ind.direction, unit, lang),
+            format_target(ind.target, ind.direction, unit, lang),
             periods.label(periods.of_date(ind.deadline), lang),
-            charts.format_gap(f["gap"], unit, lang),
-            f"{charts.STATUS_ICONS[f['status']]} {t('status.' + f['status'], lang)}",
+            format_gap(f["gap"], unit, lang),
+            f"{STATUS_ICONS[f['status']]} {t('status.' + f['status'], lang)}",
         ]
     # the demo's numbers, spelled out once, so a formatting change is seen here
     if lang == "en":
@@ -217,7 +217,7 @@ def test_kpi_charts_are_native_line_charts_of_the_stored_values(decks, registry,
             t(
                 "chart.target_line",
                 lang,
-                target=charts.format_target(ind.target, ind.direction, ind.unit_label(lang), lang),
+                target=format_target(ind.target, ind.direction, ind.unit_label(lang), lang),
             )
             == target.name
         )
@@ -278,7 +278,7 @@ def test_measures_slide_lists_every_measure_with_counts_and_leads(decks, registr
         total = sum(int(n) for n in re.findall(r"\d+", row[3]))
         assert total == roll.loc[m.id, "n_kpi"] + roll.loc[m.id, "n_milestone"]
         worst = roll.loc[m.id, "worst_status"]
-        assert row[4] == f"{charts.STATUS_ICONS[worst]} {t('status.' + worst, lang)}"
+        assert row[4] == f"{STATUS_ICONS[worst]} {t('status.' + worst, lang)}"
     sections = [row[0] for row in body if row[0]]
     assert len(sections) == len(registry.sections)
 
@@ -321,7 +321,7 @@ def test_changes_slide_counts_and_rows(decks, registry, demo_obs, lang):
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_status_is_never_colour_alone(decks, lang):
-    fills = {v.lstrip("#").upper(): s for s, v in charts.STATUS_COLORS.items()}
+    fills = {v.lstrip("#").upper(): s for s, v in STATUS_COLORS.items()}
     seen = 0
     for slide in decks[lang].slides:
         for shape in slide.shapes:
@@ -331,7 +331,7 @@ def test_status_is_never_colour_alone(decks, lang):
                 for cell in row.cells:
                     if cell.fill.type == 1 and str(cell.fill.fore_color.rgb) in fills:
                         status = fills[str(cell.fill.fore_color.rgb)]
-                        assert cell.text == f"{charts.STATUS_ICONS[status]} {t('status.' + status, lang)}"
+                        assert cell.text == f"{STATUS_ICONS[status]} {t('status.' + status, lang)}"
                         seen += 1
     assert seen > 30
 
@@ -417,6 +417,9 @@ def test_nice_axis_brackets_the_values():
     assert nice_axis([30, 30]) == (26, 34, 2)
     lo, hi, step = nice_axis([0.0, 0.42])
     assert lo == 0 and hi >= 0.42 and step == 0.1
+
+
+BRIEF = {key: entry for key, entry in CATALOG.items() if key.startswith("brief.")}
 
 
 def test_catalogue_has_both_languages():

@@ -11,6 +11,14 @@ import pytest
 
 from metrics.outputs import charts
 from metrics.outputs.charts import ChartContext, TrendSpec
+from metrics.outputs.palette import (
+    STATUS_COLORS,
+    STATUS_ICONS,
+    STATUS_INK,
+    STATUS_ORDER,
+    STATUS_SYMBOLS,
+    status_legend_name,
+)
 from metrics.progress.figures import STATUSES
 
 SOURCE = {"zh": "数据来源：各部门季度报送", "en": "Source: quarterly submissions by the responsible agencies"}
@@ -155,83 +163,35 @@ def test_one_palette_across_charts() -> None:
         for fig in all_figures(lang).values():
             for trace in fig.data:
                 for status in STATUSES:
-                    label = charts.status_legend_name(status, lang)
+                    label = status_legend_name(status, lang)
                     if trace.name == label and trace.marker is not None and trace.marker.color:
                         seen.setdefault(status, set()).add(trace.marker.color)
     assert seen  # the charts do colour by status
     for status, colours in seen.items():
-        assert colours == {charts.STATUS_COLORS[status]}, status
+        assert colours == {STATUS_COLORS[status]}, status
     trend = all_figures("en")["trend"]
     projection = next(t for t in trend.data if t.line and t.line.dash == "dash")
-    assert projection.line.color == charts.STATUS_COLORS["acceleration_needed"]
+    assert projection.line.color == STATUS_COLORS["acceleration_needed"]
 
 
 def test_palette_covers_every_status_with_distinct_colour_and_icon() -> None:
-    for table in (charts.STATUS_COLORS, charts.STATUS_ICONS, charts.STATUS_INK, charts.STATUS_SYMBOLS):
+    for table in (STATUS_COLORS, STATUS_ICONS, STATUS_INK, STATUS_SYMBOLS):
         assert set(table) == set(STATUSES)
-    assert len(set(charts.STATUS_COLORS.values())) == len(STATUSES)
-    assert len(set(charts.STATUS_ICONS.values())) == len(STATUSES)
-    assert tuple(charts.STATUS_ORDER) == tuple(STATUSES)
+    assert len(set(STATUS_COLORS.values())) == len(STATUSES)
+    assert len(set(STATUS_ICONS.values())) == len(STATUSES)
+    assert tuple(STATUS_ORDER) == tuple(STATUSES)
 
 
 def test_status_key_has_icon_and_word_not_colour_alone() -> None:
     fig = charts.status_mix(mix_counts(), ctx("en"))
     for status in ("achieved", "acceleration_needed", "on_track", "missed"):
-        assert charts.status_legend_name(status, "en") in title(fig)
-        assert charts.STATUS_COLORS[status] in title(fig)
+        assert status_legend_name(status, "en") in title(fig)
+        assert STATUS_COLORS[status] in title(fig)
     texts = [t for trace in fig.data for t in trace.text if t]
-    assert all(t[0] in charts.STATUS_ICONS.values() for t in texts)
-
-
-def test_long_chinese_title_wraps_within_width() -> None:
-    long = "各指标距目标完成程度（从基线到目标的距离已完成的比例）" * 2
-    wrapped = charts.wrap(long, 40)
-    lines = wrapped.split("<br>")
-    assert len(lines) > 1
-    assert all(
-        sum(2 if "\u3000" <= ch <= "\uffef" or "\u4e00" <= ch <= "\u9fff" else 1 for ch in line) <= 40
-        for line in lines
-    )
-    assert "".join(lines) == long  # nothing dropped
-    assert not any(line.startswith(("，", "）")) for line in lines)
-    english = charts.wrap("Progress toward target: share of the distance covered", 20)
-    assert english.replace("<br>", " ") == "Progress toward target: share of the distance covered"
-
-
-def test_wrap_can_clip_with_an_ellipsis() -> None:
-    assert charts.wrap("one two three four five six", 10, max_lines=1).endswith("…")
-
-
-@pytest.mark.parametrize(
-    ("value", "unit", "lang", "text"),
-    [
-        (85.2, "%", "zh", "85.2%"),
-        (85.2, "%", "en", "85.2%"),
-        (18.0, "月", "zh", "18个月"),
-        (18.0, "months", "en", "18 months"),
-        (1234567.891, "个", "zh", "1,234,567.89个"),
-        (None, "%", "en", "—"),
-        (float("nan"), "个", "zh", "—"),
-    ],
-)
-def test_format_value(value, unit: str, lang: str, text: str) -> None:
-    assert charts.format_value(value, unit, lang) == text
-
-
-def test_gap_target_share_formats() -> None:
-    assert charts.format_gap(4.8, "%", "zh") == "4.8 个百分点"
-    assert charts.format_gap(4.8, "%", "en") == "4.8 pp"
-    assert charts.format_target(18, "at_most", "months", "en") == "≤ 18 months"
-    assert charts.format_share(0.764) == "76%"
-
-
-def test_numerals_and_ranges() -> None:
-    assert [charts.cn_numeral(n) for n in (5, 10, 21, 35)] == ["五", "十", "二十一", "三十五"]
-    assert charts.format_ranges([21, 22, 23, 25, 26, 30]) == "21–23, 25, 26, 30"
-    assert charts.format_ranges([]) == "—"
+    assert all(t[0] in STATUS_ICONS.values() for t in texts)
 
 
 def test_sparkline_marks_latest_in_status_colour() -> None:
     fig = charts.sparkline([1, 2, 3], "deterioration")
-    assert fig.data[-1].marker.color == charts.STATUS_COLORS["deterioration"]
-    assert fig.data[-1].marker.symbol == charts.STATUS_SYMBOLS["deterioration"]
+    assert fig.data[-1].marker.color == STATUS_COLORS["deterioration"]
+    assert fig.data[-1].marker.symbol == STATUS_SYMBOLS["deterioration"]

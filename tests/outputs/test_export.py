@@ -143,7 +143,7 @@ def test_template_lists_exactly_the_indicators_the_agency_may_report(registry):
         "%",
         "90",
         "2025Q4",
-        "miit",
+        "工业和信息化部",
         "",
         "",
     ]
@@ -180,7 +180,7 @@ def test_a_filled_csv_template_is_accepted(registry, ingest, store):
 def test_a_filled_xlsx_template_is_accepted(registry, ingest, store):
     data = export.template_bytes(registry, "miit", "2025Q4", "xlsx")
     wb = load_workbook(io.BytesIO(data))
-    assert wb.sheetnames == ["数据"]
+    assert wb.sheetnames == ["数据", "填报说明", "lists"]
     ws = wb["数据"]
     header = [c.value for c in ws[1]]
     unit_col, value_col = header.index("计量单位") + 1, header.index("数值") + 1
@@ -191,3 +191,49 @@ def test_a_filled_xlsx_template_is_accepted(registry, ingest, store):
     result = ingest(buf.getvalue(), "miit.xlsx")
     assert (result.change.new, result.change.revised) == (25, 0)
     assert store.latest().set_index("indicator_id").loc["tc_alignment_rate", "value"] == 55.5
+
+
+def test_the_xlsx_template_has_drop_downs_value_checks_and_instructions(registry):
+    wb = load_workbook(io.BytesIO(export.template_bytes(registry, "miit", "2025Q4", "xlsx")))
+    ws = wb["数据"]
+    checks = {str(dv.sqref): (dv.type, dv.formula1, dv.formula2) for dv in ws.data_validations.dataValidation}
+    assert checks["A2:A26"] == ("list", "=lists!$A$1:$A$25", None)
+    assert checks["E2:E26"] == ("list", "=lists!$B$1:$B$4", None)
+    assert checks["F2:F26"] == ("list", "=lists!$C$1:$C$1", None)
+    lists = wb["lists"]
+    assert lists.sheet_state == "hidden"
+    assert [lists.cell(r, 2).value for r in range(1, 5)] == ["2025Q1", "2025Q2", "2025Q3", "2025Q4"]
+    assert lists.cell(1, 3).value == "工业和信息化部"
+    units = {ws.cell(r, 1).value: ws.cell(r, 3).value for r in range(2, 27)}
+    share = next(dv for dv in ws.data_validations.dataValidation if dv.operator == "between")
+    plain = next(dv for dv in ws.data_validations.dataValidation if dv.operator == "greaterThanOrEqual")
+    assert (share.formula1, share.formula2, plain.formula1) == ("0", "100", "0")
+    row = {ws.cell(r, 1).value: r for r in range(2, 27)}
+    assert f"G{row['verification_points']}" in str(plain.sqref) and units["verification_points"] == "个"
+    assert f"G{row['tc_alignment_rate']}" in str(share.sqref)
+    assert share.error == "请填写 0 至 100 之间的数字。"
+    help_sheet = wb["填报说明"]
+    assert help_sheet["A1"].value == "填报说明"
+    assert help_sheet["A2"].value.startswith(
+        "这是一份预填的季度报送模板：每行一个本单位负责报送的指标（共 25 行）"
+    )
+    english = load_workbook(io.BytesIO(export.template_bytes(registry, "miit", "2025Q4", "xlsx", lang="en")))
+    assert english.sheetnames == ["data", "instructions", "lists"]
+    assert english["data"]["F2"].value == "miit"
+    assert english["instructions"]["A1"].value == "How to fill in this template"
+
+
+def test_a_chinese_export_has_chinese_headers_and_re_ingests_unchanged(registry, ingest, filled):
+    frame = export.localized_headers(export.export_frame(filled, registry), "zh")
+    assert list(frame.columns)[:7] == [
+        "指标编号",
+        "报告期",
+        "填报单位",
+        "数值",
+        "备注",
+        "指标名称",
+        "单位名称",
+    ]
+    assert export.localized_headers(export.export_frame(filled, registry), "en").columns[0] == "indicator_id"
+    result = ingest(export.to_bytes(frame, "csv"), "export.csv")
+    assert (result.change.new, result.change.revised) == (0, 0)

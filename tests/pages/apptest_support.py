@@ -3,7 +3,7 @@ cheap password hashing, users per role and logging in through the form.
 
 AppTest resets ``PagesManager.uses_pages_directory`` before every run, so each run would
 start in the legacy ``pages/``-directory mode that a real server leaves after its first run
-(``pages.frame.common.ensure_entry_point`` then reruns, and a rerun drops button clicks).
+(``pages.frame.page.ensure_entry_point`` then reruns, and a rerun drops button clicks).
 :func:`server_like` keeps it off, as on a running server.
 """
 

@@ -63,7 +63,7 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 
 
 def plain(markdown: str) -> str:
-    """Text escaped with pages.frame.common.esc, as the reader sees it."""
+    """Text escaped with pages.frame.page.esc, as the reader sees it."""
     return html.unescape(markdown.replace("\\", ""))
 
 

@@ -401,3 +401,30 @@ def test_overview_caps_the_cards_and_the_change_tables(tmp_path: Path, monkeypat
     assert len(moved) == 200  # TABLE_ROWS
     st.cache_resource.clear()
     st.cache_data.clear()
+
+
+@pytest.mark.parametrize("page", ["overview", "indicator", "measures", "agencies"])
+def test_a_link_with_an_unknown_quarter_or_agency_says_so(db: Path, page: str) -> None:
+    at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=30)
+    for key, value in {"lang": "en", "as_of": "2031Q9", "agency": "mitt"}.items():
+        at.query_params[key] = value
+    if page != "overview":
+        at.switch_page(f"pages/{page}.py")  # a deep link opens the page in its first run
+    at.run()
+    assert not at.exception
+    warnings = [w.value for w in at.warning]
+    assert (
+        "The quarter '2031Q9' in the link cannot be shown (choose 2024 Q1 to 2025 Q3); "
+        "showing the latest quarter." in warnings
+    )
+    assert "There is no agency with the id 'mitt'; showing every agency." in warnings
+    assert "as of 2025 Q3" in all_text(at)
+    quiet = run(page, lang="zh", as_of="2025Q2", agency="samr")
+    assert not quiet.warning
+
+
+@pytest.mark.parametrize("page", ["overview", "indicator", "measures", "agencies"])
+def test_a_missing_value_shows_as_a_dash_never_none(db: Path, page: str) -> None:
+    at = run(page, lang="en")
+    assert at.dataframe
+    assert {d.proto.placeholder for d in at.dataframe} == {"—"}

@@ -235,7 +235,7 @@ def test_template_download(db: Path, fmt: str, magic: bytes) -> None:
     if fmt == "csv":
         text = body.decode("utf-8-sig")
         assert text.startswith("指标编号,指标名称,计量单位,目标值,报告期,填报单位,数值,备注")
-        assert ",2025Q3,miit,," in text
+        assert ",2025Q3,工业和信息化部,," in text
 
 
 def test_first_upload_into_an_empty_database(empty_db: Path) -> None:
@@ -327,10 +327,14 @@ def test_uploader_may_store_its_own_agency_and_is_recorded(db: Path) -> None:
         )
 
 
-def test_a_refused_preview_writes_nothing(db: Path) -> None:
+def test_a_refused_preview_stores_nothing_and_is_recorded(db: Path) -> None:
     at = upload(open_upload("en", role="uploader"), MIXED, "mixed.csv")
     assert at.error
     at.file_uploader[0].set_value(None)
-    with opened(db) as s:  # the preview is a dry run: no upload, no audit entry (auth's design)
-        assert "upload_forbidden" not in set(s.audit_log()["action"])
+    with opened(db) as s:  # the preview is a dry run: no upload, but the refusal is in the audit log
+        log = s.audit_log()
+        refused = log[log["action"] == "upload_forbidden"]
+        assert refused["actor"].tolist() == ["miit-officer"]
+        assert refused["detail"].iloc[0].startswith("file mixed.csv: refused, 2 problems, sha256 ")
+        assert refused["detail"].iloc[0].endswith("; rows 3, 4 are for samr")
         assert s.counts()["uploads"] == 1

@@ -265,7 +265,9 @@ def test_record_keys(reg):
             assert isinstance(r["all_relevant"], bool)
     for i in reg["indicators"]:
         assert "baseline" not in i, f"{i['id']}: the plan states no baselines"
-        assert set(i) == INDICATOR_KEYS, i["id"]
+        # additive (a count the agencies' figures add up to) is the one optional key, on counts only
+        assert set(i) - {"additive"} == INDICATOR_KEYS, i["id"]
+    assert [i["id"] for i in reg["indicators"] if i.get("additive")] == ["verification_points"]
 
 
 def test_ids_unique(reg):

@@ -25,8 +25,7 @@ from metrics.errors import IngestRefused
 from metrics.ingest.batch import MAX_ABS_VALUE, parse_file, parse_value, parse_values, period_bounds
 from metrics.plan import periods
 from metrics.plan.registry import load_registry
-from metrics.text import problem_text
-from metrics.text.catalog_problems import PROBLEMS
+from metrics.text import CATALOG, problem_text
 
 CANONICAL = re.compile(r"[0-9]{4}Q[1-4]")  # the one spelling periods are stored in
 
@@ -34,7 +33,7 @@ REPO = Path(__file__).resolve().parents[2]
 REGISTRY = load_registry(REPO / "targets.yaml")
 TODAY = dt.date(2026, 11, 29)  # current quarter 2026Q4; earliest accepted 2022Q1
 FIRST, LAST = period_bounds(REGISTRY, TODAY)
-KNOWN_CODES = {key.removeprefix("problem.") for key in PROBLEMS if key.startswith("problem.")}
+KNOWN_CODES = {key.removeprefix("problem.") for key in CATALOG if key.startswith("problem.")}
 VALUE_CODES = {"empty_value", "not_number", "not_finite", "too_large"}
 PLACEHOLDER = re.compile(r"\{[A-Za-z_]*\}")
 

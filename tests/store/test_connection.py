@@ -8,6 +8,7 @@ from store_support import FIRST, SECOND
 
 from metrics.errors import DatabaseError, DatabaseLocked
 from metrics.store.database import Store
+from metrics.text import error_text
 
 
 @pytest.mark.duckdb_only
@@ -43,7 +44,7 @@ def test_a_second_process_holding_the_database(held_db, db_path):
     message = str(info.value)
     assert f"(PID {held_db.pid})" in message
     assert "usually the running dashboard" in message
-    assert "通常是正在运行的仪表盘" in message
+    assert "通常是正在运行的仪表盘" in error_text(info.value, "zh")  # the CLI prints it in --lang
     with pytest.raises(DatabaseLocked):
         Store.open(db_path, read_only=True, wait_seconds=0)
 

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from metrics.errors import CatalogError, Problem, ProblemCode
 from metrics.progress.figures import STATUSES
-from metrics.text import CATALOG, LANGS, t
+from metrics.text import CATALOG, CATALOG_DIR, LANGS, load_catalog, t
 
 REPO = Path(__file__).resolve().parents[2]
 SOURCES = sorted([*(REPO / "pages").rglob("*.py"), *(REPO / "metrics").rglob("*.py"), REPO / "dashboard.py"])
@@ -28,6 +29,35 @@ DYNAMIC = [
     *(f"nav.{p}" for p in ("overview", "indicator", "measures", "agencies", "upload", "data", "methodology")),
     *(f"{p}.title" for p in ("overview", "indicator", "measures", "agencies", "methodology")),
 ]
+
+
+def test_the_catalogue_is_the_yaml_files_beside_the_package() -> None:
+    files = sorted(p.name for p in CATALOG_DIR.glob("*.yaml"))
+    assert files == [
+        "access.yaml",
+        "brief.yaml",
+        "cli.yaml",
+        "data.yaml",
+        "pages.yaml",
+        "problems.yaml",
+        "status.yaml",
+    ]
+    assert load_catalog() is load_catalog()  # read once
+    title = {"zh": "标准化行动计划目标监测", "en": "Standardization Action Plan Monitor"}
+    assert CATALOG["app.title"] == title
+
+
+def test_a_key_in_two_files_is_an_error_naming_both(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text("x.one: {zh: 一, en: one}\nx.two: {zh: 二, en: two}\n", encoding="utf-8")
+    (tmp_path / "b.yaml").write_text("x.two: {zh: 贰, en: two again}\n", encoding="utf-8")
+    with pytest.raises(CatalogError, match=r"'x.two' is defined in both a.yaml and b.yaml"):
+        load_catalog(tmp_path)
+
+
+def test_a_file_that_is_not_a_mapping_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text("- just a list\n", encoding="utf-8")
+    with pytest.raises(CatalogError, match=r"a\.yaml"):
+        load_catalog(tmp_path)
 
 
 def test_every_key_has_both_languages() -> None:
@@ -92,3 +122,15 @@ def test_chinese_text_is_chinese_and_english_text_is_not() -> None:
         and not any(word in entry["en"] for word in allowed_cjk_in_en)
     ]
     assert not problems, problems
+
+
+def test_every_problem_code_has_its_sentence_and_every_sentence_a_code() -> None:
+    keys = {key.removeprefix("problem.") for key in CATALOG if key.startswith("problem.")}
+    assert keys == {code.value for code in ProblemCode}
+
+
+def test_a_problem_code_is_checked_when_the_problem_is_made() -> None:
+    assert Problem("conflict", 3).code is ProblemCode.CONFLICT
+    assert Problem(ProblemCode.CONFLICT, 3) == Problem("conflict", 3)
+    with pytest.raises(ValueError, match="'conflct' is not a valid ProblemCode"):
+        Problem("conflct", 3)

@@ -23,8 +23,7 @@ import datetime as dt
 import pandas as pd
 from pptx.enum.text import MSO_ANCHOR
 
-from metrics.outputs import charts
-from metrics.outputs.brief.context import STATUS_FILL, STATUS_INK, Brief, missing
+from metrics.outputs.brief.context import STATUS_FILL, Brief
 from metrics.outputs.brief.fit import Cell, Para, Series, fit_size, fit_table, nice_axis
 from metrics.outputs.brief.slides import (
     BOTTOM,
@@ -32,14 +31,15 @@ from metrics.outputs.brief.slides import (
     DEMO_FILL,
     FOOTER_TOP,
     MARGIN,
-    MUTED,
     WIDTH,
 )
 from metrics.outputs.brief.tables import agencies_slide, changes_slide, measures_slide
 from metrics.outputs.explain import method_lines
+from metrics.outputs.palette import INK, MUTED, NATIONAL_COLOR, STATUS_INK
 from metrics.plan import periods
 from metrics.plan.registry import Indicator, Registry
 from metrics.text import t
+from metrics.text.format import format_gap, format_number, format_share, is_missing
 
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 
@@ -59,19 +59,21 @@ def build_brief(
     *,
     demo: bool,
     generated: dt.date | None = None,
+    known_at: pd.Timestamp | None = None,
 ) -> bytes:
     """The briefing deck (``.pptx`` bytes) as of quarter ``as_of`` in ``lang`` (``zh``/``en``).
 
     ``obs`` is ``Store.observations()``; ``demo`` marks the deck as demo data (title slide
     and every footer); ``generated`` is the date printed on the title slide (default:
-    today). Raises ValueError for an unknown language or an unreadable quarter.
+    today); ``known_at`` reproduces a past briefing (only values recorded by then count, and
+    the title slide says so). Raises ValueError for an unknown language or an unreadable quarter.
     """
     if lang not in ("zh", "en"):
         raise ValueError(f"language must be 'zh' or 'en', not {lang!r}")
     period = periods.parse_period(as_of)
     if period is None:
         raise ValueError(f"not a quarter: {as_of!r}")
-    brief = Brief(registry, obs, period, lang, demo)
+    brief = Brief(registry, obs, period, lang, demo, known_at)
     generated = generated or dt.date.today()
     _title_slide(brief, generated)
     _summary_slide(brief)
@@ -107,6 +109,8 @@ def _title_slide(b: Brief, generated: dt.date) -> None:
         Para(b.tr("brief.generated", date=date), color=MUTED),
         Para(b.source(), scale=0.85, color=MUTED, space_before=4),
     ]
+    if b.known_at is not None:
+        lines.insert(1, Para(b.tr("brief.known_at", date=b.known_label()), color=MUTED, space_before=4))
     deck.text(slide, 0.8, 4.35, width, 0.9, lines, 16)
     if b.demo:
         deck.badge(slide, 0.8, 5.55, 3.0, 0.55, b.tr("demo.badge"), DEMO_FILL, "#000000", 16)
@@ -137,7 +141,7 @@ def _summary_slide(b: Brief) -> None:
                 Cell(b.period(r["latest_period"]), wrap=False),
                 Cell(b.target(ind), align="right", wrap=False),
                 Cell(b.deadline(ind), wrap=False),
-                Cell(charts.format_gap(r["gap"], b.unit(ind), b.lang), align="right", wrap=False),
+                Cell(format_gap(r["gap"], b.unit(ind), b.lang), align="right", wrap=False),
                 b.status_cell(str(r["status"]), wrap=True),
             ]
         )
@@ -161,14 +165,14 @@ def kpi_chart_data(b: Brief, ind: Indicator) -> tuple[list[str], list[float | No
     reported = dict(zip(own["period"].astype(str), own["value"].astype(float), strict=True))
     deadline = periods.of_date(ind.deadline)
     known = list(reported)
-    if not missing(nat["baseline_period"]):
+    if not is_missing(nat["baseline_period"]):
         known.append(str(nat["baseline_period"]))
     first = min(known or [b.reg.first_period], key=periods.index)
     last = max([*known, deadline, b.as_of], key=periods.index)
     quarters = periods.span(first, last)
     national = [reported.get(q) for q in quarters]
     path: list[float | None] = [None] * len(quarters)
-    if not missing(nat["baseline_period"]) and not missing(nat["baseline_value"]):
+    if not is_missing(nat["baseline_period"]) and not is_missing(nat["baseline_value"]):
         qb, qd, vb = (
             periods.index(str(nat["baseline_period"])),
             periods.index(deadline),
@@ -202,7 +206,7 @@ def _kpi_slide(b: Brief, ind: Indicator) -> None:
         Series(
             b.tr("chart.national"),
             national,
-            charts.NATIONAL_COLOR,
+            NATIONAL_COLOR,
             _number_format(national),
             2.75,
             markers=True,
@@ -210,7 +214,7 @@ def _kpi_slide(b: Brief, ind: Indicator) -> None:
         Series(
             b.tr("chart.target_line", target=b.target(ind)),
             targets,
-            charts.INK,
+            INK,
             _number_format(targets),
             1.5,
             "long_dash",
@@ -248,14 +252,14 @@ def _kpi_text(b: Brief, ind: Indicator, nat: pd.Series, status: str) -> list[Par
             bold=True,
         ),
         Para(b.labelled(b.tr("metric.target", deadline=b.deadline(ind)), b.target(ind))),
-        Para(b.labelled(b.tr("metric.gap"), charts.format_gap(nat["gap"], unit, lg))),
-        Para(b.labelled(b.tr("metric.progress"), charts.format_share(nat["progress"]))),
+        Para(b.labelled(b.tr("metric.gap"), format_gap(nat["gap"], unit, lg))),
+        Para(b.labelled(b.tr("metric.progress"), format_share(nat["progress"]))),
         Para(b.tr("indicator.method_title"), bold=True, space_before=8),
         Para(b.tr("status_explain." + status), scale=0.9),
     ]
     out += [Para("• " + line, scale=0.9, space_before=2) for line in _method_lines(b, ind, nat)]
     note = nat["latest_note"]
-    if not missing(note) and str(note).strip():
+    if not is_missing(note) and str(note).strip():
         out.append(
             Para(b.tr("brief.latest_note", note=str(note).strip()), scale=0.9, color=MUTED, space_before=6)
         )
@@ -269,9 +273,7 @@ def _method_lines(b: Brief, ind: Indicator, nat: pd.Series) -> list[str]:
 
 def _number_format(values: list[float | None]) -> str:
     """A series' format: thousands separators and the decimals its data have (at most 2, as the pages)."""
-    decimals = max(
-        (len(charts.format_number(v).partition(".")[2]) for v in values if v is not None), default=0
-    )
+    decimals = max((len(format_number(v).partition(".")[2]) for v in values if v is not None), default=0)
     return "#,##0" + ("." + "0" * decimals if decimals else "")
 
 

@@ -6,10 +6,10 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from metrics.outputs import charts
+from metrics.outputs.palette import INK
+from metrics.text.format import wrap
 
-INK = charts.INK
-EM_PER_COLUMN = 0.55  # charts.wrap counts a Latin character as 1 column, a CJK one as 2
+EM_PER_COLUMN = 0.55  # wrap counts a Latin character as 1 column, a CJK one as 2
 CELL_MARGIN_X, CELL_MARGIN_Y = 0.06, 0.03  # inches
 
 
@@ -21,7 +21,7 @@ def line_height(lang: str) -> float:
 def count_lines(text: str, width_in: float, size_pt: float) -> int:
     """Lines ``text`` takes in a box ``width_in`` wide at ``size_pt`` (explicit newlines kept)."""
     columns = max(4, int(width_in * 72 / (size_pt * EM_PER_COLUMN)))
-    return sum(charts.wrap(part, columns).count("<br>") + 1 for part in text.split("\n"))
+    return sum(wrap(part, columns).count("<br>") + 1 for part in text.split("\n"))
 
 
 @dataclass(frozen=True)

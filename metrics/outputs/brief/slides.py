@@ -32,8 +32,8 @@ from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
-from metrics.outputs import charts
 from metrics.outputs.brief.fit import CELL_MARGIN_X, CELL_MARGIN_Y, Cell, Para, Series, fit_size
+from metrics.outputs.palette import GRID, INK, MUTED
 
 EA_FONT = "Microsoft YaHei"  # on every Chinese Windows Office / WPS install
 LATIN_FONT = {"zh": EA_FONT, "en": "Arial"}
@@ -44,8 +44,7 @@ CONTENT_TOP = 1.15  # below the slide title
 FOOTER_TOP = 7.0
 WIDTH = 13.333 - 2 * MARGIN  # usable width, inches
 BOTTOM = FOOTER_TOP - 0.08  # content ends above the footer
-INK, MUTED, GRID = charts.INK, charts.MUTED, charts.GRID
-HEADER_FILL = charts.INK
+HEADER_FILL = INK
 BAND_FILL = "#F5F7FA"
 SECTION_FILL = "#E4E7EB"
 DEMO_FILL = "#E69F00"  # the pages' demo badge

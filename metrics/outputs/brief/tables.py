@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from metrics.outputs import charts
 from metrics.outputs.brief.context import Brief
 from metrics.outputs.brief.fit import Cell, Para, fit_table, row_heights
 from metrics.outputs.brief.slides import (
     BOTTOM,
     CONTENT_TOP,
     MARGIN,
-    MUTED,
     SECTION_FILL,
     WIDTH,
 )
+from metrics.outputs.palette import MUTED, STATUS_ICONS, STATUS_ORDER
 from metrics.plan import periods
 from metrics.progress import figures as progress
 from metrics.progress import rollups
+from metrics.text.format import cn_numeral, format_ranges
 
 
 def measures_slide(b: Brief) -> None:
@@ -31,7 +31,7 @@ def measures_slide(b: Brief) -> None:
             continue
         start = len(rows)
         label = (
-            f"{charts.cn_numeral(section.id)}、{section.title_zh}"
+            f"{cn_numeral(section.id)}、{section.title_zh}"
             if b.lang == "zh"
             else (f"{section.id}. {section.title_en}")
         )
@@ -41,9 +41,9 @@ def measures_slide(b: Brief) -> None:
                 s: int(roll.loc[m.id, f"kpi_{s}"] + roll.loc[m.id, f"milestone_{s}"])
                 for s in progress.STATUSES
             }
-            count_text = "  ".join(
-                f"{charts.STATUS_ICONS[s]} {counts[s]}" for s in charts.STATUS_ORDER if counts[s]
-            )
+            count_text = "  ".join(f"{STATUS_ICONS[s]} {counts[s]}" for s in STATUS_ORDER if counts[s])
+            if roll.loc[m.id, "missing"]:
+                count_text += "\n" + b.tr("brief.missing", n=int(roll.loc[m.id, "missing"]))
             leads = [b.agency(a) for a in m.leads]
             lead_text = (
                 b.join(leads)
@@ -54,9 +54,7 @@ def measures_slide(b: Brief) -> None:
                 [
                     Cell(f"{label}\n{b.status(worst)}" if k == 0 else "", bold=True, fill=SECTION_FILL),
                     Cell(
-                        f"（{charts.cn_numeral(m.id)}）{m.title_zh}"
-                        if b.lang == "zh"
-                        else f"{m.id}. {m.title_en}"
+                        f"（{cn_numeral(m.id)}）{m.title_zh}" if b.lang == "zh" else f"{m.id}. {m.title_en}"
                     ),
                     Cell(lead_text),
                     Cell(count_text or "—"),
@@ -71,7 +69,7 @@ def measures_slide(b: Brief) -> None:
     size, heights, n = fit_table(rows, widths, legend_top - CONTENT_TOP - 0.04, 13, 10, b.lang, merges)
     merges = [(r0, c0, min(r1, n - 1), c1) for r0, c0, r1, c1 in merges if r0 < n - 1]
     b.deck.table(slide, MARGIN, CONTENT_TOP, widths, rows[:n], size, heights, merges)
-    items = "  ".join(b.status(s) for s in charts.STATUS_ORDER)
+    items = "  ".join(b.status(s) for s in STATUS_ORDER)
     b.deck.text(
         slide,
         MARGIN,
@@ -86,7 +84,7 @@ def measures_slide(b: Brief) -> None:
 
 def agencies_slide(b: Brief) -> None:
     slide = b.deck.slide(b.tr("brief.agencies_title"))
-    late = progress.late_reports(b.reg, b.obs, b.as_of)
+    late = progress.late_reports(b.reg, b.obs, b.as_of, b.known_at)
     roll = rollups.agency_rollup(b.reg, b.figs, late)
     head = ["col.agency", "col.lead_measures", "col.shared_measures", "brief.col_worst", "col.late"]
     rows = [[Cell(b.tr(k)) for k in head]]
@@ -98,8 +96,8 @@ def agencies_slide(b: Brief) -> None:
         rows.append(
             [
                 Cell(a.short(b.lang)),
-                Cell(charts.format_ranges(roles["lead"])),
-                Cell(charts.format_ranges(roles["shared"])),
+                Cell(format_ranges(roles["lead"])),
+                Cell(format_ranges(roles["shared"])),
                 b.status_cell(progress.worst_status(responsible["worst_status"])),
                 Cell(str(n_late), bold=n_late > 0, align="right"),
             ]
@@ -143,7 +141,7 @@ def changes_slide(b: Brief) -> None:
     previous = periods.shift(b.as_of, -1)
     title = b.tr("overview.changes_title", start=b.period(previous), end=b.period(b.as_of))
     slide = b.deck.slide(title)
-    delta = rollups.changes(b.reg, b.obs, previous, b.as_of)
+    delta = rollups.changes(b.reg, b.obs, previous, b.as_of, b.known_at)
     moved, fresh, revised = delta["status_changes"], delta["new_values"], delta["revisions"]
     counts = b.tr("overview.changes_counts", moved=len(moved), new=len(fresh), revised=len(revised))
     b.deck.text(slide, MARGIN, CONTENT_TOP - 0.1, WIDTH, 0.4, [Para(counts)], 14, min_size=11)

@@ -8,9 +8,12 @@ parameters (:mod:`pages.frame.urlstate`), so every view is a link that reproduce
 
 from __future__ import annotations
 
+import functools
 import html
 import re
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -18,18 +21,24 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from metrics import config
 from metrics.errors import DatabaseLocked, MetricsError, RegistryError
-from metrics.outputs import charts
+from metrics.outputs.chart_frame import ChartContext
+from metrics.outputs.palette import STATUS_COLORS, STATUS_ICONS, STATUS_INK
 from metrics.plan import periods
 from metrics.plan.registry import Registry, load_registry
 from metrics.progress import figures as progress
 from metrics.progress import rollups
 from metrics.store.database import Store
 from metrics.store.postgres_engine import is_url, redact
+from metrics.text.format import format_value, is_missing
 from pages.frame import memo
 from pages.frame.urlstate import ALL as ALL  # re-exported: pages say c.ALL, c.bound_select, c.is_briefing
-from pages.frame.urlstate import PARAM_AGENCY, PARAM_AS_OF, lang, remembered, tr, url_value
+from pages.frame.urlstate import PARAM_AGENCY, PARAM_AS_OF, lang, moment, remembered, tr, url_value
 from pages.frame.urlstate import bound_select as bound_select
 from pages.frame.urlstate import is_briefing as is_briefing
+from pages.frame.urlstate import known_at as known_at
+from pages.frame.urlstate import known_at_day as known_at_day
+
+T = TypeVar("T")
 
 
 def ensure_entry_point() -> None:
@@ -63,7 +72,7 @@ def registry() -> Registry:
 
 
 def _registry() -> Registry:
-    path = str(config.targets_path())
+    path = targets()
     try:
         return _load_registry(path)
     except RegistryError as exc:
@@ -134,48 +143,52 @@ load_registry_cached, observations_of = _load_registry, _observations  # for cod
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _figures(path: str, version: int, targets: str, as_of: str) -> pd.DataFrame:
-    return progress.figures(_load_registry(targets), _observations(path, version), as_of)
+def _figures(path: str, version: int, targets: str, as_of: str, day: str | None) -> pd.DataFrame:
+    return progress.figures(_load_registry(targets), _observations(path, version), as_of, moment(day))
 
 
 def figures(as_of: str) -> pd.DataFrame:
-    """Status of every figure as of a quarter; computed once per (data version, quarter)."""
+    """Status of every figure as of a quarter (as known at ``?known_at=``); computed once per
+    (data version, quarter, day)."""
     registry()  # surfaces a registry error as a sentence before the cached call
-    return _figures(*_version(), str(config.targets_path()), as_of)
+    return _figures(*_version(), targets(), as_of, known_at_day())
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _late(path: str, version: int, targets: str, as_of: str) -> pd.DataFrame:
-    return progress.late_reports(_load_registry(targets), _observations(path, version), as_of)
+def _late(path: str, version: int, targets: str, as_of: str, day: str | None) -> pd.DataFrame:
+    return progress.late_reports(_load_registry(targets), _observations(path, version), as_of, moment(day))
 
 
 def late_reports(as_of: str) -> pd.DataFrame:
     """Owners that have not reported the as-of quarter."""
     registry()
-    return _late(*_version(), str(config.targets_path()), as_of)
+    return _late(*_version(), targets(), as_of, known_at_day())
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _changes(path: str, version: int, targets: str, start: str, end: str) -> dict[str, pd.DataFrame]:
-    return rollups.changes(_load_registry(targets), _observations(path, version), start, end)
+def _changes(
+    path: str, version: int, targets: str, start: str, end: str, day: str | None
+) -> dict[str, pd.DataFrame]:
+    return rollups.changes(_load_registry(targets), _observations(path, version), start, end, moment(day))
 
 
 def changes(from_period: str, to_period: str) -> dict[str, pd.DataFrame]:
     """Status changes, new values and revisions between two quarters."""
     registry()
-    return _changes(*_version(), str(config.targets_path()), from_period, to_period)
+    return _changes(*_version(), targets(), from_period, to_period, known_at_day())
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _current(path: str, version: int, targets: str, as_of: str) -> pd.DataFrame:
-    cur = progress.current_values(_load_registry(targets), _observations(path, version), as_of)
+def _current(path: str, version: int, targets: str, as_of: str, day: str | None) -> pd.DataFrame:
+    obs = _observations(path, version)
+    cur = progress.current_values(_load_registry(targets), obs, as_of, moment(day))
     return cur.drop(columns=["ind", "ag", "q"], errors="ignore")
 
 
 def current_values(as_of: str) -> pd.DataFrame:
     """The counting revision of every (indicator, agency, period) up to the quarter."""
     registry()
-    return _current(*_version(), str(config.targets_path()), as_of)
+    return _current(*_version(), targets(), as_of, known_at_day())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -198,21 +211,63 @@ def history(indicator_id: str) -> pd.DataFrame:
     return _history(*_version(), indicator_id)
 
 
-View = tuple[str, int, str, str, str | None, str | None, bool]
+@dataclass(frozen=True)
+class View:
+    """What a page's read-only sections show besides their own arguments."""
+
+    db: str
+    version: int
+    targets: str
+    lang: str
+    as_of: str | None
+    agency: str | None
+    briefing: bool
+    known_at: str | None  # the "as known at" day (?known_at=), None for the data as stored now
+
+    def pins(self) -> dict[str, Any]:
+        """The run's values (:mod:`pages.frame.memo` names) this view fixes."""
+        return {
+            "version": (self.db, self.version),
+            "targets": self.targets,
+            "lang": self.lang,
+            "as_of": self.as_of,
+            "agency": self.agency,
+            "briefing": self.briefing,
+            "known_at": self.known_at,
+        }
 
 
 def view() -> View:
-    """What a page's read-only sections show besides their own arguments: the database and its
-    data version, the registry file, the language, the as-of quarter, the agency filter and
-    briefing mode.
-
-    It is the first argument of every section a page caches with ``st.cache_data``: the section
-    draws its charts, tables and text once per view, and a warm run replays the recorded
-    elements. A commit bumps the data version, so the next run draws afresh. A cached section
-    draws no widget and nothing that depends on who is signed in.
-    """
+    """This run's database and data version, registry file, language, as-of quarter, agency
+    filter, briefing mode and "as known at" day: the key of every cached page section (:func:`section`)."""
     path, version = _version()
-    return path, version, str(config.targets_path()), lang(), as_of(), agency_filter(), is_briefing()
+    return View(path, version, targets(), lang(), as_of(), agency_filter(), is_briefing(), known_at_day())
+
+
+def section(max_entries: int = 32) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """Cache a read-only page section on its :class:`View` and arguments.
+
+    The section draws its charts, tables and text once per key and a later run replays the
+    recorded elements; a commit bumps the data version, so the next run draws afresh. While
+    the section draws, every setting the frame offers (language, as-of quarter, agency,
+    briefing mode, known-at day, data version, registry) answers from the view, so the drawing can only show
+    what its key holds. A section draws no widget and nothing that depends on who is signed in.
+    """
+
+    def decorate(fn: Callable[..., T]) -> Callable[..., T]:
+        @functools.wraps(fn)  # the cache is keyed on fn's own name and source
+        def drawn(view: View, *args: Any) -> T:
+            with memo.pinned(view.pins()):
+                return fn(view, *args)
+
+        return st.cache_data(show_spinner=False, max_entries=max_entries)(drawn)
+
+    return decorate
+
+
+def targets() -> str:
+    """The registry file this run reads (``METRICS_TARGETS``)."""
+    return memo.once("targets", lambda: str(config.targets_path()))
 
 
 def after_write() -> None:
@@ -228,6 +283,10 @@ def after_write() -> None:
 
 def as_of() -> str | None:
     """The chosen quarter (``2025Q4``); default the latest quarter with data; None when empty."""
+    return memo.once("as_of", _as_of)
+
+
+def _as_of() -> str | None:
     options = as_of_options()
     if not options:
         return None
@@ -237,7 +296,7 @@ def as_of() -> str | None:
 def as_of_options() -> list[str]:
     """Quarters one may look at: from the plan start (or earliest data) to the latest data."""
     registry()
-    return memo.once("as_of_options", lambda: _as_of_options(*_version(), str(config.targets_path())))
+    return memo.once("as_of_options", lambda: _as_of_options(*_version(), targets()))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -252,6 +311,10 @@ def _as_of_options(path: str, version: int, targets: str) -> list[str]:
 
 def agency_filter() -> str | None:
     """The agency chosen in the sidebar (``?agency=samr``), or None for every agency."""
+    return memo.once("agency", _agency_filter)
+
+
+def _agency_filter() -> str | None:
     options = list(registry().agency)
     return url_value(PARAM_AGENCY, options) or remembered(PARAM_AGENCY, options)
 
@@ -259,16 +322,21 @@ def agency_filter() -> str | None:
 # --------------------------------------------------------------------------- formatting
 
 
+def labels(values: pd.Series, name: Callable[[Any], str]) -> pd.Series:
+    """Display names, computed once per distinct id (files have up to a million rows)."""
+    return values.map({v: name(v) for v in values.dropna().unique()})
+
+
 def period_label(period: str | None) -> str:
     """``2025年第四季度`` / ``2025 Q4``; a dash for no period."""
-    if period is None or (isinstance(period, float) and pd.isna(period)) or period is pd.NA:
+    if is_missing(period):
         return "—"
     return periods.label(str(period), lang())
 
 
 def fmt_value(value: object, unit: str) -> str:
     """A number with its unit in the current language (``85.2%``, ``42 个`` / ``42 points``)."""
-    return charts.format_value(value, unit_text(unit), lang())
+    return format_value(value, unit_text(unit), lang())
 
 
 def unit_text(unit: str) -> str:
@@ -283,12 +351,12 @@ def unit_text(unit: str) -> str:
 
 def status_text(status: str) -> str:
     """Icon and word, e.g. ``▲ 需加快``: status is never shown by colour alone."""
-    return f"{charts.STATUS_ICONS.get(status, '')} {tr('status.' + status)}".strip()
+    return f"{STATUS_ICONS.get(status, '')} {tr('status.' + status)}".strip()
 
 
 def status_badge(status: str) -> str:
     """Escaped HTML chip with icon, word and the status colour (for st.markdown)."""
-    fill, ink = charts.STATUS_COLORS[status], charts.STATUS_INK[status]
+    fill, ink = STATUS_COLORS[status], STATUS_INK[status]
     return (
         f'<span class="status-chip" style="background:{fill};color:{ink}">'
         f"{html.escape(status_text(status))}</span>"
@@ -303,7 +371,7 @@ def style_status(frame: pd.DataFrame, column: str) -> Any:
         status = by_text.get(str(cell))
         if status is None:
             return ""
-        return f"background-color: {charts.STATUS_COLORS[status]}; color: {charts.STATUS_INK[status]}"
+        return f"background-color: {STATUS_COLORS[status]}; color: {STATUS_INK[status]}"
 
     return frame.style.map(colour, subset=[column])
 
@@ -325,7 +393,7 @@ def indicator_name(indicator_id: str) -> str:
 
 
 def agency_name(agency_id: object, short: bool = False) -> str:
-    if agency_id is None or agency_id is pd.NA or (isinstance(agency_id, float) and pd.isna(agency_id)):
+    if is_missing(agency_id):
         return tr("figure.national")
     ag = registry().agency.get(str(agency_id))
     if ag is None:
@@ -333,13 +401,11 @@ def agency_name(agency_id: object, short: bool = False) -> str:
     return ag.short(lang()) if short else ag.name(lang())
 
 
-def chart_context(as_of_period: str) -> charts.ChartContext:
+def chart_context(as_of_period: str) -> ChartContext:
     """Language, as-of quarter and source line every chart carries."""
     plan = registry().plan
     lg = lang()
-    return charts.ChartContext(
-        lang=lg, as_of=as_of_period, source=plan.source_zh if lg == "zh" else plan.source_en
-    )
+    return ChartContext(lang=lg, as_of=as_of_period, source=plan.source_zh if lg == "zh" else plan.source_en)
 
 
 # --------------------------------------------------------------------------- output

@@ -1,0 +1,137 @@
+"""Stored observations as integer codes: which revision counts, as of a quarter and as known at a time.
+
+The one place that decides which revision counts; :mod:`metrics.progress.figures` computes
+every figure from these tables, :mod:`metrics.progress.rollups` compares two of them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from metrics.plan import periods
+from metrics.plan.registry import Registry
+
+Moment = pd.Timestamp | dt.datetime | str | None  # a known_at time (naive = UTC)
+
+
+def period_index(values: pd.Series) -> np.ndarray:
+    """Quarter index of every row, parsing each distinct period once."""
+    codes, uniques = pd.factorize(values)
+    lookup = np.array([periods.index(str(u)) for u in uniques] + [-1], dtype=np.int64)
+    return lookup[codes]
+
+
+def _period_labels(q) -> np.ndarray:
+    """Canonical period strings for an array of quarter indexes (NaN -> None)."""
+    q = np.asarray(q, dtype=float)
+    out = np.full(q.shape, None, dtype=object)
+    ok = ~np.isnan(q)
+    qi = q[ok].astype(np.int64)
+    out[ok] = pd.Series(qi // 4).astype(str).to_numpy() + "Q" + pd.Series(qi % 4 + 1).astype(str).to_numpy()
+    return out
+
+
+def timestamp(value: Moment) -> pd.Timestamp:
+    """A known_at moment as a naive UTC timestamp (how ``recorded_at`` is stored)."""
+    ts = pd.Timestamp(value)
+    return ts.tz_convert("UTC").tz_localize(None) if ts.tzinfo is not None else ts
+
+
+def _agency_ids(registry: Registry, obs: pd.DataFrame) -> list[str]:
+    known = [a.id for a in registry.agencies]
+    extra = sorted(set(pd.unique(obs["agency_id"].dropna())) - set(known))
+    return known + extra
+
+
+def _codes(values: pd.Series, categories: list[str]) -> np.ndarray:
+    """Position of each value in ``categories`` (-1 when absent), hashing each distinct value once."""
+    codes, uniques = pd.factorize(values)
+    lookup = np.r_[pd.Index(categories).get_indexer(pd.Index(uniques, dtype=object)), -1]
+    return lookup[codes]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Integer codes of the stored rows of registry indicators, sorted by indicator (registry
+    order), agency, quarter and revision: worked out once per observations frame, then shared
+    by every as-of view of it (``changes`` needs four)."""
+
+    agencies: list[str]  # registry agencies first, then the others by id
+    pos: np.ndarray  # row positions in obs
+    ind: np.ndarray
+    ag: np.ndarray
+    q: np.ndarray
+    q_all: np.ndarray  # quarter index of every row of obs, in obs order
+
+
+def prepare(registry: Registry, obs: pd.DataFrame) -> Prepared:
+    q_all = period_index(obs["period"])
+    ind = _codes(obs["indicator_id"], [i.id for i in registry.indicators])
+    agencies = _agency_ids(registry, obs)
+    pos = np.flatnonzero(ind >= 0)
+    ag = _codes(obs["agency_id"], agencies)[pos]
+    ind, q = ind[pos], q_all[pos]
+    order = np.lexsort((obs["revision"].to_numpy()[pos], q, ag, ind))
+    return Prepared(agencies, pos[order], ind[order], ag[order], q[order], q_all)
+
+
+def current_table(
+    registry: Registry,
+    obs: pd.DataFrame,
+    as_of: str,
+    known_at: Moment = None,
+    prep: Prepared | None = None,
+) -> pd.DataFrame:
+    """Row positions (``pos``) of the counting revisions plus codes ``ind``, ``ag`` and quarter ``q``,
+    sorted by indicator, agency, period; numeric only, so it stays fast on large stores."""
+    p = prep if prep is not None else prepare(registry, obs)
+    keep = p.q <= periods.index(as_of)
+    if known_at is not None:
+        keep &= (obs["recorded_at"] <= timestamp(known_at)).to_numpy()[p.pos]
+    pos, ind, ag, q = p.pos[keep], p.ind[keep], p.ag[keep], p.q[keep]
+    last = np.r_[(ind[1:] != ind[:-1]) | (ag[1:] != ag[:-1]) | (q[1:] != q[:-1]), True][: len(pos)]
+    return pd.DataFrame({"pos": pos[last], "ind": ind[last], "ag": ag[last], "q": q[last]})
+
+
+def current_values(
+    registry: Registry, obs: pd.DataFrame, as_of: str, known_at: Moment = None
+) -> pd.DataFrame:
+    """Current revision of every (indicator, agency, period) up to ``as_of``, as known at ``known_at``.
+
+    The one place that decides which revision counts (the highest revision recorded by
+    ``known_at``). Returns the stored rows plus integer codes ``ind`` (registry order),
+    ``ag`` (registry agencies first) and the quarter index ``q``, sorted by indicator,
+    agency, period. Indicators not in the registry are ignored.
+    """
+    cur = current_table(registry, obs, as_of, known_at)
+    rows = obs.iloc[cur["pos"].to_numpy()].reset_index(drop=True)
+    return rows.assign(ind=cur["ind"], ag=cur["ag"], q=cur["q"])
+
+
+def latest_period_with_data(obs: pd.DataFrame) -> str | None:
+    """Most recent period anyone reported: the CLI's default as-of quarter."""
+    if obs.empty:
+        return None
+    return periods.from_index(int(period_index(obs["period"]).max()))
+
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_known_at(text: str) -> pd.Timestamp | None:
+    """``2025-10-15`` (everything recorded by the end of that day) or an ISO time
+    (``2025-10-15T09:30``, UTC); None when unreadable."""
+    text = str(text).strip()
+    try:
+        moment = pd.Timestamp(text)
+    except (ValueError, TypeError):
+        return None
+    if pd.isna(moment):
+        return None
+    moment = timestamp(moment)
+    return moment + pd.Timedelta(days=1) - pd.Timedelta(1, "ns") if _DATE.match(text) else moment

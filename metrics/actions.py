@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import tempfile
 from pathlib import Path
 
 from metrics.access import auth
@@ -17,7 +18,9 @@ from metrics.access.users import demo_login_lines, seed_demo_users
 from metrics.errors import IngestRefused, MetricsError, NotFound
 from metrics.ingest.batch import IngestResult, ingest_file
 from metrics.plan.registry import Registry
+from metrics.store import connection
 from metrics.store.database import Store
+from metrics.store.transfer import copy_store
 from metrics.text import coded_error, problem_text
 
 DEMO_ACTOR = "demo"
@@ -29,36 +32,52 @@ def sample_files(sample_dir: Path) -> list[Path]:
     return sorted(p for p in sample_dir.iterdir() if p.suffix.lower() in SAMPLE_SUFFIXES)
 
 
-def build_demo(registry: Registry, db: Path, sample_dir: Path, force: bool = False) -> str:
-    """Create the demo database unless it exists; every file goes through ``ingest_file``."""
-    if db.exists() and not force:
-        return f"{db}: demo database already exists (use --force to rebuild)"
+def build_demo(registry: Registry, db: Path | str, sample_dir: Path, force: bool = False) -> str:
+    """Create the demo database unless it exists; every file goes through ``ingest_file``.
+
+    It is built aside, so a half-built demo never shows: a DuckDB file next to ``db`` that then
+    replaces it, or, for a server, a DuckDB file in a temporary folder copied in by ``copy_store``.
+    """
+    if connection.exists(db) and not force:
+        return f"{connection.shown(db)}: demo database already exists (use --force to rebuild)"
     files = sample_files(sample_dir) if sample_dir.is_dir() else []
     if not files:
         raise MetricsError(f"{sample_dir}: no sample files (.csv, .xlsx) found")
-    tmp = db.with_name(db.name + ".building")
-    for leftover in (tmp, Path(str(tmp) + ".wal")):
-        leftover.unlink(missing_ok=True)
-    store = Store(tmp)
-    try:
-        for path in files:
-            try:
-                ingest_file(
-                    store, registry, path.read_bytes(), path.name, uploaded_by=DEMO_ACTOR, source="demo"
-                )
-            except IngestRefused as exc:
-                lines = "\n".join(problem_text(p, "en") for p in exc.problems[:20])
-                raise MetricsError(f"sample file {path.name} was refused:\n{lines}") from None
-        store.set_meta("demo", "true")
-        demo_users = seed_demo_users(store, registry)
-        counts = store.counts()
-    finally:
-        store.close()
-    for old in (db, Path(str(db) + ".wal")):
-        old.unlink(missing_ok=True)
-    os.replace(tmp, db)
-    summary = f"{db}: demo database built from {len(files)} files, {counts['observations']} values"
+    with tempfile.TemporaryDirectory(prefix="metrics-demo-") as aside:
+        server = connection.on_server(db)
+        tmp = Path(aside, "demo.duckdb") if server else Path(str(db) + ".building")
+        for leftover in (tmp, Path(str(tmp) + ".wal")):
+            leftover.unlink(missing_ok=True)
+        store = Store(tmp)
+        try:
+            demo_users = _fill_demo(store, registry, files)
+            counts = store.counts()
+            if server:
+                target = Store(db)
+                try:
+                    copy_store(store, target, replace=True)
+                finally:
+                    target.close()
+        finally:
+            store.close()
+        if not server:
+            for old in (Path(db), Path(str(db) + ".wal")):
+                old.unlink(missing_ok=True)
+            os.replace(tmp, db)
+    n = counts["observations"]
+    summary = f"{connection.shown(db)}: demo database built from {len(files)} files, {n} values"
     return "\n".join([summary, "Log in to the demo (demo database only):", *demo_login_lines(demo_users)])
+
+
+def _fill_demo(store: Store, registry: Registry, files: list[Path]) -> list:
+    for path in files:
+        try:
+            ingest_file(store, registry, path.read_bytes(), path.name, uploaded_by=DEMO_ACTOR, source="demo")
+        except IngestRefused as exc:
+            lines = "\n".join(problem_text(p, "en") for p in exc.problems[:20])
+            raise MetricsError(f"sample file {path.name} was refused:\n{lines}") from None
+    store.set_meta("demo", "true")
+    return seed_demo_users(store, registry)
 
 
 def upload_as(

@@ -106,9 +106,12 @@ def _schemas(postgres_url, tmp_path_factory):
     schemas.drop_all()
 
 
-@pytest.fixture(autouse=True)
-def _store_backend(_schemas, monkeypatch):
-    """On a PostgreSQL run, open every database under the temporary folder as a schema on the server."""
+@pytest.fixture(scope="session", autouse=True)
+def _store_backend(_schemas):
+    """On a PostgreSQL run, open every database under the temporary folder as a schema on the server.
+
+    Session-wide, so module-scoped fixtures (a demo built once per module) are redirected too.
+    """
     if _schemas is None:
         yield
         return
@@ -119,5 +122,36 @@ def _store_backend(_schemas, monkeypatch):
             return postgres_engine, _schemas.url_for(target)
         return plain(target)
 
-    monkeypatch.setattr(connection, "engine_for", redirected)
-    yield
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(connection, "engine_for", redirected)
+        yield
+
+
+def execute(db: Path | str, sql: str, params: list | None = None) -> None:
+    """Run one statement of a test's own on a store, whichever backend, in a transaction of its own."""
+    from metrics.store.database import Store
+
+    store = Store.open(db)
+    try:
+        with store._write_lock, store._transaction() as cur:
+            cur.execute(sql, params)
+    finally:
+        store.close()
+
+
+def copy_db(source: Path, target: Path) -> None:
+    """``shutil.copy`` of a store, on either backend: every row through ``copy_store``."""
+    from metrics.store.database import Store
+    from metrics.store.transfer import copy_store
+
+    src, dst = Store.open(source, read_only=True), Store.open(target)
+    try:
+        copy_store(src, dst)
+    finally:
+        src.close()
+        dst.close()
+
+
+def opened(db: Path | str) -> str:
+    """What another process must be given to open the store this test knows as ``db``."""
+    return connection.engine_for(str(db))[1]

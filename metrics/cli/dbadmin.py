@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from metrics import config
 from metrics.errors import MetricsError
-from metrics.store import postgres_engine, transfer
+from metrics.store import transfer
+from metrics.store.connection import shown
 from metrics.store.database import Store
 
 
@@ -34,11 +35,6 @@ def register(subparsers) -> None:
     p.add_argument("--replace", action="store_true", help="empty a TARGET that holds other data first")
     p.add_argument("--lang", choices=("zh", "en"), default="en", help="language of messages")
     p.set_defaults(handler=cmd_copy_db, needs_store=False, needs_registry=False)
-
-
-def shown(target: str) -> str:
-    """A database as it may be printed: a URL without its password."""
-    return postgres_engine.redact(target) if postgres_engine.is_url(target) else target
 
 
 def cmd_migrate(args, _registry=None) -> int:

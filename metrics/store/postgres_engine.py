@@ -25,6 +25,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import duckdb
 import psycopg
 import pyarrow as pa
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from metrics.errors import DatabaseError
 
@@ -98,15 +99,16 @@ class Database:
         self._give(self._new())  # fail now, in words, rather than at the first query
 
     def _new(self) -> psycopg.Connection:
-        options = "-c default_transaction_read_only=on" if self.read_only else None
         try:
+            params = conninfo_to_dict(self.url)
+            if self.read_only:  # added to the URL's own options (a search_path, say), not instead
+                params["options"] = f"{params.get('options') or ''} -c default_transaction_read_only=on"
             con = psycopg.connect(
-                self.url,
+                make_conninfo(**params),
                 autocommit=True,
                 cursor_factory=psycopg.ClientCursor,
                 application_name="metrics",
                 connect_timeout=10,
-                **({"options": options} if options else {}),
             )
         except psycopg.Error as exc:
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]

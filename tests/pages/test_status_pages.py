@@ -7,9 +7,9 @@ import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
-import duckdb
 import pytest
 import streamlit as st
+from backend_support import execute
 from test_pages import _csv, _env, all_text, html_text, run
 
 from metrics.ingest.batch import ingest_file
@@ -48,11 +48,10 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     for name, data in files.items():
         ingest_file(store, reg, _csv(data), name, uploaded_by="tester", source="test", today=TODAY)
     store.close()
-    con = duckdb.connect(str(path))
     times = ("2025-04-05", "2025-07-05", "2025-10-05", "2025-10-20")
     for name, when in zip(files, times, strict=True):
-        con.execute("UPDATE uploads SET uploaded_at = ?::TIMESTAMP WHERE file_name = ?", [when, name])
-    con.close()
+        sql = "UPDATE uploads SET uploaded_at = CAST(? AS TIMESTAMP) WHERE file_name = ?"
+        execute(path, sql, [when, name])
     _env(path, monkeypatch)
     yield path
     st.cache_resource.clear()

@@ -18,6 +18,7 @@ from metrics.progress.figures import cagr_ratio, figures, late_reports, linear_r
 from metrics.progress.observations import parse_known_at
 from metrics.progress.rollups import agency_parts, agency_rollup, changes, measure_rollup, section_rollup
 from metrics.store.database import Store
+from metrics.store.transfer import copy_store
 from tests.cli.test_report import FakeStore, cli_args
 from tests.progress.test_figures import indicator, make_obs, make_registry, one
 
@@ -52,7 +53,9 @@ def demo_figures(registry, db: Path, extra: bytes | None = None) -> pd.DataFrame
 def test_older_history_does_not_move_the_demo_baseline(registry, demo, tmp_path):
     before = demo_figures(registry, demo)
     copy = tmp_path / "copy.duckdb"
-    copy.write_bytes(demo.read_bytes())
+    source, target = Store.open(demo, read_only=True), Store.open(copy)
+    copy_store(source, target)
+    source.close(), target.close()
     after = demo_figures(registry, copy, OLDER)
     for f in (before, after):
         vp, rate = one(f, "verification_points"), one(f, "intl_std_adoption_rate")

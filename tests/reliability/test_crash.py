@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import random
-import shutil
 import signal
 import subprocess
 import sys
@@ -20,6 +19,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from backend_support import copy_db, opened
 from conftest import REPO, TARGETS
 
 from metrics.ingest.batch import ingest_file
@@ -105,12 +105,12 @@ class World:
             ingest_file(store, registry, SMALL, "small.csv", uploaded_by="t", source="test", today=TODAY)
         finally:
             store.close()
-        assert not Path(f"{self.base}.wal").exists()
+        assert not Path(f"{self.base}.wal").exists()  # folded into the file (no file on a server)
 
     def start(self, db: Path) -> subprocess.Popen:
         env = {**os.environ, "PYTHONPATH": str(REPO)}
         return subprocess.Popen(
-            [sys.executable, str(self.helper), str(db), str(self.targets), str(self.data)],
+            [sys.executable, str(self.helper), opened(db), str(self.targets), str(self.data)],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -167,7 +167,7 @@ def test_the_generated_file_is_large(world):
 
 def test_an_uninterrupted_run_stores_everything(world, tmp_path):
     db = tmp_path / "run.duckdb"
-    shutil.copy(world.base, db)
+    copy_db(world.base, db)
     proc = world.start(db)
     out, err = proc.communicate(timeout=60)
     assert (proc.returncode, err) == (0, "")
@@ -188,9 +188,11 @@ def test_an_uninterrupted_run_stores_everything(world, tmp_path):
         ("wal", 0.0),
     ],
 )
-def test_a_kill_leaves_the_upload_whole_or_absent(world, tmp_path, marker, delay):
+def test_a_kill_leaves_the_upload_whole_or_absent(world, tmp_path, marker, delay, postgres_url):
+    if marker == "wal" and postgres_url:
+        pytest.skip("the moment DuckDB's .wal file appears; a server has no such file")
     db = tmp_path / "run.duckdb"
-    shutil.copy(world.base, db)
+    copy_db(world.base, db)
     proc = world.start(db)
     try:
         if marker in ("opened", "storing"):

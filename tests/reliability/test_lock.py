@@ -1,6 +1,7 @@
-"""A CLI import while the dashboard process holds the database file.
+"""A CLI import while the dashboard process holds the database.
 
-DuckDB lets one process open a file read-write. The holder here is a separate process that
+DuckDB lets one process open a file read-write (the CLI waits, then says who holds it); a
+PostgreSQL store takes both at once. The holder here is a separate process that
 opens the database through ``Store.open`` as the dashboard does, keeps it open and takes
 commands on stdin (read, write a file, quit), so the test can check that it keeps working.
 """
@@ -17,6 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
+from backend_support import opened
 
 import metrics.store.duckdb_engine
 from metrics.errors import DatabaseLocked
@@ -58,7 +60,7 @@ class Holder:
 
     def __init__(self, db: Path):
         self.proc = subprocess.Popen(
-            [sys.executable, "-c", HOLDER, str(db)],
+            [sys.executable, "-c", HOLDER, opened(db)],
             cwd=REPO,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -123,6 +125,7 @@ def cli(*args: str) -> tuple[subprocess.CompletedProcess, float]:
     return proc, time.monotonic() - start
 
 
+@pytest.mark.duckdb_only
 def test_cli_ingest_while_the_dashboard_holds_the_database(holder, db_path, tmp_path):
     cli_file = tmp_path / "cli_q1.csv"
     cli_file.write_text(HEADER + "verification_points,2025Q1,samr,12,from the CLI\n", encoding="utf-8")
@@ -163,6 +166,7 @@ def test_cli_ingest_while_the_dashboard_holds_the_database(holder, db_path, tmp_
         store.close()
 
 
+@pytest.mark.duckdb_only
 def test_cli_export_while_held_says_so_too(holder, db_path, tmp_path):
     out = tmp_path / "out.csv"
     proc, elapsed = cli("export", str(out), "--db", str(db_path), "--lang", "zh")
@@ -174,6 +178,7 @@ def test_cli_export_while_held_says_so_too(holder, db_path, tmp_path):
     assert holder.ask("read") == {"observations": 0, "uploads": 0, "version": 0}
 
 
+@pytest.mark.duckdb_only
 def test_store_open_retries_until_the_holder_lets_go(holder, db_path, monkeypatch):
     """The first attempt fails on the lock and makes the holder quit; a later attempt gets in."""
     attempts: list[str] = []
@@ -196,5 +201,32 @@ def test_store_open_retries_until_the_holder_lets_go(holder, db_path, monkeypatc
         assert attempts[0] == "locked" and attempts[-1] == "open"
         assert attempts.count("open") == 1
         assert store.counts() == {"observations": 0, "uploads": 0}
+    finally:
+        store.close()
+
+
+@pytest.mark.postgres_only
+def test_on_postgresql_the_cli_imports_while_the_dashboard_runs(holder, db_path, tmp_path):
+    """No waiting: the CLI stores at once, and the running dashboard's next read shows it."""
+    cli_file = tmp_path / "cli_q1.csv"
+    cli_file.write_text(HEADER + "verification_points,2025Q1,samr,12,from the CLI\n", encoding="utf-8")
+    page_file = tmp_path / "page_q2.csv"
+    page_file.write_text(HEADER + "verification_points,2025Q2,samr,15,from the page\n", encoding="utf-8")
+    assert holder.ask("read") == {"observations": 0, "uploads": 0, "version": 0}
+
+    proc, elapsed = cli("ingest", str(cli_file), "--db", opened(db_path))
+    assert (proc.returncode, proc.stderr) == (0, "")
+    assert proc.stdout == "cli_q1.csv: stored as upload #1; 1 new, 0 revised, 0 unchanged.\n"
+    assert elapsed < CLI_WAIT_LIMIT
+    assert holder.ask("read") == {"observations": 1, "uploads": 1, "version": 1}
+    assert holder.ask(f"write {page_file}") == {"upload_id": 2}
+    holder.quit()
+    store = Store.open(db_path, read_only=True)
+    try:
+        assert store.latest()[["period", "value", "note", "upload_id"]].values.tolist() == [
+            ["2025Q1", 12.0, "from the CLI", 1],
+            ["2025Q2", 15.0, "from the page", 2],
+        ]
+        assert store.uploads()["source"].tolist() == ["upload_page", "cli"]
     finally:
         store.close()

@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt |
 DEMO   := data/demo.duckdb
 PORT   ?= 8501
 
-.PHONY: setup run test lint bench demo sample clean
+.PHONY: setup run test test-postgres lint bench demo sample clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,11 @@ lint: setup
 
 test: setup lint
 	$(VENV)/bin/pytest
+
+# The same store, ingest, progress, access, CLI, page and reliability tests on a throw-away
+# PostgreSQL server (needs Debian's postgresql; .ci/run installs it).
+test-postgres: setup
+	scripts/test_postgres.sh
 
 bench: setup
 	$(PY) benchmarks/run_all.py

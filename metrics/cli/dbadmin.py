@@ -14,10 +14,12 @@ without its password; pass the password with PGPASSWORD, ~/.pgpass or a service 
 from __future__ import annotations
 
 from metrics import config
+from metrics.cli.table import table
 from metrics.errors import MetricsError
 from metrics.store import transfer
 from metrics.store.connection import shown
 from metrics.store.database import Store
+from metrics.text import coded_error, t
 
 
 def register(subparsers) -> None:
@@ -45,15 +47,17 @@ def cmd_migrate(args, _registry=None) -> int:
     finally:
         store.close()
     if was is None or was == now:
-        print(f"{shown(target)}: schema version {now}, up to date; nothing to do")
+        print(t("dbadmin.up_to_date", args.lang, path=shown(target), version=now))
     else:
-        print(f"{shown(target)}: schema version {now} (was {was or 'empty'})")
+        was_text = was or t("dbadmin.empty", args.lang)
+        print(t("dbadmin.migrated", args.lang, path=shown(target), version=now, was=was_text))
     return 0
 
 
 def cmd_copy_db(args, _registry=None) -> int:
+    lang = args.lang
     if args.source == args.target:
-        raise MetricsError("SOURCE and TARGET are the same database")
+        raise coded_error(MetricsError, "dbadmin.same_database")
     source = Store.open(args.source, read_only=True)
     try:
         target = Store.open(args.target)
@@ -64,16 +68,19 @@ def cmd_copy_db(args, _registry=None) -> int:
     finally:
         source.close()
     print(f"{shown(args.source)} -> {shown(args.target)}")
-    print(f"{'table':<14}{'source rows':>12}{'target rows':>12}  checksum (SHA-256, first 16)")
-    for c in report.checks:
-        same = "same" if c.ok else f"DIFFERENT: target {c.target_sum[:16]}"
-        print(f"{c.table:<14}{c.source_rows:>12}{c.target_rows:>12}  {c.source_sum[:16]} {same}")
+    rows = [
+        [
+            c.table,
+            str(c.source_rows),
+            str(c.target_rows),
+            f"{c.source_sum[:16]} "
+            + (t("dbadmin.same", lang) if c.ok else t("dbadmin.different", lang, checksum=c.target_sum[:16])),
+        ]
+        for c in report.checks
+    ]
+    print(table(t("dbadmin.columns", lang).split("|"), rows))
     if not report.ok:
-        print("copy-db: the target does not match the source")
+        print(t("dbadmin.mismatch", lang))
         return 1
-    print(
-        "copied; every row matches"
-        if report.copied
-        else "the target already held exactly these rows; nothing written"
-    )
+    print(t("dbadmin.copied", lang) if report.copied else t("dbadmin.already_there", lang))
     return 0

@@ -28,6 +28,7 @@ import pyarrow as pa
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from metrics.errors import DatabaseError
+from metrics.text import coded_error
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -112,7 +113,8 @@ class Database:
             )
         except psycopg.Error as exc:
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-            raise DatabaseError(f"{redact(self.url)} cannot be opened as a database: {first}") from None
+            path = redact(self.url)
+            raise coded_error(DatabaseError, "store.not_a_database", path=path, detail=first) from None
         return con
 
     def _take(self) -> psycopg.Connection:
@@ -170,7 +172,9 @@ class Cursor:
                 cur = self._con.execute(_placeholders(sql), list(params))
         except psycopg.OperationalError as exc:
             if self._con.broken:
-                raise DatabaseError(f"{redact(self._db.url)}: the connection was lost ({exc})") from None
+                raise coded_error(
+                    DatabaseError, "store.connection_lost", path=redact(self._db.url), detail=exc
+                ) from None
             raise
         if cur.description is None:
             self.description, self._types, self._rows = None, [], []

@@ -17,6 +17,7 @@ import pyarrow as pa
 
 from metrics.errors import DatabaseError
 from metrics.store.connection import Connection, bump_data_version
+from metrics.text import coded_error
 
 # table -> (columns with the Arrow type both engines read them as, order of the rows)
 TABLES: dict[str, tuple[tuple[tuple[str, pa.DataType], ...], str]] = {
@@ -156,10 +157,7 @@ def copy_store(source: Connection, target: Connection, replace: bool = False) ->
     if there != before:
         if any(rows for rows, _ in there.values()) and not replace:
             held = ", ".join(f"{rows} {table}" for table, (rows, _) in there.items() if rows)
-            raise DatabaseError(
-                f"{target.path} already holds other data ({held}); nothing was copied. "
-                "Copy into an empty database, or pass --replace to empty it first."
-            )
+            raise coded_error(DatabaseError, "store.target_holds_data", path=target.path, held=held)
         tables = {table: read_table(source, table) for table in TABLES}
         meta = {key: source.meta(key) for key in _META_COPIED}
         _write_all(target, tables, meta)

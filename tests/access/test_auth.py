@@ -364,3 +364,22 @@ def test_demo_users_only_in_the_demo_database(store, registry):
         "  demo admin: user demo-admin, password demo-admin-2025",
         "  demo uploader for miit: user demo-miit, password demo-miit-2025",
     ]
+
+
+@pytest.mark.postgres_only
+def test_across_servers_lock_outs_count_together_and_a_session_follows_the_account(store, users, db_path):
+    """Server A (``store``) and server B (a second store on the same database): failures on both
+    add up to one lock-out; a session made on A, checked on B, ends when B disables the account."""
+    other = Store.open(db_path)
+    try:
+        name = users["admin"][0]
+        for i in range(4):
+            failure(store if i % 2 else other, name, "wrong-password", T0 + i * SECOND)
+        assert failure(other, name, "wrong-password", T0 + 4 * SECOND).startswith("Too many failed log-ins")
+        assert store.user(name)["failed_logins"] == 5
+        session = login(store, users["uploader"])
+        assert auth.refresh(other, session, T0).user.name == "miit-officer"
+        accounts.disable_user(other, "miit-officer", actor="boss")
+        assert auth.refresh(store, session, T0) is None
+    finally:
+        other.close()

@@ -8,10 +8,15 @@ and check that every upload is stored once and every key's revisions are 1..n wi
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 import threading
+import time
 from collections import defaultdict
 
 import pytest
+from backend_support import opened
+from conftest import REPO
 
 from metrics.ingest.batch import IngestResult, ingest_file
 from metrics.plan.registry import Registry
@@ -208,3 +213,71 @@ def test_pages_keep_reading_while_uploads_land(shared_store, registry):
         raise reader_errors[0]
     assert versions and versions == sorted(versions), "data_version went backwards or was never read"
     check_every_revision_kept(shared_store, sent, results)
+
+
+SERVER = r"""
+import datetime as dt, sys, time
+from metrics.ingest.batch import ingest_file
+from metrics.plan.registry import load_registry
+from metrics.store.database import Store
+
+db, name, start, n = sys.argv[1], sys.argv[2], float(sys.argv[3]), int(sys.argv[4])
+registry = load_registry("targets.yaml")
+store = Store.open(db)
+time.sleep(max(0.0, start - time.time()))
+for i in range(n):
+    data = ("indicator_id,period,agency_id,value,note\n"
+            f"verification_points,2025Q1,samr,{i}.{len(name)},{name} {i}\n").encode()
+    ingest_file(store, registry, data, f"{name}-{i}.csv", uploaded_by=name, source="test",
+                today=dt.date(2025, 11, 15))
+store.close()
+print("done", flush=True)
+"""
+
+
+@pytest.mark.postgres_only
+def test_two_servers_revising_one_value_at_once_make_consecutive_revisions(db_path, tmp_path):
+    """Two processes (two dashboard servers) revise the same value 25 times each, together: every
+    upload succeeds, none sees a serialization error, and the revisions are 1..50 with no gap."""
+    Store.open(db_path).close()
+    start = time.time() + 3  # both are past their imports by then
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", SERVER, opened(db_path), name, str(start), "25"],
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name in ("server_a", "server_bb")
+    ]
+    outcomes = [p.communicate(timeout=120) for p in procs]
+    assert [(p.returncode, out, err) for p, (out, err) in zip(procs, outcomes, strict=True)] == [
+        (0, "done\n", ""),
+        (0, "done\n", ""),
+    ]
+    store = Store.open(db_path, read_only=True)
+    try:
+        history = store.observations()
+        assert sorted(history["revision"].tolist()) == list(range(1, 51))
+        assert sorted(history["uploaded_by"].value_counts().items()) == [("server_a", 25), ("server_bb", 25)]
+        assert store.data_version() == 50
+        assert len(store.uploads()) == 50
+    finally:
+        store.close()
+
+
+@pytest.mark.postgres_only
+def test_a_value_stored_through_one_server_shows_on_the_other(db_path, registry):
+    """Two stores on one database (as two servers have): B's data version and rows follow A's write."""
+    a, b = Store.open(db_path), Store.open(db_path)
+    try:
+        version = b.data_version()
+        ingest(a, registry, "a.csv", (HEADER + "verification_points,2025Q1,samr,12,via A\r\n").encode())
+        assert b.data_version() == version + 1
+        assert b.latest()[["indicator_id", "value", "note"]].values.tolist() == [
+            ["verification_points", 12.0, "via A"]
+        ]
+    finally:
+        a.close()
+        b.close()

@@ -23,6 +23,7 @@ ViewMode = Literal["open", "required"]
 DEFAULT_DB = "data/progress.duckdb"
 DEFAULT_TARGETS = "targets.yaml"
 DEMO_DB = "data/demo.duckdb"
+DB_HELP = f"DuckDB file or postgresql:// URL (default: $METRICS_DB or {DEFAULT_DB})"  # every --db
 SAMPLE_DIR = "data/sample"
 
 DEFAULT_SESSION_HOURS = 8.0

@@ -25,7 +25,7 @@ import sys
 
 import pandas as pd
 
-from metrics import actions
+from metrics import actions, config
 from metrics.access import auth, users
 from metrics.cli.table import table
 from metrics.errors import MetricsError
@@ -92,9 +92,7 @@ def _common(p: argparse.ArgumentParser, actor: bool = False) -> None:
     if actor:
         p.add_argument("--as", dest="actor", metavar="NAME", help="operator recorded (default cli:<os user>)")
     p.add_argument("--targets", help="registry YAML (default: $METRICS_TARGETS or targets.yaml)")
-    p.add_argument(
-        "--db", help="DuckDB file or postgresql:// URL (default: $METRICS_DB or data/progress.duckdb)"
-    )
+    p.add_argument("--db", help=config.DB_HELP)
     p.add_argument("--lang", choices=("zh", "en"), default="en", help="language of messages")
 
 

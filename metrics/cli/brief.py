@@ -11,6 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from metrics import config
 from metrics.outputs.brief.deck import build_brief, slide_kinds
 from metrics.plan import periods
 from metrics.plan.registry import Registry
@@ -32,7 +33,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="reproduce a past briefing: only values recorded by this date (end of day) or ISO time",
     )
     p.add_argument("--targets", help="registry YAML (default: $METRICS_TARGETS or targets.yaml)")
-    p.add_argument("--db", help="DuckDB file (default: $METRICS_DB or data/progress.duckdb)")
+    p.add_argument("--db", help=config.DB_HELP)
     p.set_defaults(handler=cmd_brief, needs_store="read")
 
 

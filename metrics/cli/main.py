@@ -21,9 +21,7 @@ from metrics.text import coded_error, error_text, problem_text, t
 def _common(p: argparse.ArgumentParser, db: bool = True) -> None:
     p.add_argument("--targets", help="registry YAML (default: $METRICS_TARGETS or targets.yaml)")
     if db:
-        p.add_argument(
-            "--db", help="DuckDB file or postgresql:// URL (default: $METRICS_DB or data/progress.duckdb)"
-        )
+        p.add_argument("--db", help=config.DB_HELP)
     p.add_argument("--lang", choices=("zh", "en"), default="en", help="language of messages")
 
 

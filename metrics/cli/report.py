@@ -14,6 +14,7 @@ from typing import Protocol
 
 import pandas as pd
 
+from metrics import config
 from metrics.cli.table import table
 from metrics.plan import periods
 from metrics.plan.registry import Registry
@@ -114,7 +115,7 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("--lang", choices=("zh", "en"), default="en", help="language of the table")
     p.add_argument("--targets", help="registry YAML (default: $METRICS_TARGETS or targets.yaml)")
-    p.add_argument("--db", help="DuckDB file (default: $METRICS_DB or data/progress.duckdb)")
+    p.add_argument("--db", help=config.DB_HELP)
 
 
 # ---------------------------------------------------------------- handlers

@@ -108,7 +108,10 @@ def _store() -> Store:
 
 
 def _version() -> tuple[str, int]:
-    return memo.once("version", lambda: (store().path, store().data_version()))
+    """(the database as opened, its data version): the key of every cached read.
+
+    The database as opened, not as shown: the shown URL lacks its password."""
+    return memo.once("version", lambda: (config.database(), store().data_version()))
 
 
 def data_key() -> tuple[str, int]:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import streamlit as st
 from apptest_support import server_like
+from backend_support import opened
 from streamlit.testing.v1 import AppTest
 from synthetic import write_wide_plan
 
@@ -151,6 +152,18 @@ def test_overview_cards_show_the_stored_value_and_status_word(db: Path, lang: st
     as_of = "2025年第三季度" if lang == "zh" else "2025 Q3"
     assert as_of in titles
     assert at.query_params["lang"] == lang and at.query_params["as_of"] == "2025Q3"
+
+
+@pytest.mark.postgres_only
+def test_a_server_url_with_options_and_a_password_file_serves_the_pages(db: Path, monkeypatch) -> None:
+    """METRICS_DB as an operator writes it (a URL with an escaped ``options=``): every cached read
+    opens the database as given, not as shown (the shown URL is unescaped and has no password)."""
+    url = opened(db)
+    assert "options=" in url and "%3D" in url
+    monkeypatch.setenv("METRICS_DB", url)
+    at = run("overview", lang="en")
+    assert not at.error, [e.value for e in at.error]
+    assert "85.2%" in html_text(at)
 
 
 def test_overview_lists_late_reports_and_changes(db: Path) -> None:

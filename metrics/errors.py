@@ -137,5 +137,9 @@ class NotFound(MetricsError):
     """An id named by the user (indicator, agency, upload, user) does not exist."""
 
 
+class MailError(MetricsError):
+    """The mail server is not configured, cannot be reached or refused a reminder."""
+
+
 class CatalogError(MetricsError):
     """The text catalogue's files are malformed (a key defined in two files, not a mapping)."""

@@ -71,9 +71,9 @@ def build_parser(groups: bool = True) -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_demo, needs_store=False)
 
     if groups:
-        from metrics.cli import admin, brief, report  # imported only when a group's command may run
+        from metrics.cli import admin, brief, remind, report  # imported only when a group's command may run
 
-        for group in (report, admin, brief):  # sub-command groups beside the code they drive
+        for group in (report, admin, brief, remind):  # sub-command groups beside the code they drive
             group.register(sub)
     return parser
 
@@ -88,6 +88,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command != "validate":
             registry = load_registry(config.targets_path(getattr(args, "targets", None)))
         mode = getattr(args, "needs_store", False)
+        if callable(mode):  # a command that writes only with some flag (remind --send)
+            mode = mode(args)
         if not mode:
             return args.handler(args, registry)
         path = config.db_path(args.db)

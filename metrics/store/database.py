@@ -3,8 +3,9 @@
 The parts, each a mixin over :class:`~metrics.store.connection.Connection` (opening, write
 lock, transactions, ``meta``, schema migration via :mod:`metrics.store.schema`):
 :class:`~metrics.store.values.Values` (store_batch, observations, latest, history, counts),
-:class:`~metrics.store.uploads.Uploads` (uploads, withdraw_upload) and
-:class:`~metrics.store.accounts.Accounts` (users, log-in counters, audit log).
+:class:`~metrics.store.uploads.Uploads` (uploads, withdraw_upload),
+:class:`~metrics.store.accounts.Accounts` (users, log-in counters, audit log) and
+:class:`~metrics.store.reminders.Reminders` (reminders sent to agencies).
 All SQL that touches stored data is in these modules; what only DuckDB does is in
 :mod:`metrics.store.duckdb_engine`, and the rows handed over by the ingest path are
 :class:`~metrics.store.incoming.AcceptedRows`.
@@ -13,9 +14,10 @@ All SQL that touches stored data is in these modules; what only DuckDB does is i
 from __future__ import annotations
 
 from metrics.store.accounts import Accounts
+from metrics.store.reminders import Reminders
 from metrics.store.uploads import Uploads
 from metrics.store.values import Values
 
 
-class Store(Values, Uploads, Accounts):
+class Store(Values, Uploads, Accounts, Reminders):
     """One DuckDB connection per process; a cursor per call, so threads never share one."""

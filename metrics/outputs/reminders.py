@@ -84,12 +84,12 @@ def due_reminders(
     stage = stage_on(period, today, settings.report_due_days)
     link = upload_link(settings.public_url)
     by_agency = missing.groupby("agency_id", sort=False)["indicator_id"].agg(tuple).to_dict()
+    order = {ind.id: n for n, ind in enumerate(registry.indicators)}
     out = []
     for agency in registry.agencies:
         indicators = by_agency.get(agency.id)
         if not indicators:
             continue
-        order = {ind.id: n for n, ind in enumerate(registry.indicators)}
         indicators = tuple(sorted(indicators, key=order.__getitem__))
         subject, body = compose(registry, agency.id, period, stage, due, indicators, link)
         out.append(

@@ -400,3 +400,23 @@ def test_a_forward_file_shows_no_revert_confirmation(corrected: Path) -> None:
     assert not at.warning and not at.checkbox
     at.button(key="upload_confirm_0").click().run()
     assert "Stored as upload #3" in at.success[0].value
+
+
+def test_the_held_file_in_english(corrected: Path) -> None:
+    at = upload(open_upload("en"), ORIGINAL, "samr_2024Q4.csv")
+    assert at.warning[0].value == (
+        "This file would set 1 value(s) back to older values that a later upload corrected. "
+        "Nothing is stored unless you confirm."
+    )
+    held = at.dataframe[1].value
+    assert list(held.columns[:7]) == [
+        "Row",
+        "Indicator",
+        "Quarter",
+        "Agency",
+        "In this file",
+        "Current value",
+        "Corrected by upload",
+    ]
+    assert (held["In this file"].iloc[0], held["Current value"].iloc[0]) == (82.4, 82.6)
+    assert at.checkbox(key="upload_revert_0").label == "Revert 1 value(s) to the older value"

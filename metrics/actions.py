@@ -15,7 +15,7 @@ from pathlib import Path
 from metrics.access import auth
 from metrics.access.auth import Session
 from metrics.access.users import demo_login_lines, seed_demo_users
-from metrics.errors import IngestRefused, MetricsError, NotFound
+from metrics.errors import IngestRefused, MetricsError, NotFound, RevertHeld
 from metrics.ingest.batch import IngestResult, ingest_file
 from metrics.plan.registry import Registry
 from metrics.store import connection
@@ -90,6 +90,7 @@ def upload_as(
     *,
     today: dt.date | None = None,
     now: dt.datetime | None = None,
+    allow_revert: bool = False,
 ) -> IngestResult:
     """The upload page's ingestion: only for the session's agencies, recorded under its name.
 
@@ -97,6 +98,8 @@ def upload_as(
     row for an agency the user may not report for is refused whole, each such row named
     (problem code ``forbidden_agency``). Every refusal, the page's preview (``dry_run``)
     included, is written to ``audit_log``: who, the file, its SHA-256 and the problem count.
+    A file that would undo later corrections raises RevertHeld (recorded too) unless the user
+    confirmed it (``allow_revert``); the preview lists those values in ``change.reverts``.
     """
     session = auth.check_session(store, session, now)
     auth.require_upload(session, now)
@@ -111,9 +114,16 @@ def upload_as(
             dry_run=dry_run,
             allowed_agencies=auth.allowed_agencies(session),
             today=today,
+            allow_revert=allow_revert,
         )
     except IngestRefused as exc:
         store.add_audit(session.user.name, *_refusal(exc, file_name, data), at=auth.as_utc(now))
+        raise
+    except RevertHeld as exc:
+        n = len(exc.reverts)
+        detail = f"file {file_name[:200]}: held, {n} value(s) would undo a later correction"
+        detail += f", sha256 {_sha256(data)}"
+        store.add_audit(session.user.name, "upload_held", detail, at=auth.as_utc(now))
         raise
 
 

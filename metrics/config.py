@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -29,6 +29,10 @@ SAMPLE_DIR = "data/sample"
 DEFAULT_SESSION_HOURS = 8.0
 SESSION_HOURS_RANGE = (0.1, 720.0)
 DEFAULT_DB_WAIT = 5.0
+DEFAULT_REPORT_DUE_DAYS = 30
+DEFAULT_PUBLIC_URL = "http://localhost:8501"
+DEFAULT_SMTP_PORT = 587
+_YES, _NO = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
 # Limits that are not settings: the largest file a person could mean to upload.
 MAX_ROWS = 1_000_000
@@ -40,7 +44,31 @@ VARIABLES = {
     "METRICS_VIEW_LOGIN": "whether viewing needs a log-in",
     "METRICS_SESSION_HOURS": "how long a log-in lasts",
     "METRICS_DB_WAIT": "seconds a command waits for a database another process holds",
+    "METRICS_REPORT_DUE_DAYS": "days after a quarter's end by which its figures are due",
+    "METRICS_PUBLIC_URL": "the dashboard's address, for links in reminders",
+    "METRICS_SMTP_HOST": "the mail server reminders are sent through",
+    "METRICS_SMTP_PORT": "its port",
+    "METRICS_SMTP_USER": "the user name to log in to it (none: no log-in)",
+    "METRICS_SMTP_PASSWORD": "its password (never printed)",
+    "METRICS_SMTP_FROM": "the sender address of reminders",
+    "METRICS_SMTP_STARTTLS": "whether to switch the connection to TLS before logging in",
 }
+
+
+@dataclass(frozen=True)
+class Smtp:
+    """The mail server reminders go through; the password is never shown (not even in repr)."""
+
+    host: str = ""
+    port: int = DEFAULT_SMTP_PORT
+    user: str = ""
+    password: str = field(default="", repr=False)
+    sender: str = ""
+    starttls: bool = True
+
+    @property
+    def where(self) -> str:
+        return f"{self.host}:{self.port}"
 
 
 @dataclass(frozen=True)
@@ -52,6 +80,9 @@ class Settings:
     view_login: ViewMode | None = None  # None: open on the demo database, required elsewhere
     session_hours: float = DEFAULT_SESSION_HOURS
     db_wait: float = DEFAULT_DB_WAIT
+    report_due_days: int = DEFAULT_REPORT_DUE_DAYS
+    public_url: str = DEFAULT_PUBLIC_URL
+    smtp: Smtp = field(default_factory=Smtp)
 
     @property
     def session_ttl(self) -> dt.timedelta:
@@ -77,6 +108,18 @@ class Settings:
         wait = _number(raw("METRICS_DB_WAIT"), DEFAULT_DB_WAIT)
         if not 0 <= wait <= 3600:
             problems.append(("bad_db_wait", {"value": raw("METRICS_DB_WAIT")}))
+        due_days = _number(raw("METRICS_REPORT_DUE_DAYS"), DEFAULT_REPORT_DUE_DAYS)
+        if not (0 <= due_days <= 366 and float(due_days).is_integer()):
+            problems.append(("bad_due_days", {"value": raw("METRICS_REPORT_DUE_DAYS")}))
+        url = raw("METRICS_PUBLIC_URL") or DEFAULT_PUBLIC_URL
+        if not url.startswith(("http://", "https://")):
+            problems.append(("bad_public_url", {"value": url}))
+        port = _number(raw("METRICS_SMTP_PORT"), DEFAULT_SMTP_PORT)
+        if not (1 <= port <= 65535 and float(port).is_integer()):
+            problems.append(("bad_smtp_port", {"value": raw("METRICS_SMTP_PORT")}))
+        starttls = raw("METRICS_SMTP_STARTTLS").lower() or "true"
+        if starttls not in _YES + _NO:
+            problems.append(("bad_starttls", {"value": raw("METRICS_SMTP_STARTTLS")}))
         if problems:
             raise ConfigError(
                 problems, " ".join(t(f"auth.{code}", "en", **params) for code, params in problems)
@@ -87,6 +130,16 @@ class Settings:
             view_login=view_login,  # type: ignore[arg-type]
             session_hours=hours,
             db_wait=wait,
+            report_due_days=int(due_days),
+            public_url=url.rstrip("/"),
+            smtp=Smtp(
+                host=raw("METRICS_SMTP_HOST"),
+                port=int(port),
+                user=raw("METRICS_SMTP_USER"),
+                password=env.get("METRICS_SMTP_PASSWORD") or "",  # as given: spaces may belong to it
+                sender=raw("METRICS_SMTP_FROM"),
+                starttls=starttls in _YES,
+            ),
         )
 
 

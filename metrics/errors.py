@@ -81,6 +81,32 @@ class IngestRefused(MetricsError):
         super().__init__(f"{file_name}: refused, {len(problems)} problem(s)")
 
 
+@dataclass(frozen=True)
+class Revert:
+    """One value a file would set back to what it was before a later upload corrected it."""
+
+    row: int | None  # as Excel shows it
+    indicator_id: str
+    period: str
+    agency_id: str
+    old_value: float  # the file's value: an earlier revision's
+    current_value: float
+    corrected_upload: int  # the upload that replaced the old value
+    corrected_file: str
+    corrected_by: str
+    corrected_at: object  # naive UTC datetime
+    corrected_note: str | None
+
+
+class RevertHeld(MetricsError):
+    """A file would undo later corrections; it was held and nothing was written."""
+
+    def __init__(self, file_name: str, reverts: tuple[Revert, ...]):
+        self.file_name = file_name
+        self.reverts = reverts
+        super().__init__(f"{file_name}: held, {len(reverts)} value(s) would undo a later correction")
+
+
 class ConfigError(MetricsError):
     """A ``METRICS_*`` setting has a value that cannot be used (every such setting listed)."""
 
@@ -109,6 +135,10 @@ class AuthenticationFailed(MetricsError):
 
 class NotFound(MetricsError):
     """An id named by the user (indicator, agency, upload, user) does not exist."""
+
+
+class MailError(MetricsError):
+    """The mail server is not configured, cannot be reached or refused a reminder."""
 
 
 class CatalogError(MetricsError):

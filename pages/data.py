@@ -2,8 +2,9 @@
 
 Rows come from :meth:`metrics.store.values.Values.history` and :meth:`~metrics.store.uploads.Uploads.uploads`;
 the download is the CLI export (:func:`metrics.outputs.export.export_frame` + ``to_bytes``). An admin
-also sees the audit log and may withdraw an upload (:func:`metrics.actions.withdraw`). User text
-(notes, names, file names, reasons) is only ever shown inside dataframes or select options.
+also sees the reminders sent to agencies and the audit log, and may withdraw an upload
+(:func:`metrics.actions.withdraw`). User text (notes, names, file names, reasons) is only ever
+shown inside dataframes or select options.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pages.data_tables import (
     audit_table,
     export_bytes,
     quarters_with_data,
+    reminders_table,
     uploads_section,
     values_table,
     withdraw_options,
@@ -139,6 +141,13 @@ def withdraw_section() -> None:
     st.rerun()
 
 
+def reminders_section(limit: int = 50) -> None:
+    """Admin only: the latest reminders sent to agencies. Read on every run (no data-version bump)."""
+    if not auth.is_admin(gate.session()):
+        return
+    reminders_table(store().reminders(limit=limit), lang())
+
+
 def audit_section(limit: int = 500) -> None:
     """Admin only: who did what (log-ins, user changes, withdrawals, refused uploads). Read on
     every run: the log grows without a data-version bump."""
@@ -154,11 +163,13 @@ def main() -> None:
     quarters = quarters_with_data(*data_key())
     if not quarters:
         empty_state()
+        reminders_section()
         audit_section()
         return
     values_section(quarters)
     uploads_section(view())
     withdraw_section()
+    reminders_section()
     audit_section()
 
 

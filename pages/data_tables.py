@@ -231,3 +231,30 @@ def _audit_table(lg: str, content: str, _log: pd.DataFrame) -> None:
 def _action(code: str, lg: str) -> str:
     key = f"audit.action.{code}"
     return t(key, lg) if key in CATALOG else str(code)
+
+
+def reminders_table(sent: pd.DataFrame, lg: str) -> None:
+    """The latest reminders sent to agencies (``python -m metrics remind --send``), newest first."""
+    st.subheader(t("remind.title", lg))
+    if sent.empty:
+        st.info(t("remind.none_sent", lg))
+        return
+    st.caption(t("remind.caption", lg, n=len(sent)))
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("remind.col.sent_at", lg): pd.to_datetime(sent["sent_at"]),
+                t("data.col.agency", lg): labels(sent["agency_id"], lambda a: agency_name(a, short=True)),
+                t("data.col.period", lg): labels(sent["period"], period_label),
+                t("remind.col.stage", lg): sent["stage"].map(lambda s: t(f"remind.stage.{s}", lg)),
+                t("remind.col.due", lg): pd.to_datetime(sent["due"]).dt.strftime("%Y-%m-%d"),
+                t("remind.col.indicators", lg): sent["n_indicators"].astype("Int64"),
+                t("remind.col.recipients", lg): sent["recipients"].astype("string"),
+                t("remind.col.sent_by", lg): sent["sent_by"].astype("string"),
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+        column_config=time_columns(lg, "remind.col.sent_at"),
+        placeholder="—",
+    )

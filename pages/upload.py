@@ -21,11 +21,11 @@ import streamlit as st
 from metrics import actions
 from metrics.access import auth
 from metrics.access.auth import Session
-from metrics.errors import IngestRefused, MetricsError, PermissionDenied, Problem
+from metrics.errors import IngestRefused, MetricsError, PermissionDenied, Revert, RevertHeld
 from metrics.ingest.batch import IngestResult, period_bounds
 from metrics.outputs.export import MIME, template_bytes, to_bytes
 from metrics.plan import periods
-from metrics.text import error_text, localized, t
+from metrics.text import error_text
 from pages.frame import gate
 from pages.frame.page import (
     after_write,
@@ -34,16 +34,14 @@ from pages.frame.page import (
     as_of,
     ensure_entry_point,
     esc,
-    indicator_name,
-    labels,
     lang,
-    period_label,
     registry,
     store,
     targets,
     tr,
     uploads,
 )
+from pages.upload_tables import change_table, column_widths, problem_table, revert_table, when_text
 
 log = logging.getLogger(__name__)
 
@@ -132,48 +130,6 @@ def template_section(who: Session) -> None:
 # --------------------------------------------------------------------------- tables
 
 
-def problem_table(problems: list[Problem], lg: str) -> pd.DataFrame:
-    """Row as Excel shows it, column as written in the file, value, reason: one line per problem."""
-    return pd.DataFrame(
-        {
-            t("data.col.row", lg): pd.array([p.row for p in problems], dtype="Int64"),
-            t("data.col.column", lg): [p.column or "" for p in problems],
-            t("data.col.value", lg): [p.value if p.value is not None else "" for p in problems],
-            t("data.col.reason", lg): [reason(p, lg) for p in problems],
-        }
-    )
-
-
-def reason(problem: Problem, lg: str) -> str:
-    """Why, without where (the row and column have their own columns)."""
-    return t(f"problem.{problem.code}", lg, **localized(problem.params, lg))
-
-
-def change_table(rows: pd.DataFrame, lg: str) -> pd.DataFrame:
-    """The checked rows with what storing them does (classified by the store)."""
-    return pd.DataFrame(
-        {
-            t("data.col.row", lg): rows["row"].astype("Int64"),
-            t("data.col.change", lg): labels(rows["change"], lambda c: t(f"upload.change.{c}", lg)),
-            t("data.col.indicator", lg): labels(rows["indicator_id"], indicator_name),
-            t("data.col.period", lg): labels(rows["period"], period_label),
-            t("data.col.agency", lg): labels(rows["agency_id"], _short_agency),
-            t("data.col.previous", lg): rows["previous_value"],
-            t("data.col.new_value", lg): rows["value"],
-            t("data.col.note", lg): rows["note"].astype("string").fillna(""),
-        }
-    )
-
-
-def _short_agency(agency_id: str) -> str:
-    return agency_name(agency_id, short=True)
-
-
-def _widths(lg: str, **widths: int) -> dict[str, object]:
-    """Column widths keyed by catalogue key, so long names do not push the numbers off screen."""
-    return {t(key.replace("_", "."), lg): st.column_config.Column(width=w) for key, w in widths.items()}
-
-
 def _join(lg: str, *sentences: str) -> str:
     return ("" if lg == "zh" else " ").join(sentences)
 
@@ -202,10 +158,6 @@ def _css_string(text: str) -> str:
 
 def _size(n: int) -> str:
     return f"{n / 1_048_576:.1f} MB" if n >= 1_048_576 else f"{max(1, round(n / 1024))} KB"
-
-
-def _when(stamp: object) -> str:
-    return "" if stamp is None or pd.isna(stamp) else pd.Timestamp(stamp).strftime("%Y-%m-%d %H:%M UTC")
 
 
 # --------------------------------------------------------------------------- steps
@@ -246,15 +198,19 @@ def check(file_name: str, data: bytes, file_id: str, who: Session) -> IngestResu
     return outcome
 
 
-def commit(file_name: str, data: bytes, who: Session, seen: tuple[int, int, int]) -> None:
+def commit(
+    file_name: str, data: bytes, who: Session, seen: tuple[int, int, int], allow_revert: bool = False
+) -> None:
     """Store the file for real as this user, then reset the uploader and say what was stored."""
     with st.status(tr("upload.storing")) as status:
         try:
-            result = actions.upload_as(store(), registry(), who, data, file_name)
+            result = actions.upload_as(store(), registry(), who, data, file_name, allow_revert=allow_revert)
         except (IngestRefused, MetricsError) as exc:
             status.update(label=tr("upload.store_failed"), state="error")
             st.session_state.pop(PREVIEW, None)
-            if isinstance(exc, IngestRefused):
+            if isinstance(exc, RevertHeld):  # values were corrected between preview and confirm
+                st.warning(tr("upload.held_meanwhile", n=len(exc.reverts)), icon=":material/history:")
+            elif isinstance(exc, IngestRefused):
                 show_refusal(exc)
             elif isinstance(exc, PermissionDenied):
                 st.error(error_text(exc, lang()))
@@ -277,6 +233,7 @@ def commit(file_name: str, data: bytes, who: Session, seen: tuple[int, int, int]
         "new": c.new,
         "revised": c.revised,
         "unchanged": c.unchanged,
+        "reverted": len(c.reverts),
         "meanwhile": (c.new, c.revised, c.unchanged) != seen,
     }
     st.session_state.pop(PREVIEW, None)
@@ -294,7 +251,7 @@ def show_refusal(exc: IngestRefused) -> None:
     lg = lang()
     st.error(tr("upload.refused", file=esc(exc.file_name), n=len(exc.problems)), icon=":material/block:")
     table = problem_table(exc.problems, lg)
-    widths = _widths(lg, data_col_row=60, data_col_column=110, data_col_value=180, data_col_reason=760)
+    widths = column_widths(lg, data_col_row=60, data_col_column=110, data_col_value=180, data_col_reason=760)
     st.dataframe(table, hide_index=True, width="stretch", column_config=widths, placeholder="—")
     stem = PurePath(exc.file_name).stem or "file"
     st.download_button(
@@ -321,7 +278,7 @@ def show_preview(result: IngestResult, data: bytes, who: Session) -> None:
     col_new.metric(tr("upload.count_new"), c.new)
     col_rev.metric(tr("upload.count_revised"), c.revised)
     col_same.metric(tr("upload.count_unchanged"), c.unchanged)
-    widths = _widths(lg, data_col_row=60, data_col_change=90, data_col_indicator=320, data_col_note=200)
+    widths = column_widths(lg, data_col_row=60, data_col_change=90, data_col_indicator=320, data_col_note=200)
     st.dataframe(
         change_table(c.rows, lg), hide_index=True, width="stretch", column_config=widths, placeholder="—"
     )
@@ -337,13 +294,14 @@ def show_preview(result: IngestResult, data: bytes, who: Session) -> None:
                     upload=c.identical_upload,
                     file=esc(earlier["file_name"]),
                     who=esc(earlier["uploaded_by"]),
-                    when=_when(earlier["uploaded_at"]),
+                    when=when_text(earlier["uploaded_at"]),
                 ),
             )
         st.info(text, icon=":material/check_circle:")
         return
-    st.caption(tr("upload.confirm_hint", new=c.new, revised=c.revised))
     nonce = st.session_state.get(NONCE, 0)
+    revert = show_reverts(c.reverts, nonce)
+    st.caption(tr("upload.confirm_hint", new=c.new, revised=c.revised))
     buttons = st.container(horizontal=True)
     counts = (c.new, c.revised, c.unchanged)
     if buttons.button(
@@ -353,11 +311,29 @@ def show_preview(result: IngestResult, data: bytes, who: Session) -> None:
         on_click=_remember_seen,
         args=(counts,),  # bound when the button was drawn: the counts the user saw
     ):
-        commit(b.file_name, data, who, st.session_state.pop(SEEN, counts))
+        if c.reverts and not revert:
+            st.warning(tr("upload.revert_needed", n=len(c.reverts)))
+        else:
+            commit(b.file_name, data, who, st.session_state.pop(SEEN, counts), allow_revert=revert)
     if buttons.button(tr("upload.cancel"), key=f"upload_cancel_{nonce}"):
         st.session_state.pop(PREVIEW, None)
         st.session_state[NONCE] = nonce + 1
         st.rerun()
+
+
+def show_reverts(reverts: tuple[Revert, ...], nonce: int) -> bool:
+    """A file that would undo later corrections: list those values; True once the user ticked
+    the confirmation naming their count (then the file is stored with them)."""
+    if not reverts:
+        return False
+    lg = lang()
+    st.warning(tr("upload.held", n=len(reverts)), icon=":material/history:")
+    st.caption(tr("upload.held_hint"))
+    widths = column_widths(lg, data_col_row=60, data_col_indicator=280)
+    st.dataframe(
+        revert_table(reverts, lg), hide_index=True, width="stretch", column_config=widths, placeholder="—"
+    )
+    return st.checkbox(tr("upload.revert_confirm", n=len(reverts)), key=f"upload_revert_{nonce}")
 
 
 def _remember_seen(counts: tuple[int, int, int]) -> None:
@@ -382,6 +358,8 @@ def show_flash() -> None:
         return
     params = {k: done[k] for k in ("upload", "new", "revised", "unchanged")}
     st.success(tr("upload.success", file=esc(done["file"]), **params), icon=":material/task_alt:")
+    if done.get("reverted"):
+        st.info(tr("upload.reverted", n=done["reverted"]), icon=":material/history:")
     if done["meanwhile"]:
         st.info(tr("upload.changed_meanwhile"))
 

@@ -11,7 +11,7 @@ from conftest import TODAY
 from metrics import actions
 from metrics.access import auth
 from metrics.access import users as accounts
-from metrics.errors import IngestRefused, MetricsError, NotFound, PermissionDenied
+from metrics.errors import IngestRefused, MetricsError, NotFound, PermissionDenied, RevertHeld
 from metrics.text import problem_text
 
 pytestmark = pytest.mark.usefixtures("fast_and_clean")
@@ -89,6 +89,41 @@ def test_uploader_uploads_own_agency_under_own_name(store, registry, users):
         "miit.csv",
     )
     assert upload["sha256"] == result.batch.sha256 and upload["n_new"] == 2
+
+
+def test_a_resent_original_is_held_until_confirmed_and_both_are_recorded(store, registry, users):
+    """Issue 14: SAMR's 2024Q4 adoption rate corrected 82.4 -> 82.6; the original sent again."""
+    admin = login(store, users["admin"])
+    original = csv("intl_std_adoption_rate,2024Q4,samr,82.4,")
+    upload = actions.upload_as
+    upload(store, registry, admin, original, "samr.csv", today=TODAY, now=T0)
+    upload(
+        store,
+        registry,
+        admin,
+        csv("intl_std_adoption_rate,2024Q4,samr,82.6,更正：口径调整"),
+        "fix.csv",
+        today=TODAY,
+        now=T0,
+    )
+    preview = upload(store, registry, admin, original, "samr.csv", dry_run=True, today=TODAY, now=T0)
+    assert [(r.row, r.old_value, r.current_value, r.corrected_note) for r in preview.change.reverts] == [
+        (2, 82.4, 82.6, "更正：口径调整")
+    ]
+    with pytest.raises(RevertHeld):
+        upload(store, registry, admin, original, "samr.csv", today=TODAY, now=T0)
+    sha = hashlib.sha256(original).hexdigest()
+    entry = store.audit_log(1).iloc[0]
+    assert (entry["actor"], entry["action"], entry["detail"]) == (
+        "boss",
+        "upload_held",
+        f"file samr.csv: held, 1 value(s) would undo a later correction, sha256 {sha}",
+    )
+    assert store.counts() == {"observations": 2, "uploads": 2}
+    result = upload(store, registry, admin, original, "samr.csv", today=TODAY, now=T0, allow_revert=True)
+    assert result.change.upload_id == 3
+    assert store.latest()["value"].tolist() == [82.4]
+    assert store.audit_log(1).iloc[0]["action"] == "upload_revert"
 
 
 def test_admin_may_upload_for_any_agency(store, registry, users):

@@ -56,7 +56,61 @@ def test_the_variables_table_names_each_setting() -> None:
     assert sorted(config.VARIABLES) == [
         "METRICS_DB",
         "METRICS_DB_WAIT",
+        "METRICS_PUBLIC_URL",
+        "METRICS_REPORT_DUE_DAYS",
         "METRICS_SESSION_HOURS",
+        "METRICS_SMTP_FROM",
+        "METRICS_SMTP_HOST",
+        "METRICS_SMTP_PASSWORD",
+        "METRICS_SMTP_PORT",
+        "METRICS_SMTP_STARTTLS",
+        "METRICS_SMTP_USER",
         "METRICS_TARGETS",
         "METRICS_VIEW_LOGIN",
     ]
+
+
+def test_reminder_and_mail_settings() -> None:
+    s = config.Settings.from_env({})
+    assert (s.report_due_days, s.public_url) == (30, "http://localhost:8501")
+    assert s.smtp == config.Smtp("", 587, "", "", "", True)
+    s = config.Settings.from_env(
+        {
+            "METRICS_REPORT_DUE_DAYS": "15",
+            "METRICS_PUBLIC_URL": "https://monitor.example.org/",
+            "METRICS_SMTP_HOST": " mail.example.org ",
+            "METRICS_SMTP_PORT": "25",
+            "METRICS_SMTP_USER": "mailer",
+            "METRICS_SMTP_PASSWORD": " pass word ",
+            "METRICS_SMTP_FROM": "monitor@example.org",
+            "METRICS_SMTP_STARTTLS": "False",
+        }
+    )
+    assert (s.report_due_days, s.public_url) == (15, "https://monitor.example.org")
+    assert s.smtp == config.Smtp(
+        "mail.example.org", 25, "mailer", " pass word ", "monitor@example.org", False
+    )
+    assert "pass word" not in repr(s) and "pass word" not in str(s.smtp)
+
+
+def test_unusable_reminder_and_mail_settings_are_named() -> None:
+    env = {
+        "METRICS_REPORT_DUE_DAYS": "1.5",
+        "METRICS_PUBLIC_URL": "monitor.example.org",
+        "METRICS_SMTP_PORT": "0",
+        "METRICS_SMTP_STARTTLS": "maybe",
+    }
+    with pytest.raises(ConfigError) as info:
+        config.Settings.from_env(env)
+    assert [code for code, _ in info.value.problems] == [
+        "bad_due_days",
+        "bad_public_url",
+        "bad_smtp_port",
+        "bad_starttls",
+    ]
+    assert str(info.value) == (
+        "METRICS_REPORT_DUE_DAYS must be a whole number of days from 0 to 366, not '1.5'. "
+        "METRICS_PUBLIC_URL must start with http:// or https://, not 'monitor.example.org'. "
+        "METRICS_SMTP_PORT must be a port number from 1 to 65535, not '0'. "
+        "METRICS_SMTP_STARTTLS must be true or false, not 'maybe'."
+    )

@@ -9,10 +9,11 @@ import sys
 from pathlib import Path
 
 from metrics import config
-from metrics.errors import IngestRefused, MetricsError, RegistryError
-from metrics.ingest.batch import parse_file, store_checked
+from metrics.errors import IngestRefused, MetricsError, RegistryError, RevertHeld
+from metrics.ingest.batch import parse_file, revert_text, store_checked
 from metrics.plan import periods
 from metrics.plan.registry import Registry, load_registry
+from metrics.store import connection
 from metrics.store.database import Store
 from metrics.store.postgres_engine import is_url
 from metrics.text import coded_error, error_text, problem_text, t
@@ -42,6 +43,11 @@ def build_parser(groups: bool = True) -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--dry-run", action="store_true", help="check and show what would change; write nothing")
     p.add_argument("--as", dest="actor", help="operator name recorded with the upload")
+    p.add_argument(
+        "--allow-revert",
+        action="store_true",
+        help="store a file even if it sets values back to ones a later upload corrected",
+    )
     _common(p)
     p.set_defaults(handler=cmd_ingest, needs_store="write")
 
@@ -67,9 +73,15 @@ def build_parser(groups: bool = True) -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_demo, needs_store=False)
 
     if groups:
-        from metrics.cli import admin, brief, dbadmin, report  # imported only when a group's command may run
+        from metrics.cli import (
+            admin,
+            brief,
+            dbadmin,
+            remind,
+            report,
+        )  # imported only when a group's command may run
 
-        for group in (report, admin, brief, dbadmin):  # sub-command groups beside the code they drive
+        for group in (report, admin, brief, remind, dbadmin):  # sub-command groups beside the code they drive
             group.register(sub)
     return parser
 
@@ -84,10 +96,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.command != "validate" and getattr(args, "needs_registry", True):
             registry = load_registry(config.targets_path(getattr(args, "targets", None)))
         mode = getattr(args, "needs_store", False)
+        if callable(mode):  # a command that writes only with some flag (remind --send)
+            mode = mode(args)
         if not mode:
             return args.handler(args, registry)
         path = config.database(args.db)
-        if getattr(args, "dry_run", False) and not is_url(path) and not Path(path).exists():
+        if getattr(args, "dry_run", False) and not connection.exists(path):
             store = Store(":memory:")  # a dry run creates no database file
         else:
             store = Store.open(path, read_only=(mode == "read"))
@@ -144,14 +158,45 @@ def cmd_ingest(args, registry: Registry, store: Store) -> int:
         if refused:
             return 1
         actor = args.actor or f"cli:{getpass.getuser()}"
-        for batch in batches:
-            result = store_checked(store, batch, uploaded_by=actor, source="cli", dry_run=args.dry_run)
-            prefix = t("cli.dry_run", args.lang) if args.dry_run else ""
-            print(prefix + result.summary(args.lang))
-        return 0
+        lang, code = args.lang, 0
+        for n, batch in enumerate(batches):
+            try:
+                result = store_checked(
+                    store,
+                    batch,
+                    uploaded_by=actor,
+                    source="cli",
+                    dry_run=args.dry_run,
+                    allow_revert=args.allow_revert,
+                )
+            except RevertHeld as exc:  # nothing of this file written; stop before the next ones
+                print_held(exc, lang, [b.file_name for b in batches[n + 1 :]])
+                return 1
+            prefix = t("cli.dry_run", lang) if args.dry_run else ""
+            print(prefix + result.summary(lang))
+            reverts = result.change.reverts
+            if reverts and args.dry_run and not args.allow_revert:
+                print(t("ingest.held_dry_run", lang, file=batch.file_name, n=len(reverts)))
+                code = 1
+            elif reverts:
+                print(t("ingest.reverted", lang, n=len(reverts)))
+            for revert in reverts:
+                print(f"  {revert_text(revert, lang)}")
+        return code
     finally:
         for batch in batches:
             batch.close()
+
+
+def print_held(exc: RevertHeld, lang: str, later: list[str], out=None) -> None:
+    """A held file: why, each value it would set back, how to store it anyway, what was skipped."""
+    out = out or sys.stdout
+    print(t("ingest.held", lang, file=exc.file_name, n=len(exc.reverts)), file=out)
+    for revert in exc.reverts:
+        print(f"  {revert_text(revert, lang)}", file=out)
+    print(t("ingest.held_hint", lang), file=out)
+    if later:
+        print(t("ingest.held_later", lang, files=", ".join(later)), file=out)
 
 
 def _read(path: Path, lang: str) -> bytes:

@@ -16,7 +16,7 @@ from typing import Self
 
 import duckdb
 
-from metrics.errors import IngestRefused
+from metrics.errors import IngestRefused, Revert
 from metrics.ingest.checks import (
     MAX_ABS_VALUE,
     parse_value,
@@ -39,6 +39,7 @@ __all__ = [
     "parse_value",
     "parse_values",
     "period_bounds",
+    "revert_text",
 ]
 
 
@@ -150,17 +151,29 @@ def ingest_file(
     dry_run: bool = False,
     allowed_agencies: Iterable[str] | None = None,
     today: dt.date | None = None,
+    allow_revert: bool = False,
 ) -> IngestResult:
-    """The one ingestion path: check the whole file, then store it in one transaction."""
+    """The one ingestion path: check the whole file, then store it in one transaction.
+
+    A file that would undo a later correction raises RevertHeld unless ``allow_revert``.
+    """
     allowed = allowed_agencies
     with parse_file(registry, data, file_name, store=store, today=today, allowed_agencies=allowed) as batch:
-        return store_checked(store, batch, uploaded_by=uploaded_by, source=source, dry_run=dry_run)
+        return store_checked(
+            store, batch, uploaded_by=uploaded_by, source=source, dry_run=dry_run, allow_revert=allow_revert
+        )
 
 
 def store_checked(
-    store: Store, batch: Batch, *, uploaded_by: str, source: str, dry_run: bool = False
+    store: Store,
+    batch: Batch,
+    *,
+    uploaded_by: str,
+    source: str,
+    dry_run: bool = False,
+    allow_revert: bool = False,
 ) -> IngestResult:
-    """Store a batch that :func:`parse_file` accepted, as one transaction."""
+    """Store a batch that :func:`parse_file` accepted, as one transaction (RevertHeld: see ingest_file)."""
     # checked in a cursor of this store: stored from there; else copied over as an Arrow table
     rows = batch.accepted if batch.store is store else batch.accepted.arrow()
     change = store.store_batch(
@@ -170,5 +183,32 @@ def store_checked(
         uploaded_by=uploaded_by,
         source=source,
         dry_run=dry_run,
+        allow_revert=allow_revert,
     )
     return IngestResult(batch, change)
+
+
+def revert_text(revert: Revert, lang: str = "en") -> str:
+    """One held row: where, the file's (old) value, the current one, and which upload corrected it."""
+    when = f"{revert.corrected_at:%Y-%m-%d %H:%M} UTC" if revert.corrected_at is not None else ""
+    note = t("ingest.revert_note", lang, note=revert.corrected_note) if revert.corrected_note else ""
+    return t(
+        "ingest.revert_row",
+        lang,
+        row=revert.row,
+        indicator=revert.indicator_id,
+        period=revert.period,
+        agency=revert.agency_id,
+        old=_plain(revert.old_value),
+        current=_plain(revert.current_value),
+        upload=revert.corrected_upload,
+        file=revert.corrected_file,
+        who=revert.corrected_by,
+        when=when,
+        note=note,
+    )
+
+
+def _plain(value: float) -> str:
+    """A stored value as written in a file (82.4, 12), without pandas on the ingest path."""
+    return str(int(value)) if float(value).is_integer() else f"{value:.10g}"

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -20,6 +20,7 @@ from metrics.errors import RegistryError
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~8x faster on large registries
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _ID = r"^[a-z][a-z0-9_]*$"
+Email = Annotated[str, Field(pattern=r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")]
 
 
 class _Frozen(BaseModel):
@@ -41,6 +42,7 @@ class Agency(_Frozen):
     name_zh: str = Field(min_length=1)
     name_en: str = Field(min_length=1)
     short_en: str | None = None
+    emails: tuple[Email, ...] = ()  # where reminders go (``python -m metrics remind --send``)
 
     def name(self, lang: str) -> str:
         return self.name_zh if lang == "zh" else self.name_en

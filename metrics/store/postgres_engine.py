@@ -63,6 +63,7 @@ _ARROW_DDL = (  # Arrow type test -> column type of a scanned frame's temp table
     (pa.types.is_integer, "BIGINT"),
     (pa.types.is_floating, "DOUBLE PRECISION"),
     (pa.types.is_timestamp, "TIMESTAMP"),
+    (pa.types.is_date, "DATE"),
 )
 _DUCK = threading.local()
 

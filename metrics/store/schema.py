@@ -15,7 +15,7 @@ from metrics.errors import DatabaseError
 from metrics.store import duckdb_engine as engine
 from metrics.text import coded_error
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 MIGRATIONS: dict[int, list[str]] = {
     1: [
         "CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)",
@@ -60,6 +60,20 @@ MIGRATIONS: dict[int, list[str]] = {
         )""",
         """CREATE TABLE audit_log (
             logged_at TIMESTAMP NOT NULL, actor VARCHAR NOT NULL, action VARCHAR NOT NULL, detail VARCHAR
+        )""",
+    ],
+    3: [
+        # one row per reminder sent: never the same (agency, quarter, stage) twice
+        """CREATE TABLE reminders (
+            agency_id VARCHAR NOT NULL,
+            period VARCHAR NOT NULL,
+            stage VARCHAR NOT NULL,
+            due DATE NOT NULL,
+            sent_at TIMESTAMP NOT NULL,
+            sent_by VARCHAR NOT NULL,
+            recipients VARCHAR NOT NULL,
+            n_indicators INTEGER NOT NULL,
+            PRIMARY KEY (agency_id, period, stage)
         )""",
     ],
 }

@@ -75,6 +75,19 @@ TABLES: dict[str, tuple[tuple[tuple[str, pa.DataType], ...], str]] = {
         ),
         "",  # insertion order: the engine's own (rowid, seq)
     ),
+    "reminders": (
+        (
+            ("agency_id", pa.string()),
+            ("period", pa.string()),
+            ("stage", pa.string()),
+            ("due", pa.date32()),
+            ("sent_at", pa.timestamp("us")),
+            ("sent_by", pa.string()),
+            ("recipients", pa.string()),
+            ("n_indicators", pa.int32()),
+        ),
+        "agency_id, period, stage",
+    ),
 }
 _COPYING = "copy_in"  # the scanned rows of one table while it is copied; a fixed name
 _ORDINAL = "ordinal"  # its column numbering the rows in the source's order

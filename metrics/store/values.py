@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from metrics.errors import Revert, RevertHeld
 from metrics.store import duckdb_engine as engine
 from metrics.store.connection import Connection, bump_data_version, now_utc
 from metrics.store.incoming import ACCEPTED, AcceptedRows
@@ -28,6 +29,35 @@ LATEST = """
     ) AS ranked
     WHERE newest = 1
 """
+# The rows of ``incoming`` that set a value back to an earlier revision which a later revision
+# replaced (among uploads not withdrawn): the newest such revision, and the one that replaced it.
+REVERTS = """
+    WITH live AS (
+        SELECT o.indicator_id, o.period, o.agency_id, o.revision, o.value, o.note, o.upload_id,
+               u.file_name, u.uploaded_by, u.uploaded_at,
+               lead(o.revision) OVER (PARTITION BY o.indicator_id, o.period, o.agency_id
+                                      ORDER BY o.revision) AS replaced_by
+        FROM observations o JOIN uploads u USING (upload_id)
+        WHERE u.withdrawn_at IS NULL
+    ),
+    matched AS (
+        SELECT i."row", i.indicator_id, i.period, i.agency_id, i.value, i.previous_value,
+               max(l.revision) AS old_revision
+        FROM incoming i JOIN live l
+          ON l.indicator_id = i.indicator_id AND l.period = i.period AND l.agency_id = i.agency_id
+         AND l.value = i.value AND l.replaced_by IS NOT NULL
+        WHERE i.change = 'revised' AND i.value <> i.previous_value
+        GROUP BY i."row", i.indicator_id, i.period, i.agency_id, i.value, i.previous_value
+    )
+    SELECT m."row", m.indicator_id, m.period, m.agency_id, m.value, m.previous_value,
+           c.upload_id, c.file_name, c.uploaded_by, c.uploaded_at, c.note
+    FROM matched m
+    JOIN live o ON o.indicator_id = m.indicator_id AND o.period = m.period AND o.agency_id = m.agency_id
+               AND o.revision = m.old_revision
+    JOIN live c ON c.indicator_id = m.indicator_id AND c.period = m.period AND c.agency_id = m.agency_id
+               AND c.revision = o.replaced_by
+    ORDER BY m."row", m.indicator_id, m.period, m.agency_id
+"""
 _SCANNED = "incoming_raw"  # rows given as a frame, scanned under this name for one write
 
 
@@ -41,6 +71,7 @@ class Change:
     unchanged: int
     identical_upload: int | None = None  # an earlier upload with the very same bytes
     rows: pd.DataFrame | None = None  # when nothing was stored: rows with ``change``, ``previous_value``
+    reverts: tuple[Revert, ...] = ()  # values set back to what a later upload corrected
 
     @property
     def stored(self) -> bool:
@@ -59,9 +90,12 @@ class Values(Connection):
         uploaded_by: str,
         source: str,
         dry_run: bool = False,
+        allow_revert: bool = False,
     ) -> Change:
         """Store a validated batch as one upload, entirely or not at all.
 
+        A batch that would set a value back to one a later upload replaced is held (RevertHeld,
+        nothing written) unless ``allow_revert``; a dry run lists those values in ``reverts``.
         ``rows`` has the columns ROW_COLUMNS: AcceptedRows whose cursor is a cursor of this store
         (stored from there, nothing copied), or anything DuckDB scans (an Arrow table, a DataFrame).
         """
@@ -88,6 +122,7 @@ class Values(Connection):
                     " coalesce(string_agg(DISTINCT agency_id, ',' ORDER BY agency_id), ''), count(*)"
                     " FROM incoming"
                 ).fetchall()[0]
+                reverts = _reverts(cur) if n_rev else ()
                 if dry_run or n_new + n_rev == 0:
                     classified = self.engine.frame(
                         cur,
@@ -95,7 +130,10 @@ class Values(Connection):
                         'previous_note FROM incoming ORDER BY "row"',
                     )
                     cur.execute("ROLLBACK")
-                    return Change(None, n_new, n_rev, n_same, same[0] if same else None, classified)
+                    earlier = same[0] if same else None
+                    return Change(None, n_new, n_rev, n_same, earlier, classified, reverts)
+                if reverts and not allow_revert:
+                    raise RevertHeld(file_name, reverts)
                 upload_id = cur.execute("SELECT coalesce(max(upload_id), 0) + 1 FROM uploads").fetchone()[0]
                 cur.execute(
                     "INSERT INTO uploads (upload_id, file_name, sha256, uploaded_by, uploaded_at, source,"
@@ -120,6 +158,11 @@ class Values(Connection):
                        FROM incoming WHERE change <> 'unchanged'""",
                     [upload_id],
                 )
+                if reverts:
+                    cur.execute(
+                        "INSERT INTO audit_log VALUES (?, ?, 'upload_revert', ?)",
+                        [now_utc(), uploaded_by, _revert_detail(upload_id, file_name, reverts)],
+                    )
                 bump_data_version(cur)
                 cur.execute("COMMIT")
             except BaseException:
@@ -129,7 +172,7 @@ class Values(Connection):
                 if relation == _SCANNED:
                     self.engine.unscan(cur, _SCANNED)
             self.engine.checkpoint(cur)
-            return Change(upload_id, n_new, n_rev, n_same, None, None)
+            return Change(upload_id, n_new, n_rev, n_same, None, None, reverts)
 
     def observations(self, include_withdrawn: bool = False) -> pd.DataFrame:
         """Every stored revision with its upload (the input of the status engine)."""
@@ -202,3 +245,37 @@ def _classify(cur: engine.Connection, relation: str) -> None:
         LEFT JOIN latest l USING (indicator_id, period, agency_id)
         LEFT JOIN top t USING (indicator_id, period, agency_id)"""
     )
+
+
+def _reverts(cur: engine.Connection) -> tuple[Revert, ...]:
+    """The rows of ``incoming`` that would undo a later correction (see REVERTS)."""
+    return tuple(
+        Revert(
+            row=None if row is None else int(row),
+            indicator_id=ind,
+            period=period,
+            agency_id=agency,
+            old_value=float(value),
+            current_value=float(current),
+            corrected_upload=int(upload),
+            corrected_file=file_name,
+            corrected_by=who,
+            corrected_at=when,
+            corrected_note=note,
+        )
+        for row, ind, period, agency, value, current, upload, file_name, who, when, note in cur.execute(
+            REVERTS
+        ).fetchall()
+    )
+
+
+def _revert_detail(upload_id: int, file_name: str, reverts: tuple[Revert, ...]) -> str:
+    """The audit entry of an upload stored although it set values back (confirmed by its sender)."""
+    listed = "; ".join(
+        f"row {r.row} {r.indicator_id} {r.period} {r.agency_id}: {r.current_value:g} -> {r.old_value:g}"
+        f" (corrected by upload {r.corrected_upload})"
+        for r in reverts[:20]
+    )
+    more = " …" if len(reverts) > 20 else ""
+    head = f"upload {upload_id} ({file_name[:200]}): {len(reverts)} value(s) set back, confirmed"
+    return f"{head}: {listed}{more}"

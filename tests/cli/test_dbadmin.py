@@ -7,6 +7,7 @@ DuckDB file into the server and back and compares the figures computed on both.
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 from pathlib import Path
 
@@ -37,20 +38,30 @@ def small_store(path: Path, registry) -> None:
     try:
         ingest_file(store, registry, FILE, "q1.csv", uploaded_by="t", source="test", today=TODAY)
         store.add_audit("ops", "note", "a line of the audit log")
+        store.record_reminder(
+            "samr",
+            "2025Q4",
+            "overdue",
+            due=dt.date(2026, 1, 30),
+            recipients=("a@example.org",),
+            n_indicators=2,
+            by="ops",
+            at=dt.datetime(2026, 2, 1, 9, 0),
+        )
     finally:
         store.close()
 
 
 def table_lines(out: str) -> dict[str, list[str]]:
     """The copy report's table rows by table name: [source rows, target rows, checksum, verdict]."""
-    return {line.split()[0]: line.split()[1:] for line in out.splitlines()[3:7]}
+    return {line.split()[0]: line.split()[1:] for line in out.splitlines()[3:8]}
 
 
 def test_migrate_creates_the_tables_once(cli, db_path):
-    assert cli("migrate", "--db", str(db_path)) == (0, f"{db_path}: schema version 2 (was empty)\n", "")
+    assert cli("migrate", "--db", str(db_path)) == (0, f"{db_path}: schema version 3 (was empty)\n", "")
     assert cli("migrate", "--db", str(db_path), "--lang", "zh") == (
         0,
-        f"{db_path}：数据表版本 2，已是最新，无需改动\n",
+        f"{db_path}：数据表版本 3，已是最新，无需改动\n",
         "",
     )
 
@@ -77,7 +88,8 @@ def test_copy_db_copies_every_table_and_a_second_run_writes_nothing(cli, tmp_pat
         "uploads": ["1", "1", "same"],
         "observations": ["1", "1", "same"],
         "users": ["0", "0", "same"],
-        "audit_log": ["1", "1", "same"],
+        "audit_log": ["2", "2", "same"],
+        "reminders": ["1", "1", "same"],
     }
     assert out.splitlines()[-1] == "copied; every row matches"
     code, again, _ = cli("copy-db", str(source), str(target), "--lang", "zh")
@@ -88,7 +100,10 @@ def test_copy_db_copies_every_table_and_a_second_run_writes_nothing(cli, tmp_pat
         assert copied.latest()[["indicator_id", "value", "upload_id"]].values.tolist() == [
             ["tc_alignment_rate", 85.0, 1]
         ]
-        assert copied.audit_log()["detail"].tolist() == ["a line of the audit log"]
+        assert copied.audit_log()["action"].tolist() == ["note", "reminder_sent"]  # newest first
+        reminders = copied.reminders()
+        assert reminders[["agency_id", "stage", "n_indicators"]].values.tolist() == [["samr", "overdue", 2]]
+        assert str(reminders["due"].iloc[0])[:10] == "2026-01-30"
     finally:
         copied.close()
 

@@ -171,6 +171,62 @@ def test_dry_run_writes_nothing(run, tmp_path, db_path):
     assert not db_path.exists()  # a dry run does not even create the database
 
 
+ORIGINAL = HEADER + "intl_std_adoption_rate,2024Q4,samr,82.4,\ntc_alignment_rate,2024Q4,samr,85,\n"
+CORRECTION = HEADER + "intl_std_adoption_rate,2024Q4,samr,82.6,更正：口径调整\n"
+
+
+def _corrected_at(db_path) -> str:
+    s = Store.open(db_path, read_only=True)
+    try:
+        return f"{s.uploads().set_index('upload_id').loc[2, 'uploaded_at']:%Y-%m-%d %H:%M} UTC"
+    finally:
+        s.close()
+
+
+def test_resent_original_is_held_unless_allow_revert(run, tmp_path, db_path):
+    original = write(tmp_path / "samr_2024Q4.csv", ORIGINAL)
+    fix = write(tmp_path / "samr_2024Q4_fix.csv", CORRECTION)
+    later = write(tmp_path / "later.csv", HEADER + "tc_alignment_rate,2025Q1,samr,86,\n")
+    assert run("ingest", str(original), "--as", "samr-officer")[0] == 0
+    assert run("ingest", str(fix), "--as", "ops")[0] == 0
+    when = _corrected_at(db_path)
+    row = (
+        "  row 2 intl_std_adoption_rate 2024Q4 samr: 82.4 in this file, now 82.6 "
+        f"(corrected by upload #2 samr_2024Q4_fix.csv, ops, {when}, note: 更正：口径调整)\n"
+    )
+    assert run("ingest", str(original), str(later), "--as", "samr-officer") == (
+        1,
+        "samr_2024Q4.csv: held, nothing written: 1 value(s) would go back to a value that a later "
+        "upload corrected.\n"
+        + row
+        + "If these values really should go back, run again with --allow-revert.\n"
+        "Files after it were not stored: later.csv\n",
+        "",
+    )
+    assert counts(db_path) == {"observations": 3, "uploads": 2, "data_version": 2}
+    assert run("ingest", str(original), "--dry-run", "--lang", "zh") == (
+        1,
+        "[试运行] samr_2024Q4.csv：未写入任何数据；新增 0 个值，修订 1 个，未变 1 个。\n"
+        "samr_2024Q4.csv：1 个值会改回已被后续上传更正的旧值；不加 --allow-revert 时该文件会被暂缓。\n"
+        "  第 2 行 intl_std_adoption_rate 2024Q4 samr：文件中为 82.4，当前为 82.6"
+        f"（已由第 2 次上传 samr_2024Q4_fix.csv 更正，ops，{when}，备注：更正：口径调整）\n",
+        "",
+    )
+    assert run("ingest", str(original), "--as", "samr-officer", "--allow-revert") == (
+        0,
+        "samr_2024Q4.csv: stored as upload #3; 0 new, 1 revised, 1 unchanged.\n"
+        "1 of them were set back to an older value, as confirmed.\n" + row,
+        "",
+    )
+    assert counts(db_path) == {"observations": 4, "uploads": 3, "data_version": 3}
+    code, out, _ = run("ingest", str(original))
+    assert (code, out) == (
+        0,
+        "samr_2024Q4.csv: nothing written; 0 new, 0 revised, 2 unchanged. "
+        "Every value is already stored exactly as in this file: nothing changed.\n",
+    )
+
+
 def test_ingest_a_missing_file(run, tmp_path):
     code, out, err = run("ingest", str(tmp_path / "missing.csv"))
     assert (code, out) == (1, "")

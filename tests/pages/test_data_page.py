@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 from pathlib import Path
@@ -221,3 +222,60 @@ def test_notes_that_look_like_code_are_shown_as_text(db: Path) -> None:
         rendered = [m.value for m in at.markdown] + [c.value for c in at.caption]
         rendered += [h.proto.body for h in at.get("html")] + [x.value for x in at.get("info")]
         assert not any("](javascript:" in r or "<script>" in r for r in rendered)
+
+
+def test_an_admin_sees_the_latest_reminders_sent(db: Path) -> None:
+    with opened(db) as s:
+        at = dt.datetime(2026, 1, 10, 9, 30)
+        for agency, stage, when in (
+            ("ndrc", "upcoming", at),
+            ("ndrc", "overdue", at + dt.timedelta(days=26)),
+        ):
+            s.record_reminder(
+                agency,
+                "2025Q4",
+                stage,
+                due=dt.date(2026, 1, 30),
+                recipients=("ndrc-standards@example.org",),
+                n_indicators=1,
+                by="ops",
+                at=when,
+            )
+    at = open_data("zh", "admin")
+    assert "最近的报送提醒" in [h.value for h in at.subheader]
+    assert t("remind.caption", "zh", n=2) in [c.value for c in at.caption]
+    table = next(d.value for d in at.dataframe if "截止日期" in d.value.columns)
+    assert table.drop(columns=["发送时间（UTC）"]).to_dict("records") == [
+        {
+            "填报单位": "国家发展改革委",
+            "报告期": "2025年第四季度",
+            "阶段": "已逾期",
+            "截止日期": "2026-01-30",
+            "缺报指标数": 1,
+            "收件人": "ndrc-standards@example.org",
+            "发送人": "ops",
+        },
+        {
+            "填报单位": "国家发展改革委",
+            "报告期": "2025年第四季度",
+            "阶段": "截止前",
+            "截止日期": "2026-01-30",
+            "缺报指标数": 1,
+            "收件人": "ndrc-standards@example.org",
+            "发送人": "ops",
+        },
+    ]
+    assert list(table["发送时间（UTC）"].dt.strftime("%Y-%m-%d %H:%M")) == [
+        "2026-02-05 09:30",
+        "2026-01-10 09:30",
+    ]
+    log = at.dataframe[-1].value
+    assert t("audit.action.reminder_sent", "zh") in set(log["操作"])
+    for role in ("uploader", "viewer"):
+        other = open_data("zh", role)
+        assert "最近的报送提醒" not in [h.value for h in other.subheader]
+
+
+def test_an_admin_is_told_when_no_reminder_was_sent(db: Path) -> None:
+    at = open_data("en", "admin")
+    assert t("remind.none_sent", "en") in [i.value for i in at.info]

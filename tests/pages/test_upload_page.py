@@ -338,3 +338,85 @@ def test_a_refused_preview_stores_nothing_and_is_recorded(db: Path) -> None:
         assert refused["detail"].iloc[0].startswith("file mixed.csv: refused, 2 problems, sha256 ")
         assert refused["detail"].iloc[0].endswith("; rows 3, 4 are for samr")
         assert s.counts()["uploads"] == 1
+
+
+ORIGINAL = gb18030("intl_std_adoption_rate,2024Q4,samr,82.4,", "tc_alignment_rate,2024Q4,samr,85,")
+
+
+@pytest.fixture
+def corrected(empty_db: Path) -> Path:
+    """SAMR's 2024Q4 adoption rate reported as 82.4 (upload 1), then corrected to 82.6 (upload 2)."""
+    seed = Store(empty_db)
+    registry = load_registry(REPO / "targets.yaml")
+    ingest_file(seed, registry, ORIGINAL, "samr_2024Q4.csv", uploaded_by="samr-officer", source="test")
+    fix = gb18030("intl_std_adoption_rate,2024Q4,samr,82.6,更正：口径调整")
+    ingest_file(seed, registry, fix, "samr_fix.csv", uploaded_by="ops", source="test")
+    seed.close()
+    return empty_db
+
+
+def test_a_resent_original_is_held_until_the_revert_is_confirmed(corrected: Path) -> None:
+    with opened(corrected) as s:
+        when = s.uploads().set_index("upload_id").loc[2, "uploaded_at"].strftime("%Y-%m-%d %H:%M UTC")
+    at = upload(open_upload("zh"), ORIGINAL, "samr_2024Q4.csv")
+    assert metrics_shown(at) == {"新增": "0", "修订": "1", "未变": "1"}
+    assert at.warning[0].value == t("upload.held", "zh", n=1)
+    held = at.dataframe[1].value
+    assert held.to_dict("records") == [
+        {
+            "行": 2,
+            "指标": "国际标准转化率",
+            "报告期": "2024年第四季度",
+            "填报单位": "市场监管总局（国家标准委）",
+            "文件中的值": 82.4,
+            "当前值": 82.6,
+            "更正它的上传": 2,
+            "文件名": "samr_fix.csv",
+            "更正人": "ops",
+            "更正时间（UTC）": when,
+            "更正备注": "更正：口径调整",
+        }
+    ]
+    box = at.checkbox(key="upload_revert_0")
+    assert box.label == "确认改回这 1 个值"
+    at.button(key="upload_confirm_0").click().run()  # not ticked: nothing is stored
+    assert t("upload.revert_needed", "zh", n=1) in [w.value for w in at.warning]
+    with opened(corrected) as s:
+        assert s.counts() == {"observations": 3, "uploads": 2}
+    at.checkbox(key="upload_revert_0").check().run()
+    at.button(key="upload_confirm_0").click().run()
+    assert not at.exception, at.exception
+    assert "已保存为第 3 次上传" in at.success[0].value
+    assert at.info[0].value == t("upload.reverted", "zh", n=1)
+    with opened(corrected) as s:
+        latest = s.latest().set_index(["indicator_id", "period", "agency_id"])
+        assert latest.loc[("intl_std_adoption_rate", "2024Q4", "samr"), "value"] == 82.4
+        assert s.audit_log(1).iloc[0]["action"] == "upload_revert"
+
+
+def test_a_forward_file_shows_no_revert_confirmation(corrected: Path) -> None:
+    at = upload(open_upload("en"), gb18030("intl_std_adoption_rate,2024Q4,samr,83,"), "later.csv")
+    assert metrics_shown(at) == {"New": "0", "Revised": "1", "Unchanged": "0"}
+    assert not at.warning and not at.checkbox
+    at.button(key="upload_confirm_0").click().run()
+    assert "Stored as upload #3" in at.success[0].value
+
+
+def test_the_held_file_in_english(corrected: Path) -> None:
+    at = upload(open_upload("en"), ORIGINAL, "samr_2024Q4.csv")
+    assert at.warning[0].value == (
+        "This file would set 1 value(s) back to older values that a later upload corrected. "
+        "Nothing is stored unless you confirm."
+    )
+    held = at.dataframe[1].value
+    assert list(held.columns[:7]) == [
+        "Row",
+        "Indicator",
+        "Quarter",
+        "Agency",
+        "In this file",
+        "Current value",
+        "Corrected by upload",
+    ]
+    assert (held["In this file"].iloc[0], held["Current value"].iloc[0]) == (82.4, 82.6)
+    assert at.checkbox(key="upload_revert_0").label == "Revert 1 value(s) to the older value"

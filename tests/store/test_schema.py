@@ -13,14 +13,14 @@ from metrics.store.schema import SCHEMA_VERSION
 
 
 @pytest.mark.duckdb_only
-def test_a_new_database_has_schema_2_and_nothing_in_it(store, db_path):
-    assert SCHEMA_VERSION == 2
-    assert store.schema_version() == 2
+def test_a_new_database_has_schema_3_and_nothing_in_it(store, db_path):
+    assert SCHEMA_VERSION == 3
+    assert store.schema_version() == 3
     assert store.data_version() == 0
     assert store.counts() == {"observations": 0, "uploads": 0}
     assert store.is_demo is False
     store.close()
-    assert table_names(db_path) == ["audit_log", "meta", "observations", "uploads", "users"]
+    assert table_names(db_path) == ["audit_log", "meta", "observations", "reminders", "uploads", "users"]
 
 
 def test_reopening_does_not_migrate_again(store, db_path, ingest, monkeypatch):
@@ -29,7 +29,7 @@ def test_reopening_does_not_migrate_again(store, db_path, ingest, monkeypatch):
     monkeypatch.setattr(schema, "MIGRATIONS", {})  # any migration attempt would fail
     again = Store.open(db_path)
     try:
-        assert (again.schema_version(), again.data_version()) == (2, 1)
+        assert (again.schema_version(), again.data_version()) == (3, 1)
         assert again.counts() == {"observations": 2, "uploads": 1}
     finally:
         again.close()
@@ -48,7 +48,7 @@ def test_a_schema_1_database_is_migrated_keeping_its_data(db_path):
     con.close()
     s = Store.open(db_path)
     try:
-        assert s.schema_version() == 2
+        assert s.schema_version() == 3
         assert plain(s.latest()[["indicator_id", "period", "value", "revision", "file_name"]]) == [
             ("tc_alignment_rate", "2024Q4", 80.0, 1, "old.csv")
         ]
@@ -61,7 +61,22 @@ def test_a_schema_1_database_is_migrated_keeping_its_data(db_path):
 def test_a_database_from_a_newer_version_is_refused(db_path):
     Store.open(db_path).close()
     con = duckdb.connect(str(db_path))
-    con.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    con.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
     con.close()
-    with pytest.raises(DatabaseError, match=r"written by a newer version \(schema 3\); upgrade this program"):
+    with pytest.raises(DatabaseError, match=r"written by a newer version \(schema 4\); upgrade this program"):
         Store.open(db_path)
+
+
+def test_a_schema_2_database_gets_the_reminders_table(db_path):
+    con = duckdb.connect(str(db_path))
+    for version in (1, 2):
+        for statement in schema.MIGRATIONS[version]:
+            con.execute(statement)
+    con.execute("INSERT INTO meta VALUES ('schema_version', '2')")
+    con.close()
+    s = Store.open(db_path)
+    try:
+        assert s.schema_version() == 3
+        assert s.reminders().empty
+    finally:
+        s.close()

@@ -40,6 +40,7 @@ def test_the_catalogue_is_the_yaml_files_beside_the_package() -> None:
         "data.yaml",
         "pages.yaml",
         "problems.yaml",
+        "reminders.yaml",
         "status.yaml",
     ]
     assert load_catalog() is load_catalog()  # read once

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from metrics.config import Settings
 from metrics.outputs.reminders import collected_quarter, due_date, due_reminders, stage_on
 from metrics.plan.registry import Agency, Registry
+from tests.progress.test_figures import OBS_COLUMNS
 
 
 @pytest.mark.parametrize(
@@ -35,18 +36,7 @@ def _with_emails(registry: Registry, emails: dict[str, tuple[str, ...]]) -> Regi
 
 def test_one_reminder_per_agency_missing_indicators_in_registry_order(registry: Registry) -> None:
     reg = _with_emails(registry, {"moe": ("moe@example.org",)})
-    obs = pd.DataFrame(
-        columns=[
-            "indicator_id",
-            "agency_id",
-            "period",
-            "value",
-            "note",
-            "revision",
-            "upload_id",
-            "recorded_at",
-        ]
-    )
+    obs = pd.DataFrame(columns=OBS_COLUMNS)
     found = due_reminders(reg, obs, "2025Q3", dt.date(2025, 10, 5), Settings(report_due_days=20))
     assert [(r.agency_id, len(r.indicators)) for r in found] == [("samr", 24), ("ndrc", 3), ("moe", 2)]
     moe = next(r for r in found if r.agency_id == "moe")

@@ -33,6 +33,28 @@ def registry() -> Registry:
     return load_registry(TARGETS)
 
 
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory, registry: Registry) -> Path:
+    """The demo database (data/sample through ingest), built once per run: read it, or copy it
+    (``backend_support.copy_db``) to write."""
+    from metrics.actions import build_demo
+
+    db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    build_demo(registry, db, REPO / "data" / "sample")
+    return db
+
+
+@pytest.fixture(scope="session")
+def demo_obs(demo_db: Path):
+    """Every stored revision of the demo database (the status engine's input)."""
+    store = Store.open(demo_db, read_only=True)
+    try:
+        assert store.is_demo
+        return store.observations()
+    finally:
+        store.close()
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "progress.duckdb"

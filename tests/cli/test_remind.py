@@ -20,12 +20,10 @@ import yaml
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 from backend_support import copy_db
-from conftest import REPO, TARGETS
+from conftest import TARGETS
 
-from metrics.actions import build_demo
 from metrics.cli.main import main
 from metrics.outputs import mail
-from metrics.plan.registry import load_registry
 from metrics.store.database import Store
 
 CONTACTS = {
@@ -68,13 +66,6 @@ def smtp(monkeypatch):
     monkeypatch.setenv("METRICS_SMTP_STARTTLS", "false")
     yield inbox
     controller.stop()
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    build_demo(load_registry(TARGETS), path, REPO / "data" / "sample")
-    return path
 
 
 @pytest.fixture

@@ -6,17 +6,15 @@ import datetime as dt
 import io
 import re
 import zipfile
-from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import REPO, TARGETS
+from conftest import TARGETS
 from pptx import Presentation
 from pptx.chart.plot import LinePlot
 from pptx.enum.chart import XL_CHART_TYPE
 from pptx.util import Emu
 
-from metrics.actions import build_demo
 from metrics.cli.main import main
 from metrics.outputs.brief.context import Brief
 from metrics.outputs.brief.deck import PPTX_MIME, build_brief, kpi_chart_data, slide_kinds
@@ -26,7 +24,6 @@ from metrics.outputs.palette import STATUS_COLORS, STATUS_ICONS
 from metrics.plan import periods
 from metrics.progress import figures as progress
 from metrics.progress import rollups
-from metrics.store.database import Store
 from metrics.text import CATALOG, t
 from metrics.text.format import format_gap, format_target, format_value
 
@@ -37,23 +34,6 @@ LANGS = ("zh", "en")
 
 
 # ----------------------------------------------------------------------------- fixtures
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory, registry) -> Path:
-    db = tmp_path_factory.mktemp("brief") / "demo.duckdb"
-    build_demo(registry, db, REPO / "data" / "sample")
-    return db
-
-
-@pytest.fixture(scope="module")
-def demo_obs(demo_db) -> pd.DataFrame:
-    store = Store.open(demo_db, read_only=True)
-    try:
-        assert store.is_demo
-        return store.observations()
-    finally:
-        store.close()
 
 
 @pytest.fixture(scope="module")

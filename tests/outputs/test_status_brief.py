@@ -4,36 +4,17 @@ on each KPI slide, figures without data counted on the measures slide."""
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import REPO, TARGETS
+from conftest import TARGETS
 from pptx import Presentation
 from test_brief import rows, slide_text, table
 
-from metrics.actions import build_demo
 from metrics.cli.main import main
 from metrics.outputs.brief.deck import build_brief, slide_kinds
 from metrics.progress.rollups import snapshot_time
-from metrics.store.database import Store
 from metrics.text import t
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory, registry) -> Path:
-    db = tmp_path_factory.mktemp("status_brief") / "demo.duckdb"
-    build_demo(registry, db, REPO / "data" / "sample")
-    return db
-
-
-@pytest.fixture(scope="module")
-def demo_obs(demo_db) -> pd.DataFrame:
-    store = Store.open(demo_db, read_only=True)
-    try:
-        return store.observations()
-    finally:
-        store.close()
 
 
 def deck(registry, obs, as_of, lang, known_at=None) -> Presentation:

@@ -10,7 +10,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from metrics.actions import build_demo
 from metrics.errors import RegistryError
 from metrics.ingest.batch import ingest_file
 from metrics.plan.registry import parse_registry
@@ -30,13 +29,6 @@ OLDER = (
 )
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory, registry) -> Path:
-    db = tmp_path_factory.mktemp("status") / "demo.duckdb"
-    build_demo(registry, db, REPO / "data" / "sample")
-    return db
-
-
 def demo_figures(registry, db: Path, extra: bytes | None = None) -> pd.DataFrame:
     store = Store.open(db)
     try:
@@ -50,10 +42,10 @@ def demo_figures(registry, db: Path, extra: bytes | None = None) -> pd.DataFrame
 # ---------------------------------------------------------------- 1. a fixed baseline
 
 
-def test_older_history_does_not_move_the_demo_baseline(registry, demo, tmp_path):
-    before = demo_figures(registry, demo)
+def test_older_history_does_not_move_the_demo_baseline(registry, demo_db, tmp_path):
+    before = demo_figures(registry, demo_db)
     copy = tmp_path / "copy.duckdb"
-    source, target = Store.open(demo, read_only=True), Store.open(copy)
+    source, target = Store.open(demo_db, read_only=True), Store.open(copy)
     copy_store(source, target)
     source.close(), target.close()
     after = demo_figures(registry, copy, OLDER)
@@ -185,8 +177,8 @@ def test_status_late_and_changes_take_known_at(capsys):
 # ---------------------------------------------------------------- 3. agencies' parts of a count
 
 
-def test_an_agency_count_is_its_part_of_the_national_figure(registry, demo):
-    f = demo_figures(registry, demo)
+def test_an_agency_count_is_its_part_of_the_national_figure(registry, demo_db):
+    f = demo_figures(registry, demo_db)
     mara = one(f, "verification_points", "mara")
     # 7 of the national 46 in 2025Q4: 15 %, not "limited progress, reached 2041Q4" against >= 50
     assert (mara["status"], mara["latest_value"]) == ("contribution", 7.0)

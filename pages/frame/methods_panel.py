@@ -60,7 +60,11 @@ def method_table(ind: Indicator, row: dict) -> pd.DataFrame:
         return "—" if is_missing(category) else page.tr(f"methods.category.{name}.{category}")
 
     cagr = row["unsd_cagr"]
-    rate_unsd = "—" if is_missing(cagr) else page.tr("methods.rate.cagr", value=f"{cagr * 100:+.1f}%")
+    rate_unsd = (
+        "—"
+        if is_missing(cagr)
+        else page.tr("methods.rate.cagr", value=f"{cagr * 100:+.1f}%".replace("-", "−"))
+    )
     mean = row["destatis_mean_change"]
     rate_destatis = (
         "—"

@@ -10,6 +10,8 @@ at least 50 by 2025Q4. By hand (docs/methodology.md section 13):
 
 from __future__ import annotations
 
+import datetime as dt
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,7 +20,9 @@ import streamlit as st
 from test_pages import _env, all_text, run
 
 from metrics.actions import build_demo
+from metrics.ingest.batch import ingest_file
 from metrics.plan.registry import load_registry
+from metrics.store.database import Store
 from metrics.text import t
 
 REPO = Path(__file__).resolve().parents[2]
@@ -118,3 +122,40 @@ def test_at_the_deadline_the_panel_is_the_assessment_as_at_the_deadline(demo: Pa
     assert t("methods.at_deadline", lang, deadline=deadline) in all_text(at)
     off = t("methods.level.off_track", lang)
     assert t("methods.agree", lang, level=off) in [s.value for s in at.success]
+
+
+@pytest.fixture
+def after_deadline(demo_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The demo plus a 2026Q1 report of 55 verification points (after the 2025-12-31 deadline)."""
+    path = tmp_path / "later.duckdb"
+    shutil.copy(demo_path, path)
+    store = Store(path)
+    row = b"indicator_id,period,agency_id,value,note\nverification_points,2026Q1,samr,55,\n"
+    result = ingest_file(
+        store,
+        load_registry(TARGETS),
+        row,
+        "late.csv",
+        uploaded_by="t",
+        source="test",
+        today=dt.date(2026, 4, 2),
+    )
+    store.close()
+    assert (result.change.stored, result.change.new) == (True, 1), result.summary()
+    _env(path, monkeypatch)
+    yield path
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_past_the_deadline_the_panel_keeps_the_assessment_as_at_the_deadline(after_deadline: Path, lang: str):
+    """As of 2026Q1 the 55 (2026Q1) does not count for the methods: still 46 as at 2025Q4."""
+    at = run("indicator", lang=lang, indicator="verification_points", as_of="2026Q1")
+    panel = _panel(at, lang)
+    unit = "个" if lang == "zh" else " points"
+    period = "2025年第四季度" if lang == "zh" else "2025 Q4"
+    latest = f"46{unit}（{period}）" if lang == "zh" else f"46{unit} ({period})"
+    assert {panel[m]["latest"] for m in METHODS} == {latest}
+    assert panel["unsd"]["score"] == t("methods.score.unsd", lang, r="0.89")
+    assert t("methods.past_deadline", lang, deadline=period) in all_text(at)

@@ -23,6 +23,7 @@ import pandas as pd
 from metrics.plan import periods
 from metrics.plan.registry import Registry
 from metrics.progress.figures import _from_baseline, _indicator_table, _series, figures_at, status_records
+from metrics.progress.method import CONTRIBUTION
 from metrics.progress.observations import Moment, current_table, prepare
 
 METHODS: tuple[str, ...] = ("open_sdg", "unsd", "destatis")
@@ -220,7 +221,7 @@ def compare(registry: Registry, obs: pd.DataFrame, as_of: str, known_at: Moment 
     owner = {i.id: i.owner for i in registry.indicators}
     for quarter, inds in by_quarter.items():
         figs = figures_at(registry, obs, quarter, known_at, prep)
-        figs = figs[figs["indicator_id"].isin({i.id for i in inds}) & (figs["status"] != "contribution")]
+        figs = figs[figs["indicator_id"].isin({i.id for i in inds}) & (figs["status"] != CONTRIBUTION)]
         means = _mean_changes(registry, obs, quarter, known_at, prep)
         mean_of = {
             (registry.indicators[r.ind].id, agencies[r.ag]): (r.window_start, r.mean)

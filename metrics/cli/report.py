@@ -25,6 +25,7 @@ from metrics.progress.figures import (
     latest_period_with_data,
     status_records,
 )
+from metrics.progress.methods import compare, with_methods
 from metrics.progress.observations import parse_known_at
 from metrics.progress.rollups import agency_parts, agency_rollup, changes
 from metrics.text import t
@@ -149,7 +150,7 @@ def cmd_status(args: argparse.Namespace, registry: Registry, store: ObservationS
         )
         figs = figs[mine]
     if args.json:
-        return _dump(status_records(figs))
+        return _dump(with_methods(status_records(figs), compare(registry, obs, as_of, known_at)))
     print(_title("cli.status_title", lang, args, period=periods.label(as_of, lang)))
     print(table(_head("status", lang), [_status_row(r, registry, lang) for r in status_records(figs)]))
     national = figs.loc[figs["figure"] == "national", "status"].value_counts()

@@ -10,7 +10,8 @@ from metrics.outputs.explain import method_lines
 from metrics.plan import periods
 from metrics.progress import rollups
 from metrics.text.format import format_gap, format_share, format_target, format_value, is_missing
-from pages.frame import methods_panel, page
+from pages import indicator_methods
+from pages.frame import page
 from pages.frame.layout import page_header
 
 
@@ -43,7 +44,7 @@ def body(view: page.View, chosen: str) -> None:
         )
     trend(ind, nat, values, period)
     method(ind, nat, period)
-    methods_panel.panel(ind, period)  # three methods side by side (docs/methodology.md section 13)
+    indicator_methods.panel(ind, period)  # three methods side by side (docs/methodology.md section 13)
     if view.briefing:
         return
     agency_figures(ind, own, rows)

@@ -39,6 +39,7 @@ VARIABLES = {
     "METRICS_VIEW_LOGIN": "whether viewing needs a log-in",
     "METRICS_SESSION_HOURS": "how long a log-in lasts",
     "METRICS_DB_WAIT": "seconds a command waits for a database another process holds",
+    "METRICS_TODAY": "the date the views take as today (default: the system date)",
 }
 
 
@@ -51,6 +52,12 @@ class Settings:
     view_login: ViewMode | None = None  # None: open on the demo database, required elsewhere
     session_hours: float = DEFAULT_SESSION_HOURS
     db_wait: float = DEFAULT_DB_WAIT
+    today: dt.date | None = None  # None: the system date (METRICS_TODAY fixes it, e.g. in tests)
+
+    @property
+    def date(self) -> dt.date:
+        """Today: ``METRICS_TODAY`` when set, else the system date (the one place reading the clock)."""
+        return self.today or dt.date.today()
 
     @property
     def session_ttl(self) -> dt.timedelta:
@@ -76,6 +83,12 @@ class Settings:
         wait = _number(raw("METRICS_DB_WAIT"), DEFAULT_DB_WAIT)
         if not 0 <= wait <= 3600:
             problems.append(("bad_db_wait", {"value": raw("METRICS_DB_WAIT")}))
+        today = None
+        if raw("METRICS_TODAY"):
+            try:
+                today = dt.date.fromisoformat(raw("METRICS_TODAY"))
+            except ValueError:
+                problems.append(("bad_today", {"value": raw("METRICS_TODAY")}))
         if problems:
             raise ConfigError(
                 problems, " ".join(t(f"auth.{code}", "en", **params) for code, params in problems)
@@ -86,6 +99,7 @@ class Settings:
             view_login=view_login,  # type: ignore[arg-type]
             session_hours=hours,
             db_wait=wait,
+            today=today,
         )
 
 

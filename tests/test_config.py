@@ -58,5 +58,15 @@ def test_the_variables_table_names_each_setting() -> None:
         "METRICS_DB_WAIT",
         "METRICS_SESSION_HOURS",
         "METRICS_TARGETS",
+        "METRICS_TODAY",
         "METRICS_VIEW_LOGIN",
     ]
+
+
+def test_today_is_fixed_by_the_setting_and_checked() -> None:
+    fixed = config.Settings.from_env({"METRICS_TODAY": "2026-12-03"})
+    assert fixed.date == dt.date(2026, 12, 3)
+    assert config.Settings.from_env({}).date == dt.date.today()
+    with pytest.raises(ConfigError) as info:
+        config.Settings.from_env({"METRICS_TODAY": "tomorrow"})
+    assert str(info.value) == "METRICS_TODAY must be a date such as 2026-12-03, not 'tomorrow'."

@@ -12,9 +12,9 @@ from metrics.outputs.brief.slides import (
     WIDTH,
 )
 from metrics.outputs.palette import MUTED, STATUS_ICONS, STATUS_ORDER
-from metrics.plan import periods
 from metrics.progress import figures as progress
 from metrics.progress import rollups
+from metrics.progress.final import comparison_period, is_final
 from metrics.text.format import cn_numeral, format_ranges
 
 
@@ -138,8 +138,11 @@ def _table_with_more(
 
 
 def changes_slide(b: Brief) -> None:
-    previous = periods.shift(b.as_of, -1)
-    title = b.tr("overview.changes_title", start=b.period(previous), end=b.period(b.as_of))
+    previous = comparison_period(b.reg, b.as_of)
+    if is_final(b.reg, b.as_of):
+        title = b.tr("final.changes_title", a=b.period(previous))
+    else:
+        title = b.tr("overview.changes_title", start=b.period(previous), end=b.period(b.as_of))
     slide = b.deck.slide(title)
     delta = rollups.changes(b.reg, b.obs, previous, b.as_of, b.known_at)
     moved, fresh, revised = delta["status_changes"], delta["new_values"], delta["revisions"]

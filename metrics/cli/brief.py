@@ -32,6 +32,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="reproduce a past briefing: only values recorded by this date (end of day) or ISO time",
     )
     p.add_argument("--targets", help="registry YAML (default: $METRICS_TARGETS or targets.yaml)")
+    p.add_argument("--round", help="plan round (its plan id) when the registry lists rounds")
     p.add_argument("--db", help="DuckDB file (default: $METRICS_DB or data/progress.duckdb)")
     p.set_defaults(handler=cmd_brief, needs_store="read")
 

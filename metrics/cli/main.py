@@ -12,13 +12,17 @@ from metrics import config
 from metrics.errors import IngestRefused, MetricsError, RegistryError
 from metrics.ingest.batch import parse_file, store_checked
 from metrics.plan import periods
-from metrics.plan.registry import Registry, load_registry
+from metrics.plan.registry import Registry
+from metrics.plan.rounds import load_round, load_rounds, round_ref
 from metrics.store.database import Store
 from metrics.text import coded_error, error_text, problem_text, t
+
+ROUND_HELP = "plan round (its plan id) when the registry lists rounds (default: the current round)"
 
 
 def _common(p: argparse.ArgumentParser, db: bool = True) -> None:
     p.add_argument("--targets", help="registry YAML (default: $METRICS_TARGETS or targets.yaml)")
+    p.add_argument("--round", help=ROUND_HELP)
     if db:
         p.add_argument("--db", help="DuckDB file (default: $METRICS_DB or data/progress.duckdb)")
     p.add_argument("--lang", choices=("zh", "en"), default="en", help="language of messages")
@@ -81,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         registry = None
         if args.command != "validate":
-            registry = load_registry(config.targets_path(getattr(args, "targets", None)))
+            registry = chosen_round(args)
         mode = getattr(args, "needs_store", False)
         if not mode:
             return args.handler(args, registry)
@@ -110,16 +114,24 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
 
+def chosen_round(args: argparse.Namespace) -> Registry:
+    """The plan round a command works on: ``--round``, else the registry's current round."""
+    path = config.targets_path(getattr(args, "targets", None))
+    return load_round(round_ref(path, getattr(args, "round", None)), config.settings().date)
+
+
 def cmd_validate(args, _registry=None) -> int:
     path = config.targets_path(args.targets)
-    registry = load_registry(path)
-    counts = {
-        "agencies": len(registry.agencies),
-        "sections": len(registry.sections),
-        "measures": len(registry.measures),
-        "indicators": len(registry.indicators),
-    }
-    print(t("cli.validate_ok", args.lang, path=path, **counts))
+    rounds = load_rounds(path).rounds
+    for registry in rounds:
+        counts = {
+            "agencies": len(registry.agencies),
+            "sections": len(registry.sections),
+            "measures": len(registry.measures),
+            "indicators": len(registry.indicators),
+        }
+        where = f"{path} [{registry.plan.id}]" if len(rounds) > 1 else path
+        print(t("cli.validate_ok", args.lang, path=where, **counts))
     return 0
 
 

@@ -123,6 +123,7 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("--lang", choices=("zh", "en"), default="en", help="language of the table")
     p.add_argument("--targets", help="registry YAML (default: $METRICS_TARGETS or targets.yaml)")
+    p.add_argument("--round", help="plan round (its plan id) when the registry lists rounds")
     p.add_argument("--db", help="DuckDB file (default: $METRICS_DB or data/progress.duckdb)")
 
 

@@ -24,14 +24,25 @@ from metrics.errors import DatabaseLocked, MetricsError, RegistryError
 from metrics.outputs.chart_frame import ChartContext
 from metrics.outputs.palette import STATUS_COLORS, STATUS_ICONS, STATUS_INK
 from metrics.plan import periods
-from metrics.plan.registry import Registry, load_registry
+from metrics.plan.registry import Registry
+from metrics.plan.rounds import Rounds, load_round, load_rounds, round_ref
 from metrics.progress import figures as progress
 from metrics.progress import rollups
+from metrics.progress.final import assessment
 from metrics.store.database import Store
 from metrics.text.format import format_value, is_missing
 from pages.frame import memo
 from pages.frame.urlstate import ALL as ALL  # re-exported: pages say c.ALL, c.bound_select, c.is_briefing
-from pages.frame.urlstate import PARAM_AGENCY, PARAM_AS_OF, lang, moment, remembered, tr, url_value
+from pages.frame.urlstate import (
+    PARAM_AGENCY,
+    PARAM_AS_OF,
+    PARAM_ROUND,
+    lang,
+    moment,
+    remembered,
+    tr,
+    url_value,
+)
 from pages.frame.urlstate import bound_select as bound_select
 from pages.frame.urlstate import is_briefing as is_briefing
 from pages.frame.urlstate import known_at as known_at
@@ -60,8 +71,13 @@ ensure_entry_point()
 
 
 @st.cache_resource(show_spinner=False)
-def _load_registry(path: str) -> Registry:
-    return load_registry(path)
+def _load_registry(ref: str) -> Registry:
+    return load_round(ref)  # ref: the registry file and the round (see targets())
+
+
+@st.cache_resource(show_spinner=False)
+def _load_rounds(path: str) -> Rounds:
+    return load_rounds(path)
 
 
 def registry() -> Registry:
@@ -71,14 +87,42 @@ def registry() -> Registry:
 
 
 def _registry() -> Registry:
-    path = targets()
+    ref = targets()
     try:
-        return _load_registry(path)
+        return _load_registry(ref)
     except RegistryError as exc:
-        st.error(tr("error.registry", path=path, count=len(exc.problems)))
-        st.text("\n".join(exc.problems[:50]))
-        st.stop()
+        _registry_error(exc)
         raise  # unreachable; keeps type checkers content
+
+
+def _registry_error(exc: RegistryError) -> None:
+    st.error(tr("error.registry", path=exc.path, count=len(exc.problems)))
+    st.text("\n".join(exc.problems[:50]))
+    st.stop()
+
+
+def rounds() -> Rounds:
+    """Every plan round of the registry file (one for a file without ``rounds:``)."""
+    return memo.once("rounds", _rounds)
+
+
+def _rounds() -> Rounds:
+    try:
+        return _load_rounds(str(config.targets_path()))
+    except RegistryError as exc:
+        _registry_error(exc)
+        raise
+
+
+def round_id() -> str:
+    """The plan round shown (``?round=``), else the registry's current round (never an example)."""
+    return memo.once("round", _round_id)
+
+
+def _round_id() -> str:
+    ids = rounds().ids
+    chosen = url_value(PARAM_ROUND, ids) or remembered(PARAM_ROUND, ids)
+    return chosen or rounds().default(config.settings().date).plan.id
 
 
 @st.cache_resource(show_spinner=False)
@@ -142,10 +186,10 @@ load_registry_cached, observations_of = _load_registry, _observations  # for cod
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _figures(path: str, version: int, targets: str, as_of: str, day: str | None) -> pd.DataFrame:
-    return progress.figures(_load_registry(targets), _observations(path, version), as_of, moment(day))
+    return assessment(_load_registry(targets), _observations(path, version), as_of, moment(day))
 
 
-def figures(as_of: str) -> pd.DataFrame:
+def figures(as_of: str) -> pd.DataFrame:  # past a deadline: the final assessment
     """Status of every figure as of a quarter (as known at ``?known_at=``); computed once per
     (data version, quarter, day)."""
     registry()  # surfaces a registry error as a sentence before the cached call
@@ -264,8 +308,9 @@ def section(max_entries: int = 32) -> Callable[[Callable[..., T]], Callable[...,
 
 
 def targets() -> str:
-    """The registry file this run reads (``METRICS_TARGETS``)."""
-    return memo.once("targets", lambda: str(config.targets_path()))
+    """The registry file this run reads (``METRICS_TARGETS``) and its round shown: the key of every
+    cached result that depends on the plan."""
+    return memo.once("targets", lambda: round_ref(config.targets_path(), round_id()))
 
 
 def after_write() -> None:
@@ -288,23 +333,34 @@ def _as_of() -> str | None:
     options = as_of_options()
     if not options:
         return None
-    return url_value(PARAM_AS_OF, options) or remembered(PARAM_AS_OF, options) or options[-1]
+    return url_value(PARAM_AS_OF, options) or remembered(PARAM_AS_OF, options) or default_as_of(options)
+
+
+def today_quarter() -> str:
+    """The last complete quarter before today (``METRICS_TODAY``): the default as-of quarter."""
+    return periods.last_complete(config.settings().date)
+
+
+def default_as_of(options: list[str]) -> str:
+    """Today's last complete quarter (after a deadline: the final assessment), else the latest option."""
+    return today_quarter() if today_quarter() in options else options[-1]
 
 
 def as_of_options() -> list[str]:
-    """Quarters one may look at: from the plan start (or earliest data) to the latest data."""
+    """Quarters one may look at: from the plan start (or earliest data) to today's last complete
+    quarter or the latest data, whichever is later."""
     registry()
-    return memo.once("as_of_options", lambda: _as_of_options(*_version(), targets()))
+    return memo.once("as_of_options", lambda: _as_of_options(*_version(), targets(), today_quarter()))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _as_of_options(path: str, version: int, targets: str) -> list[str]:
+def _as_of_options(path: str, version: int, targets: str, today: str) -> list[str]:
     obs = _observations(path, version)
     latest = progress.latest_period_with_data(obs)
     if latest is None:
         return []
     first = min(_load_registry(targets).first_period, str(obs["period"].min()), key=periods.index)
-    return periods.span(first, latest)
+    return periods.span(first, max(latest, today, key=periods.index))
 
 
 def agency_filter() -> str | None:

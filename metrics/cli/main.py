@@ -20,9 +20,10 @@ from metrics.text import coded_error, error_text, problem_text, t
 ROUND_HELP = "plan round (its plan id) when the registry lists rounds (default: the current round)"
 
 
-def _common(p: argparse.ArgumentParser, db: bool = True) -> None:
+def _common(p: argparse.ArgumentParser, db: bool = True, plan_round: bool = True) -> None:
     p.add_argument("--targets", help="registry YAML (default: $METRICS_TARGETS or targets.yaml)")
-    p.add_argument("--round", help=ROUND_HELP)
+    if plan_round:
+        p.add_argument("--round", help=ROUND_HELP)
     if db:
         p.add_argument("--db", help="DuckDB file (default: $METRICS_DB or data/progress.duckdb)")
     p.add_argument("--lang", choices=("zh", "en"), default="en", help="language of messages")
@@ -37,8 +38,8 @@ def build_parser(groups: bool = True) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m metrics", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("validate", help="check the registry and list every problem")
-    _common(p, db=False)
+    p = sub.add_parser("validate", help="check the registry (every round) and list every problem")
+    _common(p, db=False, plan_round=False)
     p.set_defaults(handler=cmd_validate, needs_store=False)
 
     p = sub.add_parser("ingest", help="check quarterly files and store them (all or nothing per file)")

@@ -14,7 +14,7 @@ from metrics.outputs.brief.deck import PPTX_MIME, build_brief
 from metrics.outputs.chart_frame import ChartContext
 from metrics.outputs.explain import baseline_short, recorded_day
 from metrics.plan import periods
-from metrics.progress.final import comparison_period, is_final
+from metrics.progress.final import comparison_period, final_deadline, is_final
 from metrics.progress.observations import parse_known_at
 from metrics.text.format import format_gap, format_target
 from pages.frame import page
@@ -77,7 +77,8 @@ def body(view: page.View) -> None:
     values = page.current_values(period)
     kpis = national[national["kind"] == "kpi"]
     suffix = f"{agency}_" if agency else ""
-    late = page.late_reports(period)
+    due = final_deadline(reg) if is_final(reg, period) else period  # after the plan: its last quarter
+    late = page.late_reports(due)
     if agency:
         late = late[late["agency_id"] == agency]
 
@@ -88,7 +89,7 @@ def body(view: page.View) -> None:
         with right:
             cards(kpis, values, 2)
             status_mix(national, replace(ctx, title_width=60), f"status_mix_{suffix}{period}")
-            late_list(late, period)
+            late_list(late, due)
         return
 
     cards(kpis, values, min(max(len(kpis), 1), 4))
@@ -96,7 +97,7 @@ def body(view: page.View) -> None:
     with left:
         status_mix(national, replace(ctx, title_width=44), f"status_mix_{suffix}{period}")
         st.caption(page.tr("overview.mix_note"))
-        late_list(late, period)
+        late_list(late, due)
     with right:
         progress_chart(national, replace(ctx, title_width=44), f"progress_{suffix}{period}", compact=False)
     changes(period, agency)

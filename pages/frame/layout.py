@@ -7,7 +7,7 @@ import html
 
 import streamlit as st
 
-from metrics.progress.final import final_deadline, passed
+from metrics.progress.final import final_deadline, is_final, passed
 from pages.frame.page import (
     agency_filter,
     agency_name,
@@ -139,8 +139,8 @@ def round_select() -> None:
         return
 
     def title(round_id: str) -> str:
-        plan = every.get(round_id).plan
-        text = plan.title_zh if lang() == "zh" else plan.title_en
+        plan = every.get(round_id).plan  # short: the full title heads the page
+        text = tr("round.option", start=plan.start.year, end=plan.end.year)
         return text + (f" · {tr('round.example')}" if plan.example else "")
 
     bound_select(PARAM_ROUND, every.ids[::-1], round_id(), tr("round.label"), title, help=tr("round.help"))
@@ -204,6 +204,8 @@ def page_header(title_key: str, period: str | None = None) -> None:
     bits = [plan.title_zh if lang() == "zh" else plan.title_en]
     if period:
         bits.append(tr("header.as_of", period=period_label(period)))
+        if is_final(registry(), period):
+            bits.append(tr("final.deck_title"))
     agency = agency_filter()
     if agency:
         bits.append(tr("header.agency", agency=agency_name(agency)))

@@ -56,9 +56,9 @@ def test_status_defaults_to_the_final_assessment(db: Path, capsys) -> None:
     assert national[1:3] == ["national", national[2]] and national[2].startswith("90.3 (2025Q4, rec. 20")
     assert national[3:] == ["≥ 90 % by 2025-12-31", "0", "100%", "Achieved", "—", "—"]
     assert miit[1] == "MIIT" and miit[2].startswith("89 (2025Q4, rec. 20")
-    assert miit[3:] == ["≥ 90 % by 2025-12-31", "1", "92%", "Missed", "—", "met in 2026 Q2"]
+    assert miit[3:] == ["≥ 90 % by 2025-12-31", "1", "92%", "Missed", "—", "Met in 2026 Q2"]
     adoption = rows_of(out, "Adoption rate of international")[0]
-    assert adoption[3:] == ["≥ 85 % by 2025-12-31", "3", "70%", "Missed", "—", "not met since"]
+    assert adoption[3:] == ["≥ 85 % by 2025-12-31", "3", "70%", "Missed", "—", "Not met since"]
     assert "National figures: Achieved 5, Missed 24" in lines
     assert lines[-1] == t("final.caption", "en", deadline="2025 Q4")
     for word in ("Acceleration needed", "On track", "Limited progress", "Deterioration"):

@@ -258,6 +258,8 @@ def cmd_late(args: argparse.Namespace, registry: Registry, store: ObservationSou
     ok, known_at = known_at_arg(args)
     if as_of is None or not ok:
         return 2
+    if getattr(args, "as_of", None) is None and is_final(registry, as_of):
+        as_of = final_deadline(registry)  # after the plan: what is still missing for its last quarter
     late = late_reports(registry, obs, as_of, known_at)
     if args.json:
         return _dump(status_records(late))

@@ -106,6 +106,14 @@ def test_changes_defaults_to_final_vs_the_quarter_before_the_deadline(db: Path, 
     assert miit[1:] == ["MIIT", "On track", "Missed", "88", "89"]
 
 
+def test_late_after_the_plan_lists_what_is_missing_for_the_deadline_quarter(db: Path, capsys) -> None:
+    capsys.readouterr()
+    assert main(["late", "--db", str(db)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "Late reports for 2025 Q4"
+    assert [cells(line)[0] for line in out[3:]] == ["NDRC", "MOE"]
+
+
 def test_brief_defaults_to_the_final_assessment(db: Path, tmp_path: Path, capsys) -> None:
     out = tmp_path / "final.pptx"
     assert main(["brief", "--db", str(db), "--lang", "en", str(out)]) == 0

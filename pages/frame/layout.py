@@ -12,15 +12,13 @@ from pages.frame.page import (
     agency_filter,
     agency_name,
     as_of_options,
-    default_as_of,
     esc,
     esc_html,
     is_demo,
     period_label,
     registry,
-    round_id,
-    rounds,
 )
+from pages.frame.rounds import default_as_of, round_id, rounds
 from pages.frame.urlstate import (
     ALL,
     LANGS,

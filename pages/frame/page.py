@@ -25,18 +25,18 @@ from metrics.outputs.chart_frame import ChartContext
 from metrics.outputs.palette import STATUS_COLORS, STATUS_ICONS, STATUS_INK
 from metrics.plan import periods
 from metrics.plan.registry import Registry
-from metrics.plan.rounds import Rounds, load_round, load_rounds, round_ref
+from metrics.plan.rounds import load_round, round_ref
 from metrics.progress import figures as progress
 from metrics.progress import rollups
 from metrics.progress.final import assessment
 from metrics.store.database import Store
 from metrics.text.format import format_value, is_missing
 from pages.frame import memo
+from pages.frame.rounds import default_as_of, registry_error, round_id, today_quarter
 from pages.frame.urlstate import ALL as ALL  # re-exported: pages say c.ALL, c.bound_select, c.is_briefing
 from pages.frame.urlstate import (
     PARAM_AGENCY,
     PARAM_AS_OF,
-    PARAM_ROUND,
     lang,
     moment,
     remembered,
@@ -75,11 +75,6 @@ def _load_registry(ref: str) -> Registry:
     return load_round(ref)  # ref: the registry file and the round (see targets())
 
 
-@st.cache_resource(show_spinner=False)
-def _load_rounds(path: str) -> Rounds:
-    return load_rounds(path)
-
-
 def registry() -> Registry:
     """The validated plan; a broken registry file stops the page with its problem list."""
     ensure_entry_point()  # every page starts here: a page run on its own reruns via dashboard.py
@@ -91,38 +86,8 @@ def _registry() -> Registry:
     try:
         return _load_registry(ref)
     except RegistryError as exc:
-        _registry_error(exc)
+        registry_error(exc)
         raise  # unreachable; keeps type checkers content
-
-
-def _registry_error(exc: RegistryError) -> None:
-    st.error(tr("error.registry", path=exc.path, count=len(exc.problems)))
-    st.text("\n".join(exc.problems[:50]))
-    st.stop()
-
-
-def rounds() -> Rounds:
-    """Every plan round of the registry file (one for a file without ``rounds:``)."""
-    return memo.once("rounds", _rounds)
-
-
-def _rounds() -> Rounds:
-    try:
-        return _load_rounds(str(config.targets_path()))
-    except RegistryError as exc:
-        _registry_error(exc)
-        raise
-
-
-def round_id() -> str:
-    """The plan round shown (``?round=``), else the registry's current round (never an example)."""
-    return memo.once("round", _round_id)
-
-
-def _round_id() -> str:
-    ids = rounds().ids
-    chosen = url_value(PARAM_ROUND, ids) or remembered(PARAM_ROUND, ids)
-    return chosen or rounds().default(config.settings().date).plan.id
 
 
 @st.cache_resource(show_spinner=False)
@@ -334,16 +299,6 @@ def _as_of() -> str | None:
     if not options:
         return None
     return url_value(PARAM_AS_OF, options) or remembered(PARAM_AS_OF, options) or default_as_of(options)
-
-
-def today_quarter() -> str:
-    """The last complete quarter before today (``METRICS_TODAY``): the default as-of quarter."""
-    return periods.last_complete(config.settings().date)
-
-
-def default_as_of(options: list[str]) -> str:
-    """Today's last complete quarter (after a deadline: the final assessment), else the latest option."""
-    return today_quarter() if today_quarter() in options else options[-1]
 
 
 def as_of_options() -> list[str]:

@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from pptx import Presentation
 
 from metrics.actions import build_demo
 from metrics.cli.main import main
@@ -118,6 +119,15 @@ def test_brief_defaults_to_the_final_assessment(db: Path, tmp_path: Path, capsys
     out = tmp_path / "final.pptx"
     assert main(["brief", "--db", str(db), "--lang", "en", str(out)]) == 0
     assert capsys.readouterr().out.strip() == f"{out}: 9 slides written (as of 2026 Q3)."
+    deck = Presentation(str(out))
+    titles = [s.shapes.title.text_frame.text if s.shapes.title else "" for s in deck.slides]
+    texts = [" ".join(sh.text_frame.text for sh in s.shapes if sh.has_text_frame) for s in deck.slides]
+    assert "Final assessment · " in texts[0]
+    assert t("final.deck_note", "en", deadline="2025 Q4") in texts[0]
+    assert t("final.title", "en", deadline="2025 Q4") in titles
+    assert t("final.changes_title", "en", a="2025 Q3") in titles
+    assert not any("Acceleration needed" in text for text in texts)  # the legend neither
+    assert "▲" not in texts[1]  # the summary slide: only ✓ and ✕
 
 
 def test_a_round_is_chosen_with_round(db: Path, capsys) -> None:

@@ -69,7 +69,10 @@ def measures_slide(b: Brief) -> None:
     size, heights, n = fit_table(rows, widths, legend_top - CONTENT_TOP - 0.04, 13, 10, b.lang, merges)
     merges = [(r0, c0, min(r1, n - 1), c1) for r0, c0, r1, c1 in merges if r0 < n - 1]
     b.deck.table(slide, MARGIN, CONTENT_TOP, widths, rows[:n], size, heights, merges)
-    items = "  ".join(b.status(s) for s in STATUS_ORDER)
+    shown = STATUS_ORDER
+    if is_final(b.reg, b.as_of):  # the final assessment has only these
+        shown = [s for s in STATUS_ORDER if s in ("achieved", "missed", "contribution")]
+    items = "  ".join(b.status(s) for s in shown)
     b.deck.text(
         slide,
         MARGIN,

@@ -52,6 +52,7 @@ VARIABLES = {
     "METRICS_SMTP_PASSWORD": "its password (never printed)",
     "METRICS_SMTP_FROM": "the sender address of reminders",
     "METRICS_SMTP_STARTTLS": "whether to switch the connection to TLS before logging in",
+    "METRICS_TODAY": "the date the views take as today (default: the system date)",
 }
 
 
@@ -83,6 +84,12 @@ class Settings:
     report_due_days: int = DEFAULT_REPORT_DUE_DAYS
     public_url: str = DEFAULT_PUBLIC_URL
     smtp: Smtp = field(default_factory=Smtp)
+    today: dt.date | None = None  # None: the system date (METRICS_TODAY fixes it, e.g. in tests)
+
+    @property
+    def date(self) -> dt.date:
+        """Today: ``METRICS_TODAY`` when set, else the system date (the one place reading the clock)."""
+        return self.today or dt.date.today()
 
     @property
     def session_ttl(self) -> dt.timedelta:
@@ -120,6 +127,12 @@ class Settings:
         starttls = raw("METRICS_SMTP_STARTTLS").lower() or "true"
         if starttls not in _YES + _NO:
             problems.append(("bad_starttls", {"value": raw("METRICS_SMTP_STARTTLS")}))
+        today = None
+        if raw("METRICS_TODAY"):
+            try:
+                today = dt.date.fromisoformat(raw("METRICS_TODAY"))
+            except ValueError:
+                problems.append(("bad_today", {"value": raw("METRICS_TODAY")}))
         if problems:
             raise ConfigError(
                 problems, " ".join(t(f"auth.{code}", "en", **params) for code, params in problems)
@@ -140,6 +153,7 @@ class Settings:
                 sender=raw("METRICS_SMTP_FROM"),
                 starttls=starttls in _YES,
             ),
+            today=today,
         )
 
 

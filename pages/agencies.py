@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics.outputs import charts
+from metrics.outputs.explain import recorded_day
 from metrics.progress import figures as progress
 from metrics.progress import rollups
 from metrics.text.format import format_gap, format_ranges, format_share, format_target
@@ -133,6 +134,12 @@ def own_figures(agency: str, figs: pd.DataFrame) -> None:
             ],
         }
     )
+    if own["final"].all():  # past the deadline: when the value judged was recorded, any later attainment
+        table[page.tr("col.recorded")] = [recorded_day(r) for r in own["recorded_at"]]
+        table[page.tr("cli.col.reached_later")] = [
+            page.period_label(p) if s == "missed" else "—"
+            for p, s in zip(own["reached_period"], own["status"], strict=True)
+        ]
     if (own["status"] == "contribution").any():
         st.caption(page.tr("contribution.note_table"))
     st.dataframe(

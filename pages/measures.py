@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from metrics.outputs.explain import recorded_day
 from metrics.progress import rollups
 from metrics.text.format import cn_numeral, format_target
 from pages.frame import page
@@ -143,6 +144,14 @@ def measure_card(m, roll: pd.Series, rows: pd.DataFrame) -> None:
             ],
         }
     )
+    if rows["final"].all():  # past the deadline: when the value judged was recorded, not "expected by now"
+        table = table.drop(columns=page.tr("col.expected"))
+        table[page.tr("col.period")] = [page.period_label(p) for p in rows["latest_period"]]
+        table[page.tr("col.recorded")] = [recorded_day(r) for r in rows["recorded_at"]]
+        table[page.tr("cli.col.reached_later")] = [
+            page.period_label(p) if s == "missed" else "—"
+            for p, s in zip(rows["reached_period"], rows["status"], strict=True)
+        ]
     st.dataframe(
         page.style_status(table, page.tr("col.status")),
         hide_index=True,

@@ -12,8 +12,9 @@ import streamlit as st
 from metrics.outputs import charts
 from metrics.outputs.brief.deck import PPTX_MIME, build_brief
 from metrics.outputs.chart_frame import ChartContext
-from metrics.outputs.explain import baseline_short
+from metrics.outputs.explain import baseline_short, recorded_day
 from metrics.plan import periods
+from metrics.progress.final import comparison_period, final_deadline, is_final
 from metrics.progress.observations import parse_known_at
 from metrics.text.format import format_gap, format_target
 from pages.frame import page
@@ -76,7 +77,8 @@ def body(view: page.View) -> None:
     values = page.current_values(period)
     kpis = national[national["kind"] == "kpi"]
     suffix = f"{agency}_" if agency else ""
-    late = page.late_reports(period)
+    due = final_deadline(reg) if is_final(reg, period) else period  # after the plan: its last quarter
+    late = page.late_reports(due)
     if agency:
         late = late[late["agency_id"] == agency]
 
@@ -87,7 +89,7 @@ def body(view: page.View) -> None:
         with right:
             cards(kpis, values, 2)
             status_mix(national, replace(ctx, title_width=60), f"status_mix_{suffix}{period}")
-            late_list(late, period)
+            late_list(late, due)
         return
 
     cards(kpis, values, min(max(len(kpis), 1), 4))
@@ -95,7 +97,7 @@ def body(view: page.View) -> None:
     with left:
         status_mix(national, replace(ctx, title_width=44), f"status_mix_{suffix}{period}")
         st.caption(page.tr("overview.mix_note"))
-        late_list(late, period)
+        late_list(late, due)
     with right:
         progress_chart(national, replace(ctx, title_width=44), f"progress_{suffix}{period}", compact=False)
     changes(period, agency)
@@ -113,6 +115,15 @@ def kpi_card(row: pd.Series, values: pd.DataFrame) -> None:
         page.tr("card.target", target=target, deadline=deadline),
         _gap_text(row, unit),
     ]
+    if row["final"]:  # past the deadline: when the value judged was recorded, and any later attainment
+        meta[0] += " · " + page.tr("final.recorded", date=recorded_day(row["recorded_at"]))
+        if row["status"] == "missed" and not pd.isna(row["latest_value"]):
+            later = row["reached_period"]
+            meta.append(
+                page.tr("final.reached_later", period=page.period_label(later))
+                if not pd.isna(later)
+                else page.tr("final.not_reached_later")
+            )
     source = baseline_short(row, page.lang())
     if source is not None:
         value = page.fmt_value(row["baseline_value"], unit)
@@ -215,11 +226,14 @@ def progress_chart(national: pd.DataFrame, ctx: ChartContext, filename: str, com
 def changes(period: str, agency: str | None) -> None:
     """Changes since the previous quarter: status changes and revisions, each table capped."""
     reg = page.registry()
-    previous = periods.shift(period, -1)
-    st.subheader(
-        page.tr("overview.changes_title", start=page.period_label(previous), end=page.period_label(period)),
-        anchor=False,
-    )
+    previous = comparison_period(reg, period)
+    if is_final(reg, period):
+        title = page.tr("final.changes_title", a=page.period_label(previous))
+    else:
+        title = page.tr(
+            "overview.changes_title", start=page.period_label(previous), end=page.period_label(period)
+        )
+    st.subheader(title, anchor=False)
     delta = page.changes(previous, period)
     moved, fresh, revised = delta["status_changes"], delta["new_values"], delta["revisions"]
     if agency:

@@ -66,6 +66,7 @@ def test_the_variables_table_names_each_setting() -> None:
         "METRICS_SMTP_STARTTLS",
         "METRICS_SMTP_USER",
         "METRICS_TARGETS",
+        "METRICS_TODAY",
         "METRICS_VIEW_LOGIN",
     ]
 
@@ -114,3 +115,12 @@ def test_unusable_reminder_and_mail_settings_are_named() -> None:
         "METRICS_SMTP_PORT must be a port number from 1 to 65535, not '0'. "
         "METRICS_SMTP_STARTTLS must be true or false, not 'maybe'."
     )
+
+
+def test_today_is_fixed_by_the_setting_and_checked() -> None:
+    fixed = config.Settings.from_env({"METRICS_TODAY": "2026-12-03"})
+    assert fixed.date == dt.date(2026, 12, 3)
+    assert config.Settings.from_env({}).date == dt.date.today()
+    with pytest.raises(ConfigError) as info:
+        config.Settings.from_env({"METRICS_TODAY": "tomorrow"})
+    assert str(info.value) == "METRICS_TODAY must be a date such as 2026-12-03, not 'tomorrow'."

@@ -62,8 +62,9 @@ def test_every_command_is_in_the_readme(name: str) -> None:
 @pytest.mark.parametrize("name", sorted(commands()))
 def test_every_option_is_in_the_readme(name: str) -> None:
     """Each option appears on a README line of its command (``--db``/``--targets``/``--lang``,
-    which every command takes, are documented once for all)."""
-    common = {"--db", "--targets", "--lang"}
+    which every command takes, and ``--round``, which every command reading the plan takes, are
+    documented once for all)."""
+    common = {"--db", "--targets", "--lang", "--round"}
     written = " ".join(rest for command, rest in readme_lines() if command == name)
     missing = sorted(o for o in options(commands()[name]) - common if o not in written)
     assert not missing, f"python -m metrics {name}: {missing}"

@@ -12,10 +12,10 @@ import sys
 from pathlib import Path
 
 from metrics import config
+from metrics.cli.report import AS_OF_HELP, default_as_of
 from metrics.outputs.brief.deck import build_brief, slide_kinds
 from metrics.plan import periods
 from metrics.plan.registry import Registry
-from metrics.progress.figures import latest_period_with_data
 from metrics.progress.observations import parse_known_at
 from metrics.text import t
 
@@ -24,7 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``brief`` to the ``python -m metrics`` parser."""
     p = subparsers.add_parser("brief", help="write the briefing deck (PowerPoint, editable charts)")
     p.add_argument("out", metavar="OUT.pptx")
-    p.add_argument("--as-of", dest="as_of", help="quarter, e.g. 2025Q4 (default: latest with data)")
+    p.add_argument("--as-of", dest="as_of", help=AS_OF_HELP)
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the deck (default: zh)")
     p.add_argument(
         "--known-at",
@@ -33,6 +33,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="reproduce a past briefing: only values recorded by this date (end of day) or ISO time",
     )
     p.add_argument("--targets", help="registry YAML (default: $METRICS_TARGETS or targets.yaml)")
+    p.add_argument("--round", help="plan round (its plan id) when the registry lists rounds")
     p.add_argument("--db", help=config.DB_HELP)
     p.set_defaults(handler=cmd_brief, needs_store="read")
 
@@ -45,7 +46,7 @@ def cmd_brief(args: argparse.Namespace, registry: Registry, store) -> int:
         return 2
     obs = store.observations()
     if args.as_of is None:
-        as_of = latest_period_with_data(obs) or registry.first_period
+        as_of = default_as_of()
     else:
         as_of = periods.parse_period(args.as_of)
         if as_of is None:

@@ -12,15 +12,20 @@ from metrics import config
 from metrics.errors import IngestRefused, MetricsError, RegistryError, RevertHeld
 from metrics.ingest.batch import parse_file, revert_text, store_checked
 from metrics.plan import periods
-from metrics.plan.registry import Registry, load_registry
+from metrics.plan.registry import Registry
+from metrics.plan.rounds import load_round, load_rounds, round_ref
 from metrics.store import connection
 from metrics.store.database import Store
 from metrics.store.postgres_engine import is_url
 from metrics.text import coded_error, error_text, problem_text, t
 
+ROUND_HELP = "plan round (its plan id) when the registry lists rounds (default: the current round)"
 
-def _common(p: argparse.ArgumentParser, db: bool = True) -> None:
+
+def _common(p: argparse.ArgumentParser, db: bool = True, plan_round: bool = True) -> None:
     p.add_argument("--targets", help="registry YAML (default: $METRICS_TARGETS or targets.yaml)")
+    if plan_round:
+        p.add_argument("--round", help=ROUND_HELP)
     if db:
         p.add_argument("--db", help=config.DB_HELP)
     p.add_argument("--lang", choices=("zh", "en"), default="en", help="language of messages")
@@ -35,8 +40,8 @@ def build_parser(groups: bool = True) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m metrics", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("validate", help="check the registry and list every problem")
-    _common(p, db=False)
+    p = sub.add_parser("validate", help="check the registry (every round) and list every problem")
+    _common(p, db=False, plan_round=False)
     p.set_defaults(handler=cmd_validate, needs_store=False)
 
     p = sub.add_parser("ingest", help="check quarterly files and store them (all or nothing per file)")
@@ -94,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         registry = None
         if args.command != "validate" and getattr(args, "needs_registry", True):
-            registry = load_registry(config.targets_path(getattr(args, "targets", None)))
+            registry = chosen_round(args)
         mode = getattr(args, "needs_store", False)
         if callable(mode):  # a command that writes only with some flag (remind --send)
             mode = mode(args)
@@ -125,16 +130,24 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
 
+def chosen_round(args: argparse.Namespace) -> Registry:
+    """The plan round a command works on: ``--round``, else the registry's current round."""
+    path = config.targets_path(getattr(args, "targets", None))
+    return load_round(round_ref(path, getattr(args, "round", None)), config.settings().date)
+
+
 def cmd_validate(args, _registry=None) -> int:
     path = config.targets_path(args.targets)
-    registry = load_registry(path)
-    counts = {
-        "agencies": len(registry.agencies),
-        "sections": len(registry.sections),
-        "measures": len(registry.measures),
-        "indicators": len(registry.indicators),
-    }
-    print(t("cli.validate_ok", args.lang, path=path, **counts))
+    rounds = load_rounds(path).rounds
+    for registry in rounds:
+        counts = {
+            "agencies": len(registry.agencies),
+            "sections": len(registry.sections),
+            "measures": len(registry.measures),
+            "indicators": len(registry.indicators),
+        }
+        where = f"{path} [{registry.plan.id}]" if len(rounds) > 1 else path
+        print(t("cli.validate_ok", args.lang, path=where, **counts))
     return 0
 
 

@@ -20,11 +20,10 @@ from metrics.plan import periods
 from metrics.plan.registry import Registry
 from metrics.progress.figures import (
     STATUSES,
-    figures,
     late_reports,
-    latest_period_with_data,
     status_records,
 )
+from metrics.progress.final import assessment, comparison_period, final_deadline, is_final, passed
 from metrics.progress.methods import compare, with_methods
 from metrics.progress.observations import parse_known_at
 from metrics.progress.rollups import agency_parts, agency_rollup, changes
@@ -60,10 +59,18 @@ _HEAD = {
 }
 
 
+AS_OF_HELP = "quarter, e.g. 2025Q3 (default: the last complete quarter before today, METRICS_TODAY)"
+
+
+def default_as_of() -> str:
+    """The last complete quarter before today: after a plan's deadline, its final assessment."""
+    return periods.last_complete(config.settings().date)
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add ``status``, ``changes`` and ``late`` to the ``python -m metrics`` parser."""
     p = subparsers.add_parser("status", help="gap, status, pace and projection of every figure")
-    p.add_argument("--as-of", dest="as_of", help="quarter, e.g. 2025Q3 (default: latest with data)")
+    p.add_argument("--as-of", dest="as_of", help=AS_OF_HELP)
     p.add_argument("--agency", help="only this agency's own figures (and the national figures it owns)")
     p.add_argument("--by-agency", action="store_true", help="one line per agency and role instead")
     _known_at(p)
@@ -71,14 +78,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_status, needs_store="read")
 
     p = subparsers.add_parser("changes", help="status changes, new values and revisions between two quarters")
-    p.add_argument("--from", dest="from_period", required=True, metavar="PERIOD")
-    p.add_argument("--to", dest="to_period", required=True, metavar="PERIOD")
+    p.add_argument(
+        "--from",
+        dest="from_period",
+        metavar="PERIOD",
+        help="default: the quarter before --to; for the final assessment the quarter before the deadline",
+    )
+    p.add_argument("--to", dest="to_period", metavar="PERIOD", help=AS_OF_HELP)
     _known_at(p)
     _common(p)
     p.set_defaults(handler=cmd_changes, needs_store="read")
 
     p = subparsers.add_parser("late", help="owners that have not reported a quarter")
-    p.add_argument("--as-of", dest="as_of", help="quarter, e.g. 2025Q3 (default: latest with data)")
+    p.add_argument("--as-of", dest="as_of", help=AS_OF_HELP)
     _known_at(p)
     _common(p)
     p.set_defaults(handler=cmd_late, needs_store="read")
@@ -116,6 +128,7 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("--lang", choices=("zh", "en"), default="en", help="language of the table")
     p.add_argument("--targets", help="registry YAML (default: $METRICS_TARGETS or targets.yaml)")
+    p.add_argument("--round", help="plan round (its plan id) when the registry lists rounds")
     p.add_argument("--db", help=config.DB_HELP)
 
 
@@ -133,7 +146,7 @@ def cmd_status(args: argparse.Namespace, registry: Registry, store: ObservationS
     if agency and agency not in registry.agency:
         _fail(t("cli.bad_agency", lang, value=agency))
         return 2
-    figs = figures(registry, obs, as_of, known_at)
+    figs = assessment(registry, obs, as_of, known_at)
     if getattr(args, "by_agency", False):
         roll = agency_rollup(registry, figs, late_reports(registry, obs, as_of, known_at))
         if agency:
@@ -151,15 +164,34 @@ def cmd_status(args: argparse.Namespace, registry: Registry, store: ObservationS
         figs = figs[mine]
     if args.json:
         return _dump(with_methods(status_records(figs), compare(registry, obs, as_of, known_at)))
-    print(_title("cli.status_title", lang, args, period=periods.label(as_of, lang)))
-    print(table(_head("status", lang), [_status_row(r, registry, lang) for r in status_records(figs)]))
+    print(_status_title(registry, as_of, lang, args))
+    head = _head("status", lang)
+    if figs["final"].any():
+        head[-1] = t("cli.col.reached_later", lang)
+    print(table(head, [_status_row(r, registry, lang) for r in status_records(figs)]))
     national = figs.loc[figs["figure"] == "national", "status"].value_counts()
     counts = ", ".join(f"{_status(s, lang)} {national[s]}" for s in STATUSES if s in national)
     if counts:
         print(t("cli.summary", lang, counts=counts))
     for line in parts_lines(registry, figs, lang):
         print(line)
+    if figs["final"].any():
+        print(_final_caption(registry, as_of, lang))
     return 0
+
+
+def _status_title(registry: Registry, as_of: str, lang: str, args: argparse.Namespace) -> str:
+    if is_final(registry, as_of):
+        deadline = periods.label(final_deadline(registry), lang)
+        return _title("final.cli_title", lang, args, deadline=deadline, period=periods.label(as_of, lang))
+    return _title("cli.status_title", lang, args, period=periods.label(as_of, lang))
+
+
+def _final_caption(registry: Registry, as_of: str, lang: str) -> str:
+    """Why no figure past its deadline says "on track": the verdict and what still counts."""
+    if is_final(registry, as_of):
+        return t("final.caption", lang, deadline=periods.label(final_deadline(registry), lang))
+    return t("final.partial_caption", lang, n=len(passed(registry, as_of)))
 
 
 def parts_lines(registry: Registry, figs: pd.DataFrame, lang: str) -> list[str]:
@@ -188,9 +220,13 @@ def parts_lines(registry: Registry, figs: pd.DataFrame, lang: str) -> list[str]:
 def cmd_changes(args: argparse.Namespace, registry: Registry, store: ObservationSource) -> int:
     lang = _lang(args)
     obs = store.observations()
+    end = _period_arg(args, "to_period", "--to", obs, registry)
+    if end is None:
+        return 2
+    if getattr(args, "from_period", None) is None:
+        args.from_period = comparison_period(registry, end)
     start = _period_arg(args, "from_period", "--from", obs, registry)
-    end = _period_arg(args, "to_period", "--to", obs, registry) if start else None
-    if start is None or end is None:
+    if start is None:
         return 2
     if periods.index(start) > periods.index(end):
         _fail(t("cli.bad_order", lang, a=start, b=end))
@@ -201,7 +237,12 @@ def cmd_changes(args: argparse.Namespace, registry: Registry, store: Observation
     result = changes(registry, obs, start, end, known_at)
     if args.json:
         return _dump({k: status_records(v) for k, v in result.items()})
-    print(_title("cli.changes_title", lang, args, a=periods.label(start, lang), b=periods.label(end, lang)))
+    if is_final(registry, end):
+        print(_title("final.changes_title", lang, args, a=periods.label(start, lang)))
+    else:
+        print(
+            _title("cli.changes_title", lang, args, a=periods.label(start, lang), b=periods.label(end, lang))
+        )
     for key, rows in (
         (
             "status_changes",
@@ -222,6 +263,8 @@ def cmd_late(args: argparse.Namespace, registry: Registry, store: ObservationSou
     ok, known_at = known_at_arg(args)
     if as_of is None or not ok:
         return 2
+    if getattr(args, "as_of", None) is None and is_final(registry, as_of):
+        as_of = final_deadline(registry)  # after the plan: what is still missing for its last quarter
     late = late_reports(registry, obs, as_of, known_at)
     if args.json:
         return _dump(status_records(late))
@@ -261,7 +304,7 @@ def _period_arg(args, attr: str, flag: str, obs: pd.DataFrame, registry: Registr
     """The canonical quarter of an argument, the default when absent, None (reported) when unreadable."""
     raw = getattr(args, attr, None)
     if raw is None:
-        return latest_period_with_data(obs) or registry.first_period
+        return default_as_of()
     period = periods.parse_period(raw)
     if period is None:
         _fail(t("cli.bad_period", _lang(args), flag=flag, value=raw))
@@ -302,6 +345,9 @@ def _status_row(r: dict, registry: Registry, lang: str) -> list[str]:
     if r["status"] == "contribution":  # a part of the national count has no target of its own
         target = "—"
     latest = "—" if r["latest_value"] is None else f"{_num(r['latest_value'])} ({r['latest_period']})"
+    if r["final"] and r["latest_value"] is not None and r["recorded_at"] is not None:
+        value, period, day = _num(r["latest_value"]), r["latest_period"], r["recorded_at"][:10]
+        latest = t("final.cli_value", lang, value=value, period=period, date=day)
     if r["pace_ratio"] is not None:
         pace = t("cli.needs", lang, x=f"{r['pace_ratio']:.1f}")
     elif r["status"] not in ("achieved", "missed") and r["required_pace"] and r["observed_pace"] is not None:
@@ -313,7 +359,16 @@ def _status_row(r: dict, registry: Registry, lang: str) -> list[str]:
         progress = (
             "—" if r["contribution"] is None else t("contribution.of", lang, share=_pct(r["contribution"]))
         )
-    if r["status"] in ("achieved", "contribution") or r["n_points"] < 2:
+    if r["final"]:
+        projection = "—"
+        if r["status"] == "missed" and r["n_points"]:
+            later = r["reached_period"]
+            projection = (
+                t("final.reached_later", lang, period=periods.label(later, lang))
+                if later
+                else t("final.not_reached_later", lang)
+            )
+    elif r["status"] in ("achieved", "contribution") or r["n_points"] < 2:
         projection = "—"
     elif r["projected_attainment_period"]:
         projection = t("cli.reach", lang, period=periods.label(r["projected_attainment_period"], lang))

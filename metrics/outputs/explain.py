@@ -40,6 +40,8 @@ def method_lines(ind: Indicator, fig: Mapping, as_of: str, lang: str) -> list[st
     line = baseline_line(fig, lang, value)
     if line:
         lines.append(line)
+    if fig.get("final"):
+        return lines + final_lines(fig, unit, lang)
     if fig["n_points"] < 2:
         return lines
     lines.append(
@@ -75,6 +77,36 @@ def method_lines(ind: Indicator, fig: Mapping, as_of: str, lang: str) -> list[st
             t("method.projection", lang, projected=value(fig["projected_value"]), attain=attain_text)
         )
     return lines
+
+
+def final_lines(fig: Mapping, unit: str, lang: str) -> list[str]:
+    """A figure past its deadline: the value judged, when it was recorded, the gap left and
+    whether a later quarter met the target."""
+    if fig.get("status") == "contribution":
+        return []
+    lines = [
+        t(
+            "final.value",
+            lang,
+            value=format_value(fig["latest_value"], unit, lang),
+            period=_period(fig["latest_period"], lang),
+            date=recorded_day(fig.get("recorded_at")),
+        )
+    ]
+    if fig["status"] == "missed":
+        lines.append(t("final.gap_left", lang, gap=format_gap(fig["gap"], unit, lang)))
+        later = fig.get("reached_period")
+        lines.append(
+            t("final.reached_later", lang, period=_period(later, lang))
+            if not is_missing(later)
+            else t("final.not_reached_later", lang)
+        )
+    return lines
+
+
+def recorded_day(moment: object) -> str:
+    """``2026-01-20`` for a recorded_at time (a timestamp or its ISO text); a dash for none."""
+    return "—" if is_missing(moment) else str(moment)[:10]
 
 
 def baseline_line(fig: Mapping, lang: str, value) -> str | None:

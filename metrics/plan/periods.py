@@ -85,6 +85,11 @@ def of_date(day: dt.date) -> str:
     return f"{day.year}Q{(day.month - 1) // 3 + 1}"
 
 
+def last_complete(today: dt.date) -> str:
+    """The latest quarter that has ended by ``today`` (the default as-of quarter)."""
+    return shift(of_date(today), -1)
+
+
 def span(first: str, last: str) -> list[str]:
     """Every period from ``first`` to ``last`` inclusive."""
     return [from_index(i) for i in range(index(first), index(last) + 1)]

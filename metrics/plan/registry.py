@@ -35,6 +35,7 @@ class Plan(_Frozen):
     end: dt.date
     source_zh: str = "数据来源：各部门季度报送"
     source_en: str = "Source: quarterly reports by the responsible agencies"
+    example: bool = False  # an invented round to show or test rounds: never the default round
 
 
 class Agency(_Frozen):

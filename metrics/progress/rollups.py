@@ -12,7 +12,7 @@ import pandas as pd
 
 from metrics.plan import periods
 from metrics.plan.registry import Registry
-from metrics.progress.figures import figures_at
+from metrics.progress.final import assessment_at
 from metrics.progress.method import STATUS_SEVERITY, STATUSES
 from metrics.progress.observations import Moment, current_table, period_index, prepare, timestamp
 
@@ -288,6 +288,7 @@ def changes(
     Each side is taken as it stood at its own briefing (see :func:`snapshot_time`), so
     the answer does not change when later quarters arrive. The rows' codes are worked out
     once for the four as-of views, and only the new and revised rows are copied out of ``obs``.
+    A side past a figure's deadline shows its final assessment (``final vs. 2025Q3``).
     With ``known_at``, neither side sees a revision recorded after it (a past briefing's view).
     """
     if periods.index(from_period) > periods.index(to_period):
@@ -295,8 +296,8 @@ def changes(
     prep = prepare(registry, obs)
     t_from = _earlier(_snapshot_time(obs, from_period, prep.q_all), known_at)
     t_to = _earlier(_snapshot_time(obs, to_period, prep.q_all), known_at)
-    before = figures_at(registry, obs, from_period, t_from, prep)
-    after = figures_at(registry, obs, to_period, t_to, prep)
+    before = assessment_at(registry, obs, from_period, t_from, prep)
+    after = assessment_at(registry, obs, to_period, t_to, prep)
     keys = ["indicator_id", "agency_id", "figure"]
     keep = [*keys, "status", "latest_period", "latest_value"]
     both = after[[*keep, "measure", "kind"]].merge(

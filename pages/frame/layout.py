@@ -7,6 +7,7 @@ import html
 
 import streamlit as st
 
+from metrics.progress.final import final_deadline, is_final, passed
 from pages.frame.page import (
     agency_filter,
     agency_name,
@@ -17,6 +18,7 @@ from pages.frame.page import (
     period_label,
     registry,
 )
+from pages.frame.rounds import default_as_of, round_id, rounds
 from pages.frame.urlstate import (
     ALL,
     LANGS,
@@ -24,6 +26,7 @@ from pages.frame.urlstate import (
     PARAM_AS_OF,
     PARAM_BRIEFING,
     PARAM_LANG,
+    PARAM_ROUND,
     bad_known_at,
     bound_select,
     browser_lang,
@@ -96,12 +99,13 @@ def sidebar(full: bool = True) -> None:
         )
         if not full:
             return
+        round_select()
         options = as_of_options()
         if options:
             bound_select(
                 PARAM_AS_OF,
                 options[::-1],
-                options[-1],
+                default_as_of(options),
                 tr("sidebar.as_of"),
                 _period_options_label,
                 help=tr("sidebar.as_of_help"),
@@ -124,6 +128,20 @@ def sidebar(full: bool = True) -> None:
             on_change=_set_briefing,
             help=tr("sidebar.briefing_help"),
         )
+
+
+def round_select() -> None:
+    """The plan round, when the registry lists more than one (``?round=``)."""
+    every = rounds()
+    if len(every.rounds) < 2:
+        return
+
+    def title(round_id: str) -> str:
+        plan = every.get(round_id).plan  # short: the full title heads the page
+        text = tr("round.option", start=plan.start.year, end=plan.end.year)
+        return text + (f" · {tr('round.example')}" if plan.example else "")
+
+    bound_select(PARAM_ROUND, every.ids[::-1], round_id(), tr("round.label"), title, help=tr("round.help"))
 
 
 def _set_briefing(on: bool | None = None) -> None:
@@ -161,6 +179,21 @@ def link_warnings() -> None:
         st.warning(tr("link.bad_agency", value=asked), icon=":material/warning:")
 
 
+def final_note(period: str | None) -> None:
+    """Past a deadline the page shows the final assessment: say so, and that late reports count."""
+    if not period:
+        return
+    reg = registry()
+    done = passed(reg, period)
+    if not done:
+        return
+    if len(done) == len(reg.indicators):
+        deadline = period_label(final_deadline(reg))
+        st.info(tr("final.caption", deadline=deadline), icon=":material/flag:")
+    else:
+        st.info(tr("final.partial_caption", n=len(done)), icon=":material/flag:")
+
+
 def page_header(title_key: str, period: str | None = None) -> None:
     """Page title with the plan, the as-of quarter and the agency filter underneath
     (on one line in briefing mode, to leave the screen to the charts)."""
@@ -169,6 +202,8 @@ def page_header(title_key: str, period: str | None = None) -> None:
     bits = [plan.title_zh if lang() == "zh" else plan.title_en]
     if period:
         bits.append(tr("header.as_of", period=period_label(period)))
+        if is_final(registry(), period):
+            bits.append(tr("final.deck_title"))
     agency = agency_filter()
     if agency:
         bits.append(tr("header.agency", agency=agency_name(agency)))
@@ -183,5 +218,6 @@ def page_header(title_key: str, period: str | None = None) -> None:
         return
     st.title(tr(title_key), anchor=False)
     st.caption(" · ".join(esc(b) for b in bits))
+    final_note(period)
     if bad_known_at() is not None:
         st.warning(tr("known_at.bad_link", value=bad_known_at()), icon=":material/warning:")

@@ -24,15 +24,26 @@ from metrics.errors import DatabaseLocked, MetricsError, RegistryError
 from metrics.outputs.chart_frame import ChartContext
 from metrics.outputs.palette import STATUS_COLORS, STATUS_ICONS, STATUS_INK
 from metrics.plan import periods
-from metrics.plan.registry import Registry, load_registry
+from metrics.plan.registry import Registry
+from metrics.plan.rounds import load_round, round_ref
 from metrics.progress import figures as progress
 from metrics.progress import rollups
+from metrics.progress.final import assessment
 from metrics.store.database import Store
 from metrics.store.postgres_engine import is_url, redact
 from metrics.text.format import format_value, is_missing
 from pages.frame import memo
+from pages.frame.rounds import default_as_of, registry_error, round_id, today_quarter
 from pages.frame.urlstate import ALL as ALL  # re-exported: pages say c.ALL, c.bound_select, c.is_briefing
-from pages.frame.urlstate import PARAM_AGENCY, PARAM_AS_OF, lang, moment, remembered, tr, url_value
+from pages.frame.urlstate import (
+    PARAM_AGENCY,
+    PARAM_AS_OF,
+    lang,
+    moment,
+    remembered,
+    tr,
+    url_value,
+)
 from pages.frame.urlstate import bound_select as bound_select
 from pages.frame.urlstate import is_briefing as is_briefing
 from pages.frame.urlstate import known_at as known_at
@@ -61,8 +72,8 @@ ensure_entry_point()
 
 
 @st.cache_resource(show_spinner=False)
-def _load_registry(path: str) -> Registry:
-    return load_registry(path)
+def _load_registry(ref: str) -> Registry:
+    return load_round(ref)  # ref: the registry file and the round (see targets())
 
 
 def registry() -> Registry:
@@ -72,13 +83,11 @@ def registry() -> Registry:
 
 
 def _registry() -> Registry:
-    path = targets()
+    ref = targets()
     try:
-        return _load_registry(path)
+        return _load_registry(ref)
     except RegistryError as exc:
-        st.error(tr("error.registry", path=path, count=len(exc.problems)))
-        st.text("\n".join(exc.problems[:50]))
-        st.stop()
+        registry_error(exc)
         raise  # unreachable; keeps type checkers content
 
 
@@ -147,10 +156,10 @@ load_registry_cached, observations_of = _load_registry, _observations  # for cod
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _figures(path: str, version: int, targets: str, as_of: str, day: str | None) -> pd.DataFrame:
-    return progress.figures(_load_registry(targets), _observations(path, version), as_of, moment(day))
+    return assessment(_load_registry(targets), _observations(path, version), as_of, moment(day))
 
 
-def figures(as_of: str) -> pd.DataFrame:
+def figures(as_of: str) -> pd.DataFrame:  # past a deadline: the final assessment
     """Status of every figure as of a quarter (as known at ``?known_at=``); computed once per
     (data version, quarter, day)."""
     registry()  # surfaces a registry error as a sentence before the cached call
@@ -269,8 +278,9 @@ def section(max_entries: int = 32) -> Callable[[Callable[..., T]], Callable[...,
 
 
 def targets() -> str:
-    """The registry file this run reads (``METRICS_TARGETS``)."""
-    return memo.once("targets", lambda: str(config.targets_path()))
+    """The registry file this run reads (``METRICS_TARGETS``) and its round shown: the key of every
+    cached result that depends on the plan."""
+    return memo.once("targets", lambda: round_ref(config.targets_path(), round_id()))
 
 
 def after_write() -> None:
@@ -293,23 +303,24 @@ def _as_of() -> str | None:
     options = as_of_options()
     if not options:
         return None
-    return url_value(PARAM_AS_OF, options) or remembered(PARAM_AS_OF, options) or options[-1]
+    return url_value(PARAM_AS_OF, options) or remembered(PARAM_AS_OF, options) or default_as_of(options)
 
 
 def as_of_options() -> list[str]:
-    """Quarters one may look at: from the plan start (or earliest data) to the latest data."""
+    """Quarters one may look at: from the plan start (or earliest data) to today's last complete
+    quarter or the latest data, whichever is later."""
     registry()
-    return memo.once("as_of_options", lambda: _as_of_options(*_version(), targets()))
+    return memo.once("as_of_options", lambda: _as_of_options(*_version(), targets(), today_quarter()))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _as_of_options(path: str, version: int, targets: str) -> list[str]:
+def _as_of_options(path: str, version: int, targets: str, today: str) -> list[str]:
     obs = _observations(path, version)
     latest = progress.latest_period_with_data(obs)
     if latest is None:
         return []
     first = min(_load_registry(targets).first_period, str(obs["period"].min()), key=periods.index)
-    return periods.span(first, latest)
+    return periods.span(first, max(latest, today, key=periods.index))
 
 
 def agency_filter() -> str | None:

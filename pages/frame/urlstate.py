@@ -20,6 +20,7 @@ from pages.frame import memo
 
 LANGS = ("zh", "en")
 PARAM_LANG, PARAM_AS_OF, PARAM_AGENCY, PARAM_BRIEFING = "lang", "as_of", "agency", "briefing"
+PARAM_ROUND = "round"  # ?round=<plan id> when the registry lists several plan rounds
 PARAM_KNOWN_AT = "known_at"  # ?known_at=2025-10-15: the numbers as recorded by the end of that day
 ALL = "__all__"  # the agency filter's "every agency" option (never written to the URL)
 

@@ -29,7 +29,8 @@ def cli_args(argv: list[str]) -> argparse.Namespace:
 
 
 @pytest.fixture
-def cli_world():
+def cli_world(monkeypatch):
+    monkeypatch.setenv("METRICS_TODAY", "2025-01-15")  # the default as-of: 2024Q4, the last complete quarter
     reg = make_registry(
         indicator("rate"),
         indicator("ms", kind="milestone", target=100, owner="moe", measure=22),

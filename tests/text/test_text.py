@@ -38,6 +38,7 @@ def test_the_catalogue_is_the_yaml_files_beside_the_package() -> None:
         "brief.yaml",
         "cli.yaml",
         "data.yaml",
+        "final.yaml",
         "pages.yaml",
         "problems.yaml",
         "reminders.yaml",

@@ -10,6 +10,7 @@ from metrics.outputs.palette import STATUS_COLORS, STATUS_ICONS, STATUS_INK, STA
 from metrics.plan import periods
 from metrics.plan.registry import Indicator, Registry
 from metrics.progress import figures as progress
+from metrics.progress.final import assessment
 from metrics.text import t
 from metrics.text.format import format_target, format_value, is_missing
 
@@ -30,7 +31,7 @@ class Brief:
     ):
         self.reg, self.obs, self.as_of, self.lang, self.demo = registry, obs, as_of, lang, demo
         self.known_at = known_at
-        self.figs = progress.figures(registry, obs, as_of, known_at)
+        self.figs = assessment(registry, obs, as_of, known_at)
         nat = self.figs[self.figs["figure"] == "national"]
         self.national = nat.set_index("indicator_id", drop=False)
         self.values = progress.current_values(registry, obs, as_of, known_at)

@@ -38,6 +38,7 @@ from metrics.outputs.explain import method_lines
 from metrics.outputs.palette import INK, MUTED, NATIONAL_COLOR, STATUS_INK
 from metrics.plan import periods
 from metrics.plan.registry import Indicator, Registry
+from metrics.progress.final import final_deadline, is_final
 from metrics.text import t
 from metrics.text.format import format_gap, format_number, format_share, is_missing
 
@@ -100,6 +101,8 @@ def _title_slide(b: Brief, generated: dt.date) -> None:
     size = fit_size([Para(title)], width - 0.1, 2.1, 36, 24, b.lang)
     deck.fill_placeholder(slide.shapes.title, 0.8, 1.3, width, 2.2, [Para(title, bold=True)], size)
     subtitle = b.tr("brief.subtitle", period=b.period(b.as_of))
+    if is_final(b.reg, b.as_of):
+        subtitle = b.tr("final.deck_title") + " · " + subtitle
     deck.fill_placeholder(slide.placeholders[1], 0.8, 3.6, width, 0.7, [Para(subtitle)], 24)
     if b.lang == "zh":
         date = f"{generated.year}年{generated.month}月{generated.day}日"
@@ -111,6 +114,9 @@ def _title_slide(b: Brief, generated: dt.date) -> None:
     ]
     if b.known_at is not None:
         lines.insert(1, Para(b.tr("brief.known_at", date=b.known_label()), color=MUTED, space_before=4))
+    if is_final(b.reg, b.as_of):
+        note = b.tr("final.deck_note", deadline=b.period(final_deadline(b.reg)))
+        lines.insert(1, Para(note, color=MUTED, space_before=4))
     deck.text(slide, 0.8, 4.35, width, 0.9, lines, 16)
     if b.demo:
         deck.badge(slide, 0.8, 5.55, 3.0, 0.55, b.tr("demo.badge"), DEMO_FILL, "#000000", 16)
@@ -119,7 +125,10 @@ def _title_slide(b: Brief, generated: dt.date) -> None:
 
 
 def _summary_slide(b: Brief) -> None:
-    slide = b.deck.slide(b.tr("brief.summary_title"))
+    title = b.tr("brief.summary_title")
+    if is_final(b.reg, b.as_of):
+        title = b.tr("final.title", deadline=b.period(final_deadline(b.reg)))
+    slide = b.deck.slide(title)
     head = [
         "col.indicator",
         "col.latest",

@@ -12,9 +12,9 @@ from metrics.outputs.brief.slides import (
     WIDTH,
 )
 from metrics.outputs.palette import MUTED, STATUS_ICONS, STATUS_ORDER
-from metrics.plan import periods
 from metrics.progress import figures as progress
 from metrics.progress import rollups
+from metrics.progress.final import comparison_period, is_final
 from metrics.text.format import cn_numeral, format_ranges
 
 
@@ -69,7 +69,10 @@ def measures_slide(b: Brief) -> None:
     size, heights, n = fit_table(rows, widths, legend_top - CONTENT_TOP - 0.04, 13, 10, b.lang, merges)
     merges = [(r0, c0, min(r1, n - 1), c1) for r0, c0, r1, c1 in merges if r0 < n - 1]
     b.deck.table(slide, MARGIN, CONTENT_TOP, widths, rows[:n], size, heights, merges)
-    items = "  ".join(b.status(s) for s in STATUS_ORDER)
+    shown = STATUS_ORDER
+    if is_final(b.reg, b.as_of):  # the final assessment has only these
+        shown = [s for s in STATUS_ORDER if s in ("achieved", "missed", "contribution")]
+    items = "  ".join(b.status(s) for s in shown)
     b.deck.text(
         slide,
         MARGIN,
@@ -138,8 +141,11 @@ def _table_with_more(
 
 
 def changes_slide(b: Brief) -> None:
-    previous = periods.shift(b.as_of, -1)
-    title = b.tr("overview.changes_title", start=b.period(previous), end=b.period(b.as_of))
+    previous = comparison_period(b.reg, b.as_of)
+    if is_final(b.reg, b.as_of):
+        title = b.tr("final.changes_title", a=b.period(previous))
+    else:
+        title = b.tr("overview.changes_title", start=b.period(previous), end=b.period(b.as_of))
     slide = b.deck.slide(title)
     delta = rollups.changes(b.reg, b.obs, previous, b.as_of, b.known_at)
     moved, fresh, revised = delta["status_changes"], delta["new_values"], delta["revisions"]

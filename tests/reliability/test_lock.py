@@ -25,7 +25,7 @@ from metrics.errors import DatabaseLocked
 from metrics.store.database import Store
 
 REPO = Path(__file__).resolve().parents[2]
-CLI_WAIT_LIMIT = 10.0  # seconds: the CLI retries for Store.open's default wait, then says why
+CLI_WAIT_LIMIT = 30.0  # seconds: the CLI retries for its 5-second wait, then says why (not hangs)
 
 HOLDER = r"""
 import datetime as dt, json, sys

@@ -217,16 +217,25 @@ def figures(registry: Registry, obs: pd.DataFrame, as_of: str, known_at: Moment 
     return figures_at(registry, obs, as_of, known_at, prepare(registry, obs))
 
 
+def series_points(
+    registry: Registry, obs: pd.DataFrame, as_of: str, known_at: Moment, prep: Prepared
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, np.ndarray]:
+    """Every figure's points from its baseline on, as the status engine and the other methods read
+    them: (the indicator table, the current values, the points (ind, ag, q, value), where each
+    baseline comes from)."""
+    reg = _indicator_table(registry, as_of)
+    cur = current_table(registry, obs, as_of, known_at, prep)
+    plan_q = periods.index(registry.first_period) - 1
+    pts, source = _from_baseline(_series(cur, obs["value"].to_numpy(float), reg), plan_q)
+    return reg, cur, pts, source
+
+
 def figures_at(
     registry: Registry, obs: pd.DataFrame, as_of: str, known_at: Moment, prep: Prepared
 ) -> pd.DataFrame:
     now = periods.index(as_of)
-    reg = _indicator_table(registry, as_of)
     agencies = prep.agencies
-    cur = current_table(registry, obs, as_of, known_at, prep)
-    pts, source = _from_baseline(
-        _series(cur, obs["value"].to_numpy(float), reg), periods.index(registry.first_period) - 1
-    )
+    reg, cur, pts, source = series_points(registry, obs, as_of, known_at, prep)
     per = _per_figure(pts).assign(baseline_source=source)
     per["national"] = per["ag"].to_numpy() == reg["owner"].to_numpy()[per["ind"].to_numpy(np.int64)]
     nat = pd.DataFrame({"ind": reg.index, "ag": reg["owner"], "national": True})

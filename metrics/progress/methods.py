@@ -22,9 +22,9 @@ import pandas as pd
 
 from metrics.plan import periods
 from metrics.plan.registry import Registry
-from metrics.progress.figures import _from_baseline, _indicator_table, _series, figures_at, status_records
+from metrics.progress.figures import figures_at, series_points, status_records
 from metrics.progress.method import CONTRIBUTION
-from metrics.progress.observations import Moment, current_table, prepare
+from metrics.progress.observations import Moment, prepare
 
 METHODS: tuple[str, ...] = ("open_sdg", "unsd", "destatis")
 LEVELS: tuple[str, ...] = ("on_track", "off_track", "moving_away")
@@ -158,10 +158,7 @@ def assessed_quarter(as_of: str, deadline_quarter: str) -> str:
 def _mean_changes(registry: Registry, obs: pd.DataFrame, as_of: str, known_at: Moment, prep) -> pd.DataFrame:
     """Per figure (ind, ag): first point of the last 20 quarters (from the baseline on) and the
     mean change per quarter from it to the latest point."""
-    reg = _indicator_table(registry, as_of)
-    cur = current_table(registry, obs, as_of, known_at, prep)
-    plan_q = periods.index(registry.first_period) - 1
-    pts, _ = _from_baseline(_series(cur, obs["value"].to_numpy(float), reg), plan_q)
+    _, _, pts, _ = series_points(registry, obs, as_of, known_at, prep)
     out = []
     for (ind, ag), g in pts.groupby(["ind", "ag"], sort=False):
         q, v = g["q"].to_numpy(np.int64), g["value"].to_numpy(float)

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 from typing import Protocol
 
 import pandas as pd
 
 from metrics import config
+from metrics.cli import rows
 from metrics.cli.table import table
 from metrics.plan import periods
 from metrics.plan.registry import Registry
@@ -28,35 +28,12 @@ from metrics.progress.methods import compare, with_methods
 from metrics.progress.observations import parse_known_at
 from metrics.progress.rollups import agency_parts, agency_rollup, changes
 from metrics.text import t
-from metrics.text.format import clip, is_missing
 
 
 class ObservationSource(Protocol):
     """What the handlers need from the store (a fake with this method is enough in tests)."""
 
     def observations(self, include_withdrawn: bool = False) -> pd.DataFrame: ...
-
-
-# column heads of each table: catalogue keys ``cli.col.<name>``
-_HEAD = {
-    "status": ("indicator", "figure", "latest", "target", "gap", "progress", "status", "pace", "projection"),
-    "agency": (
-        "agency",
-        "role",
-        "measures",
-        "indicators",
-        "worst",
-        "mean_progress",
-        "missing",
-        "own",
-        "own_worst",
-        "late",
-    ),
-    "late": ("agency", "indicator", "period"),
-    "status_changes": ("indicator", "figure", "from", "to", "old_value", "new_value"),
-    "new_values": ("indicator", "agency", "period", "value", "revision"),
-    "revisions": ("indicator", "agency", "period", "old", "new", "revision"),
-}
 
 
 AS_OF_HELP = "quarter, e.g. 2025Q3 (default: the last complete quarter before today, METRICS_TODAY)"
@@ -154,7 +131,11 @@ def cmd_status(args: argparse.Namespace, registry: Registry, store: ObservationS
         if args.json:
             return _dump(status_records(roll))
         print(_title("cli.agency_title", lang, args, period=periods.label(as_of, lang)))
-        print(table(_head("agency", lang), [_agency_row(r, registry, lang) for r in status_records(roll)]))
+        print(
+            table(
+                rows.head("agency", lang), [rows.agency_row(r, registry, lang) for r in status_records(roll)]
+            )
+        )
         return 0
     if agency:
         owner = figs["indicator_id"].map({i.id: i.owner for i in registry.indicators})
@@ -165,12 +146,12 @@ def cmd_status(args: argparse.Namespace, registry: Registry, store: ObservationS
     if args.json:
         return _dump(with_methods(status_records(figs), compare(registry, obs, as_of, known_at)))
     print(_status_title(registry, as_of, lang, args))
-    head = _head("status", lang)
+    head = rows.head("status", lang)
     if figs["final"].any():
         head[-1] = t("cli.col.reached_later", lang)
-    print(table(head, [_status_row(r, registry, lang) for r in status_records(figs)]))
+    print(table(head, [rows.status_row(r, registry, lang) for r in status_records(figs)]))
     national = figs.loc[figs["figure"] == "national", "status"].value_counts()
-    counts = ", ".join(f"{_status(s, lang)} {national[s]}" for s in STATUSES if s in national)
+    counts = ", ".join(f"{rows.status(s, lang)} {national[s]}" for s in STATUSES if s in national)
     if counts:
         print(t("cli.summary", lang, counts=counts))
     for line in parts_lines(registry, figs, lang):
@@ -207,12 +188,12 @@ def parts_lines(registry: Registry, figs: pd.DataFrame, lang: str) -> list[str]:
             key,
             lang,
             period=periods.label(r["period"], lang),
-            total=_num(r["agency_sum"]),
+            total=rows.num(r["agency_sum"]),
             n=r["n_agencies"],
-            national=_num(r["national"]),
-            diff=_num(abs(r["unattributed"])),
+            national=rows.num(r["national"]),
+            diff=rows.num(abs(r["unattributed"])),
         )
-        name = _indicator_name(registry, r["indicator_id"], lang)
+        name = rows.indicator_name(registry, r["indicator_id"], lang)
         out.append(f"{name}: {text}" if lang == "en" else f"{name}：{text}")
     return out
 
@@ -243,16 +224,14 @@ def cmd_changes(args: argparse.Namespace, registry: Registry, store: Observation
         print(
             _title("cli.changes_title", lang, args, a=periods.label(start, lang), b=periods.label(end, lang))
         )
-    for key, rows in (
-        (
-            "status_changes",
-            [_change_row(r, registry, lang) for r in status_records(result["status_changes"])],
-        ),
-        ("new_values", [_value_row(r, registry, lang) for r in status_records(result["new_values"])]),
-        ("revisions", [_revision_row(r, registry, lang) for r in status_records(result["revisions"])]),
+    for key, row in (
+        ("status_changes", rows.change_row),
+        ("new_values", rows.value_row),
+        ("revisions", rows.revision_row),
     ):
-        print(f"\n{t('cli.' + key, lang)} ({len(rows)})")
-        print(table(_head(key, lang), rows) if rows else t("cli.none", lang))
+        cells = [row(r, registry, lang) for r in status_records(result[key])]
+        print(f"\n{t('cli.' + key, lang)} ({len(cells)})")
+        print(table(rows.head(key, lang), cells) if cells else t("cli.none", lang))
     return 0
 
 
@@ -273,15 +252,15 @@ def cmd_late(args: argparse.Namespace, registry: Registry, store: ObservationSou
         print(t("cli.no_late", lang, period=label))
         return 0
     print(_title("cli.late_title", lang, args, period=label))
-    rows = [
+    cells = [
         [
-            _agency_name(registry, r["agency_id"], lang),
-            _indicator_name(registry, r["indicator_id"], lang),
+            rows.agency_name(registry, r["agency_id"], lang),
+            rows.indicator_name(registry, r["indicator_id"], lang),
             r["period"],
         ]
         for r in status_records(late)
     ]
-    print(table(_head("late", lang), rows))
+    print(table(rows.head("late", lang), cells))
     return 0
 
 
@@ -290,10 +269,6 @@ def cmd_late(args: argparse.Namespace, registry: Registry, store: ObservationSou
 
 def _lang(args) -> str:
     return "zh" if getattr(args, "lang", "en") == "zh" else "en"
-
-
-def _head(table_name: str, lang: str) -> list[str]:
-    return [t(f"cli.col.{name}", lang) for name in _HEAD[table_name]]
 
 
 def _fail(message: str) -> None:
@@ -314,125 +289,3 @@ def _period_arg(args, attr: str, flag: str, obs: pd.DataFrame, registry: Registr
 def _dump(payload) -> int:
     print(json.dumps(payload, ensure_ascii=False, indent=2))
     return 0
-
-
-def _num(x) -> str:
-    if is_missing(x) or (isinstance(x, float) and not math.isfinite(x)):
-        return "—"
-    return f"{x:,.2f}".rstrip("0").rstrip(".")
-
-
-def _pct(x) -> str:
-    return "—" if x is None else f"{x * 100:.0f}%"
-
-
-def _indicator_name(registry: Registry, ind: str, lang: str) -> str:
-    i = registry.indicator.get(ind)
-    return clip(i.name(lang), 34) if i else ind
-
-
-def _agency_name(registry: Registry, agency: str | None, lang: str) -> str:
-    if agency is None:
-        return t("cli.national", lang)
-    a = registry.agency.get(agency)
-    return a.short(lang) if a else agency
-
-
-def _status_row(r: dict, registry: Registry, lang: str) -> list[str]:
-    unit = registry.indicator[r["indicator_id"]].unit_label(lang)
-    sign = "≥" if r["direction"] == "at_least" else "≤"
-    target = f"{sign} {_num(r['target'])} {unit} " + t("cli.by", lang, date=r["deadline"])
-    if r["status"] == "contribution":  # a part of the national count has no target of its own
-        target = "—"
-    latest = "—" if r["latest_value"] is None else f"{_num(r['latest_value'])} ({r['latest_period']})"
-    if r["final"] and r["latest_value"] is not None and r["recorded_at"] is not None:
-        value, period, day = _num(r["latest_value"]), r["latest_period"], r["recorded_at"][:10]
-        latest = t("final.cli_value", lang, value=value, period=period, date=day)
-    if r["pace_ratio"] is not None:
-        pace = t("cli.needs", lang, x=f"{r['pace_ratio']:.1f}")
-    elif r["status"] not in ("achieved", "missed") and r["required_pace"] and r["observed_pace"] is not None:
-        pace = t("cli.wrong_way", lang)
-    else:
-        pace = "—"
-    progress = _pct(r["progress"])
-    if r["status"] == "contribution":
-        progress = (
-            "—" if r["contribution"] is None else t("contribution.of", lang, share=_pct(r["contribution"]))
-        )
-    if r["final"]:
-        projection = "—"
-        if r["status"] == "missed" and r["n_points"]:
-            later = r["reached_period"]
-            projection = (
-                t("final.reached_later", lang, period=periods.label(later, lang))
-                if later
-                else t("final.not_reached_later", lang)
-            )
-    elif r["status"] in ("achieved", "contribution") or r["n_points"] < 2:
-        projection = "—"
-    elif r["projected_attainment_period"]:
-        projection = t("cli.reach", lang, period=periods.label(r["projected_attainment_period"], lang))
-    else:
-        projection = t("cli.no_reach", lang)
-    return [
-        _indicator_name(registry, r["indicator_id"], lang),
-        _agency_name(registry, r["agency_id"], lang),
-        latest,
-        target,
-        _num(r["gap"]),
-        progress,
-        _status(r["status"], lang),
-        pace,
-        projection,
-    ]
-
-
-def _agency_row(r: dict, registry: Registry, lang: str) -> list[str]:
-    return [
-        _agency_name(registry, r["agency_id"], lang),
-        t(f"cli.role.{r['role']}", lang),
-        ", ".join(str(m) for m in r["measures"]) or "—",
-        str(r["n_indicators"]),
-        _status(r["worst_status"], lang),
-        _pct(r["mean_progress"]),
-        str(r["missing"]),
-        str(r["own_figures"]),
-        _status(r["own_worst_status"], lang),
-        str(r["late"]),
-    ]
-
-
-def _change_row(r: dict, registry: Registry, lang: str) -> list[str]:
-    return [
-        _indicator_name(registry, r["indicator_id"], lang),
-        _agency_name(registry, r["agency_id"], lang),
-        _status(r["from_status"], lang),
-        _status(r["to_status"], lang),
-        _num(r["from_value"]),
-        _num(r["to_value"]),
-    ]
-
-
-def _value_row(r: dict, registry: Registry, lang: str) -> list[str]:
-    return [
-        _indicator_name(registry, r["indicator_id"], lang),
-        _agency_name(registry, r["agency_id"], lang),
-        r["period"],
-        _num(r["value"]),
-        str(r["revision"]),
-    ]
-
-
-def _revision_row(r: dict, registry: Registry, lang: str) -> list[str]:
-    return [
-        _indicator_name(registry, r["indicator_id"], lang),
-        _agency_name(registry, r["agency_id"], lang),
-        r["period"],
-        _num(r["old_value"]),
-        _num(r["new_value"]),
-        f"{r['old_revision']}→{r['revision']}",
-    ]
-
-
-def _status(status: str, lang: str) -> str:
-    return t(f"status.{status}", lang)

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from metrics.cli import report as report_cli
+from metrics.cli import rows as cli_rows
 from metrics.text import CATALOG
 from metrics.text.format import display_width
 from tests.progress.test_figures import indicator, make_obs, make_registry
@@ -136,7 +137,7 @@ def test_chinese_status_table_lines_up_by_display_width(cli_world, capsys):
         assert display_width(line) <= len(rule)
 
 
-@pytest.mark.parametrize("name", sorted({c for cols in report_cli._HEAD.values() for c in cols}))
+@pytest.mark.parametrize("name", sorted({c for cols in cli_rows.HEAD.values() for c in cols}))
 def test_every_column_head_is_in_the_catalogue(name: str) -> None:
     assert f"cli.col.{name}" in CATALOG
 

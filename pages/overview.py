@@ -247,6 +247,7 @@ def changes(period: str, agency: str | None) -> None:
             ),
             hide_index=True,
             width="stretch",
+            height="content",  # every row on the page (and in a screenshot), not a box that scrolls
             placeholder="—",
         )
     if not revised.empty:
@@ -264,6 +265,7 @@ def changes(period: str, agency: str | None) -> None:
             ),
             hide_index=True,
             width="stretch",
+            height="content",  # every row on the page (and in a screenshot), not a box that scrolls
             placeholder="—",
         )
 

@@ -25,7 +25,7 @@ from metrics.errors import IngestRefused, MetricsError, PermissionDenied, Proble
 from metrics.ingest.batch import IngestResult, period_bounds
 from metrics.outputs.export import MIME, template_bytes, to_bytes
 from metrics.plan import periods
-from metrics.text import error_text, localized, t
+from metrics.text import error_text, problem_reason, t
 from pages.frame import gate
 from pages.frame.page import (
     after_write,
@@ -146,7 +146,7 @@ def problem_table(problems: list[Problem], lg: str) -> pd.DataFrame:
 
 def reason(problem: Problem, lg: str) -> str:
     """Why, without where (the row and column have their own columns)."""
-    return t(f"problem.{problem.code}", lg, **localized(problem.params, lg))
+    return problem_reason(problem, lg)
 
 
 def change_table(rows: pd.DataFrame, lg: str) -> pd.DataFrame:

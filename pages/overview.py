@@ -93,11 +93,11 @@ def body(view: page.View) -> None:
     cards(kpis, values, min(max(len(kpis), 1), 4))
     left, right = st.columns(2, gap="medium")
     with left:
-        status_mix(national, replace(ctx, title_width=44), f"status_mix_{suffix}{period}")
+        status_mix(national, replace(ctx, title_width=36), f"status_mix_{suffix}{period}")
         st.caption(page.tr("overview.mix_note"))
         late_list(late, period)
     with right:
-        progress_chart(national, replace(ctx, title_width=44), f"progress_{suffix}{period}", compact=False)
+        progress_chart(national, replace(ctx, title_width=36), f"progress_{suffix}{period}", compact=False)
     changes(period, agency)
 
 

@@ -30,7 +30,7 @@ class ChartContext:
     lang: str
     as_of: str  # canonical period, e.g. 2025Q4
     source: str  # the plan's source line in ``lang``
-    title_width: int = 50  # columns (a CJK character counts two) before a title wraps: fits MIN_WIDTH
+    title_width: int = 36  # columns (a CJK character counts two) before a title wraps: fits a phone
 
     @property
     def as_of_label(self) -> str:
@@ -62,8 +62,9 @@ def frame_layout(
     axes' grid and tick style.
 
     Everything in the title block wraps at ``ctx.title_width`` (the 13 px lines at a
-    proportionally wider width), so that it fits a chart of MIN_WIDTH px; the key lives there
-    rather than in a Plotly legend so that it never overlaps the plot."""
+    proportionally wider width), so that it fits the part of a chart a phone shows without
+    scrolling (about 360 px); the key lives there rather than in a Plotly legend so that it
+    never overlaps the plot."""
     wrapped = wrap(title, ctx.title_width)
     lines = wrapped.count("<br>") + 1
     small = ctx.title_width * 18 // 13  # columns of a 13 px line as wide as the 18 px title

@@ -250,6 +250,7 @@ def test_upload_page_language_near_misses_and_refusals_audited(page: Page, conte
 
     # Both refusals are in the audit log: who, file, sha256, problem count (2)
     admin = context.new_page()
+    admin.set_default_timeout(60_000)  # the Data & history page reads every revision: slow on a busy machine
     try:
         log = admin_audit(admin, lang)
         for name in (f"near-{lang}.csv", f"text-{lang}.xlsx"):

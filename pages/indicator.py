@@ -128,6 +128,7 @@ def trend(ind, nat: pd.Series, values: pd.DataFrame, period: str) -> None:
         attainment=None
         if pd.isna(nat["projected_attainment_period"])
         else str(nat["projected_attainment_period"]),
+        lead=page.agency_name(ind.owner, short=True),
     )
     ctx = page.chart_context(period)
     page.show_chart(charts.trend(spec, ctx, height=470 if page.is_briefing() else 500), f"{ind.id}_{period}")

@@ -74,10 +74,17 @@ def summary(measures: list, rollup: pd.DataFrame, period: str) -> None:
         hide_index=True,
         width="stretch",
         height="content",
+        row_height=66,  # above 4 rem the grid wraps long text (titles, lists of agencies)
         column_config={
+            page.tr("col.measure"): st.column_config.TextColumn(width=300),
+            page.tr("col.status"): st.column_config.TextColumn(width=150),
             page.tr("col.mean_progress"): st.column_config.ProgressColumn(
-                min_value=0, max_value=100, format="%d%%"
+                min_value=0, max_value=100, format="%d%%", width=110
             ),
+            page.tr("col.n_indicators"): st.column_config.NumberColumn(width=80),
+            page.tr("col.missing"): st.column_config.NumberColumn(width=70),
+            page.tr("col.lead"): st.column_config.TextColumn(width=150),
+            page.tr("col.sharing"): st.column_config.TextColumn(width=200),
         },
         placeholder="—",
     )
@@ -136,12 +143,8 @@ def measure_card(m, roll: pd.Series, rows: pd.DataFrame) -> None:
                 format_target(t, d, page.unit_text(u), lg)
                 for t, d, u in zip(rows["target"], rows["direction"], rows["unit"], strict=True)
             ],
-            page.tr("col.progress"): [
-                None if pd.isna(p) else round(float(p) * 100) for p in rows["progress"]
-            ],
-            page.tr("col.expected"): [
-                None if pd.isna(p) else round(float(p) * 100) for p in rows["expected_progress"]
-            ],
+            page.tr("col.progress"): [_percent(p) for p in rows["progress"]],
+            page.tr("col.expected"): [_percent(p) for p in rows["expected_progress"]],
         }
     )
     if rows["final"].all():  # past the deadline: when the value judged was recorded, not "expected by now"
@@ -152,18 +155,13 @@ def measure_card(m, roll: pd.Series, rows: pd.DataFrame) -> None:
             page.period_label(p) if s == "missed" else "—"
             for p, s in zip(rows["reached_period"], rows["status"], strict=True)
         ]
-    st.dataframe(
-        page.style_status(table, page.tr("col.status")),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            page.tr("col.progress"): st.column_config.ProgressColumn(
-                min_value=0, max_value=100, format="%d%%"
-            ),
-            page.tr("col.expected"): st.column_config.NumberColumn(format="%d%%"),
-        },
-        placeholder="—",
-    )
+    # A static table: a card holds a few rows, and every row and every long name must show in
+    # full (wrapped), on screen and in a screenshot, as a scrolling grid would not.
+    st.table(page.style_status(table, page.tr("col.status")).hide(axis="index"))
+
+
+def _percent(share: object) -> str:
+    return "—" if pd.isna(share) else f"{round(float(share) * 100)}%"
 
 
 period = page.as_of()

@@ -1,4 +1,5 @@
-"""Methodology / 方法说明: docs/methodology.md in the chosen language."""
+"""Methodology / 方法说明: docs/methodology.md in the chosen language, as leaders read it (no code
+paths or field names: :func:`metrics.text.doc.for_readers`)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from metrics.text.doc import for_readers
 from pages.frame import page
 from pages.frame.layout import page_header
 
@@ -37,4 +39,4 @@ else:
         other = language_part(text, "en" if page.lang() == "zh" else "zh")
         st.info(page.tr("methodology.missing_lang"), icon=":material/info:")
         body = other or text
-    st.markdown(body)
+    st.markdown(for_readers(body, page.lang()))

@@ -95,11 +95,11 @@ def body(view: page.View) -> None:
     cards(kpis, values, min(max(len(kpis), 1), 4))
     left, right = st.columns(2, gap="medium")
     with left:
-        status_mix(national, replace(ctx, title_width=44), f"status_mix_{suffix}{period}")
+        status_mix(national, replace(ctx, title_width=36), f"status_mix_{suffix}{period}")
         st.caption(page.tr("overview.mix_note"))
         late_list(late, due)
     with right:
-        progress_chart(national, replace(ctx, title_width=44), f"progress_{suffix}{period}", compact=False)
+        progress_chart(national, replace(ctx, title_width=36), f"progress_{suffix}{period}", compact=False)
     changes(period, agency)
 
 
@@ -261,6 +261,7 @@ def changes(period: str, agency: str | None) -> None:
             ),
             hide_index=True,
             width="stretch",
+            height="content",  # every row on the page (and in a screenshot), not a box that scrolls
             placeholder="—",
         )
     if not revised.empty:
@@ -278,6 +279,7 @@ def changes(period: str, agency: str | None) -> None:
             ),
             hide_index=True,
             width="stretch",
+            height="content",  # every row on the page (and in a screenshot), not a box that scrolls
             placeholder="—",
         )
 

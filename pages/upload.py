@@ -137,19 +137,25 @@ def _join(lg: str, *sentences: str) -> str:
 def dropzone_css() -> str:
     """The upload box's own words (Streamlit draws them in English only) in the page's language."""
     limit = int(st.get_option("server.maxUploadSize"))
+    sep = "、" if lang() == "zh" else ", "
     texts = {
         "[data-testid='stFileUploaderDropzone'] [data-testid='stBaseButton-secondary'] p": tr(
             "upload.browse"
         ),
         "[data-testid='stFileUploaderDropzoneInstructions'] span": tr(
-            "upload.dropzone", limit=limit, types="、".join(t.upper() for t in FILE_TYPES)
+            "upload.dropzone", limit=limit, types=sep.join(t.upper() for t in FILE_TYPES)
         ),
     }
     rules = "".join(
         f"{where}{{font-size:0}}{where}::after{{content:{_css_string(text)};font-size:0.9rem}}"
         for where, text in texts.items()
     )
-    return f"<style>{rules}</style>"
+    # the long sentence wraps inside the box on a phone rather than running out of it
+    wrap = (
+        "[data-testid='stFileUploaderDropzoneInstructions']{min-width:0;flex:1 1 auto;overflow:visible}"
+        "[data-testid='stFileUploaderDropzoneInstructions'] span::after{white-space:normal;display:block}"
+    )
+    return f"<style>{rules}{wrap}</style>"
 
 
 def _css_string(text: str) -> str:

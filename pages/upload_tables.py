@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics.errors import Problem, Revert
-from metrics.text import localized, t
+from metrics.text import problem_reason, t
 from pages.frame.page import agency_name, indicator_name, labels, period_label
 
 
@@ -25,7 +25,7 @@ def problem_table(problems: list[Problem], lg: str) -> pd.DataFrame:
 
 def reason(problem: Problem, lg: str) -> str:
     """Why, without where (the row and column have their own columns)."""
-    return t(f"problem.{problem.code}", lg, **localized(problem.params, lg))
+    return problem_reason(problem, lg)
 
 
 def change_table(rows: pd.DataFrame, lg: str) -> pd.DataFrame:

@@ -10,6 +10,7 @@ each with the row as Excel shows it and the value as written.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import math
 import re
 import unicodedata
@@ -27,6 +28,7 @@ from metrics.plan.registry import Registry
 from metrics.store.incoming import ACCEPTED, ROW_COLUMNS
 
 MAX_ABS_VALUE = 1e15
+NEAR_MISS = 0.8  # difflib ratio from which an unknown id or name gets "did you mean …"
 # A plain number below MAX_ABS_VALUE: DuckDB's cast reads it as float() does (correctly rounded).
 _PLAIN = r"regexp_full_match(k, '[+-]?[0-9]{1,15}(\.[0-9]{1,17})?')"
 _VALUE_OUTPUTS = {"number": "DOUBLE", "pct": "BOOLEAN", "code": "VARCHAR"}
@@ -280,12 +282,14 @@ def _problems(con, registry: Registry, first: str, last: str, allowed: list[str]
             f"SELECT {columns} FROM checked WHERE {WHERE[kind]} ORDER BY row", params
         ).fetchall()
 
+    near_indicator = _near_miss(_indicator_names(registry))
+    near_agency = _near_miss(_agency_names(registry))
     problems = [
-        Problem("unknown_indicator", row, "indicator_id", text, {})
+        Problem("unknown_indicator", row, "indicator_id", text, near_indicator(text))
         for row, text in rows("row, indicator_text", "unknown_indicator")
     ]
     problems += [
-        Problem("unknown_agency", row, "agency_id", text, {})
+        Problem("unknown_agency", row, "agency_id", text, near_agency(text))
         for row, text in rows("row, agency_text", "unknown_agency")
     ]
     for row, text, ag, ind in rows("row, agency_text, agency_id, indicator_id", "not_allowed"):
@@ -318,6 +322,35 @@ def _problems(con, registry: Registry, first: str, last: str, allowed: list[str]
         code, params = _range_rule(registry.indicator[ind])
         problems.append(Problem(code, row, "value", text, params))
     return problems
+
+
+def _near_miss(names: list[str]) -> Callable[[str | None], dict]:
+    """``{"suggestion": name}`` for a text close to one of ``names`` (a typo of an id or of a
+    Chinese name), else ``{}``; asked once per distinct text."""
+    by_key = {_norm(n).lower(): n for n in names}
+    found: dict[str, dict] = {}
+
+    def near(text: str | None) -> dict:
+        key = _norm(text or "").lower()
+        if key not in found:
+            close = difflib.get_close_matches(key, list(by_key), n=1, cutoff=NEAR_MISS) if key else []
+            found[key] = {"suggestion": by_key[close[0]]} if close else {}
+        return found[key]
+
+    return near
+
+
+def _indicator_names(registry: Registry) -> list[str]:
+    """What a file may write for an indicator: its id or its Chinese name."""
+    return [name for ind in registry.indicators for name in (ind.id, ind.name_zh)]
+
+
+def _agency_names(registry: Registry) -> list[str]:
+    """What a file may write for an agency: its id or its Chinese name (with or without the bracket)."""
+    out = []
+    for ag in registry.agencies:
+        out += [ag.id, ag.name_zh, re.sub(r"[（(].*?[）)]", "", ag.name_zh).strip()]
+    return list(dict.fromkeys(out))
 
 
 def _range_rule(ind) -> tuple[str, dict]:

@@ -15,6 +15,13 @@ from metrics.plan import periods
 from metrics.text import t
 from metrics.text.format import display_width, wrap
 
+# Every chart is laid out for at least this width: the page keeps charts this wide on a phone
+# (scrolling sideways, see pages/frame/layout.py) and the PNG export renders at EXPORT_WIDTH.
+MIN_WIDTH = 560
+EXPORT_WIDTH = 960
+MODEBAR_BAND = 36  # px of blank band above the title, where Plotly's toolbar appears on hover
+LINE = 24  # px per line of the title block after the first two (Plotly spaces them by the 18 px font)
+
 
 @dataclass(frozen=True)
 class ChartContext:
@@ -23,7 +30,7 @@ class ChartContext:
     lang: str
     as_of: str  # canonical period, e.g. 2025Q4
     source: str  # the plan's source line in ``lang``
-    title_width: int = 76  # columns (a CJK character counts two) before a title wraps
+    title_width: int = 36  # columns (a CJK character counts two) before a title wraps: fits a phone
 
     @property
     def as_of_label(self) -> str:
@@ -46,24 +53,38 @@ def frame_layout(
     legend: bool = True,
     bottom: int = 70,
     key: Sequence[tuple[str, str]] = (),
+    lead: str | None = None,
+    note: str | None = None,
 ) -> dict:
-    """The frame as a layout dict: title (wrapped) with unit and as-of underneath, an optional
-    colour key under that (``key``: (colour, text) pairs, wrapped like the title), the source
-    line below the plot (the one annotation), and the axes' grid and tick style.
+    """The frame as a layout dict: title (wrapped) with unit, as-of quarter and (``lead``) the
+    lead agency underneath, an optional colour key under that (``key``: (colour, text) pairs)
+    and a ``note`` explaining it, the source line below the plot (the one annotation), and the
+    axes' grid and tick style.
 
-    The key lives in the title block rather than in a Plotly legend so that it wraps
-    predictably at any width and never overlaps the plot."""
+    Everything in the title block wraps at ``ctx.title_width`` (the 13 px lines at a
+    proportionally wider width), so that it fits the part of a chart a phone shows without
+    scrolling (about 360 px); the key lives there rather than in a Plotly legend so that it
+    never overlaps the plot."""
     wrapped = wrap(title, ctx.title_width)
     lines = wrapped.count("<br>") + 1
+    small = ctx.title_width * 18 // 13  # columns of a 13 px line as wide as the 18 px title
     parts = [t("chart.as_of", ctx.lang, period=ctx.as_of_label)]
     if unit:
         parts.insert(0, t("chart.unit", ctx.lang, unit=unit))
-    subtitle = " · ".join(parts)
-    key_lines = _key_lines(key, ctx.title_width)
-    text = f"<b>{wrapped}</b><br><span style='font-size:13px;color:{MUTED}'>{subtitle}</span>"
+    if lead:
+        parts.append(t("chart.lead", ctx.lang, agency=lead))
+    sub_lines = _packed(parts, small, " · ")
+    key_lines = _key_lines(key, small)
+    note_lines = wrap(note, small).split("<br>") if note else []
+    text = f"<b>{wrapped}</b>"
+    for line in sub_lines:
+        text += f"<br><span style='font-size:13px;color:{MUTED}'>{line}</span>"
     for line in key_lines:
         text += f"<br><span style='font-size:13px;color:{INK}'>{line}</span>"
-    top = 26 * lines + 34 + 21 * len(key_lines) + (40 if legend else 0)
+    for line in note_lines:
+        text += f"<br><span style='font-size:13px;color:{MUTED}'>{line}</span>"
+    extra = len(key_lines) + len(note_lines) + len(sub_lines) - 1
+    top = MODEBAR_BAND + 26 * lines + 34 + LINE * extra + (40 if legend else 0)
     axis = {"gridcolor": GRID, "zeroline": False, "automargin": True, "tickfont": {"size": 12}}
     return {
         "title": {
@@ -74,11 +95,11 @@ def frame_layout(
             "y": 1.0,
             "yref": "container",
             "yanchor": "top",
-            "pad": {"t": 14, "l": 12},
+            "pad": {"t": 14 + MODEBAR_BAND, "l": 12},
             "font": {"size": 18, "color": INK},
         },
         "font": {"family": FONT_FAMILY, "size": 13, "color": INK},
-        "height": height + 21 * len(key_lines),
+        "height": height + LINE * extra + MODEBAR_BAND,
         "margin": {"l": 10, "r": 24, "t": top, "b": bottom},
         "paper_bgcolor": "white",
         "plot_bgcolor": "white",
@@ -98,9 +119,9 @@ def frame_layout(
                 "text": ctx.footer,
                 "xref": "paper",
                 "yref": "paper",
-                "x": 0,
+                "x": 1,  # from the right edge: the plot's left edge moves with the axis labels
                 "y": 0,
-                "xanchor": "left",
+                "xanchor": "right",
                 "yanchor": "top",
                 "yshift": -(bottom - 20),
                 "showarrow": False,
@@ -143,6 +164,17 @@ def framed(
     return go.Figure(
         data=list(data), layout=merge_layout(layout, frame_layout(ctx, title, unit, height, **frame))
     )
+
+
+def _packed(parts: Sequence[str], width: int, sep: str) -> list[str]:
+    """Short phrases joined by ``sep`` into lines of at most ``width`` columns (a phrase is never split)."""
+    lines: list[str] = []
+    for part in parts:
+        if lines and display_width(lines[-1] + sep + part) <= width:
+            lines[-1] += sep + part
+        else:
+            lines.append(part)
+    return lines
 
 
 def _key_lines(items: Sequence[tuple[str, str]], width: int) -> list[str]:

@@ -328,10 +328,11 @@ def agency_grid(
     height = 190 + 34 * len(agencies)
     key = [
         *status_key(cells["status"], ctx.lang),
-        (MUTED, t("role.lead", ctx.lang)),
+        ("", f"<span style='color:{MUTED}'>■</span> {t('role.lead', ctx.lang)}"),
         ("", f"<span style='color:{MUTED}'>□</span> {t('role.shared', ctx.lang)}"),
     ]
-    frame = {"legend": False, "bottom": 40, "key": key}
+    note = t("chart.grid_note", ctx.lang, first=measures[0], last=measures[-1]) if measures else None
+    frame = {"legend": False, "bottom": 40, "key": key, "note": note}
     layout = merge_layout(layout, frame_layout(ctx, t("chart.grid_title", ctx.lang), None, height, **frame))
-    layout["margin"] = {**layout["margin"], "t": layout["margin"]["t"] + 12}
+    layout["margin"] = {**layout["margin"], "t": layout["margin"]["t"] + 22}  # the measure numbers on top
     return go.Figure(data=data, layout=layout)

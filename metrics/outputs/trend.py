@@ -22,6 +22,8 @@ from metrics.plan import periods
 from metrics.text import t
 from metrics.text.format import format_target, is_missing, wrap
 
+MAX_TICKS = 8  # quarter labels on the time axis (two lines each in Chinese)
+
 
 @dataclass(frozen=True)
 class TrendSpec:
@@ -38,6 +40,7 @@ class TrendSpec:
     baseline: tuple[str, float] | None = None
     projection: tuple[str, float, float] | None = None  # latest period, latest value, value at deadline
     attainment: str | None = None  # canonical period the projection reaches the target
+    lead: str | None = None  # the lead (reporting) agency's name, stated under the title
 
 
 def trend(spec: TrendSpec, ctx: ChartContext, height: int = 480) -> go.Figure:
@@ -170,7 +173,7 @@ def trend(spec: TrendSpec, ctx: ChartContext, height: int = 480) -> go.Figure:
         },
     ]
     span = periods.span(first, last)
-    step = 1 if len(span) <= 12 else 2
+    step = -(-len(span) // MAX_TICKS)  # at most MAX_TICKS labels: flat even at MIN_WIDTH px
     ys = [float(v) for trace in data for v in trace["y"] if not is_missing(v)] + [spec.target]
     lo, hi = min(ys), max(ys)
     pad = (hi - lo) or max(abs(hi), 1.0)
@@ -206,4 +209,4 @@ def trend(spec: TrendSpec, ctx: ChartContext, height: int = 480) -> go.Figure:
         },
         "yaxis": {"range": [lo - 0.08 * pad, hi + 0.16 * pad]},  # room above the target for the labels
     }
-    return framed(data, layout, ctx, spec.name, spec.unit, height, bottom=96)
+    return framed(data, layout, ctx, spec.name, spec.unit, height, bottom=96, lead=spec.lead)

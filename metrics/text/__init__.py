@@ -76,7 +76,7 @@ def error_text(exc: BaseException, lang: str = "zh") -> str:
 
 def problem_text(problem: Problem, lang: str = "zh") -> str:
     """One line saying where (row, column), what (value) and why."""
-    reason = t(f"problem.{problem.code}", lang, **localized(problem.params, lang))
+    reason = problem_reason(problem, lang)
     where = []
     if problem.row is not None:
         where.append(t("where.row", lang, row=problem.row))
@@ -87,6 +87,14 @@ def problem_text(problem: Problem, lang: str = "zh") -> str:
     sep = "，" if lang == "zh" else ", "
     colon = "：" if lang == "zh" else ": "
     return (sep.join(where) + colon + reason) if where else reason
+
+
+def problem_reason(problem: Problem, lang: str = "zh") -> str:
+    """Why, without where; "did you mean …" when the value is close to a known id or name."""
+    reason = t(f"problem.{problem.code}", lang, **localized(problem.params, lang))
+    if problem.params.get("suggestion"):
+        reason += t("problem_hint.did_you_mean", lang, suggestion=problem.params["suggestion"])
+    return reason
 
 
 def _clip(value: str, limit: int = 60) -> str:

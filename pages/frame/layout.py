@@ -7,6 +7,7 @@ import html
 
 import streamlit as st
 
+from metrics.outputs.chart_frame import MIN_WIDTH
 from metrics.progress.final import final_deadline, is_final, passed
 from pages.frame.page import (
     agency_filter,
@@ -38,6 +39,10 @@ from pages.frame.urlstate import (
     tr,
 )
 
+GRID_MIN_WIDTH = 900  # px: the agency grid's 35 measure columns, each wide enough for its square
+
+# On a phone (the server cannot know the width, the browser's media query can) charts keep the
+# width their frame is laid out for and scroll sideways, rather than squeezing their labels.
 _CSS = """
 <style>
 [data-testid="stMainBlockContainer"] {padding-top:3rem; padding-left:3rem; padding-right:3rem;}
@@ -53,8 +58,14 @@ _CSS = """
   background:#1F2933; color:#fff; font-weight:600; font-size:0.85rem;}
 .role-shared {display:inline-block; padding:0 8px; margin:2px 4px 2px 0; border-radius:4px;
   border:1px solid #5F6B7A; color:#1F2933; font-size:0.85rem;}
+@media (max-width: 640px) {
+  [data-testid="stMainBlockContainer"] {padding-left:1rem; padding-right:1rem;}
+  [class*="st-key-chart_"] {overflow-x:auto; overflow-y:hidden;}
+  [class*="st-key-chart_"] > div {min-width:MIN_WIDTHpx;}
+  [class*="st-key-chart_agency_grid"] > div {min-width:GRID_MIN_WIDTHpx;}
+}
 </style>
-"""
+""".replace("GRID_MIN_WIDTH", str(GRID_MIN_WIDTH)).replace("MIN_WIDTH", str(MIN_WIDTH))
 _BRIEFING_CSS = """
 <style>
 [data-testid="stMainBlockContainer"] {padding-top:3rem; padding-left:3rem; padding-right:3rem;}

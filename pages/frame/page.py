@@ -21,7 +21,7 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from metrics import config
 from metrics.errors import DatabaseLocked, MetricsError, RegistryError
-from metrics.outputs.chart_frame import ChartContext
+from metrics.outputs.chart_frame import EXPORT_WIDTH, ChartContext
 from metrics.outputs.palette import STATUS_COLORS, STATUS_ICONS, STATUS_INK
 from metrics.plan import periods
 from metrics.plan.registry import Registry
@@ -426,16 +426,18 @@ def chart_context(as_of_period: str) -> ChartContext:
 
 
 def show_chart(fig: Any, filename: str) -> None:
-    """A Plotly chart whose camera button saves a 3x PNG named after what it shows."""
+    """A Plotly chart whose camera button saves a 3x PNG named after what it shows, drawn at
+    EXPORT_WIDTH px and the figure's own height whatever the screen (the frame is laid out for
+    that); the key ``chart_*`` is what the phone styles in :mod:`pages.frame.layout` select."""
     safe = re.sub(r"[^\w.-]+", "_", filename).strip("_") or "chart"
+    image = {"format": "png", "scale": 3, "filename": safe, "width": EXPORT_WIDTH}
+    if fig.layout.height:
+        image["height"] = fig.layout.height
     st.plotly_chart(
         fig,
         width="stretch",
         key=f"chart_{safe}",
-        config={
-            "toImageButtonOptions": {"format": "png", "scale": 3, "filename": safe},
-            "displaylogo": False,
-        },
+        config={"toImageButtonOptions": image, "displaylogo": False},
     )
 
 

@@ -234,6 +234,50 @@ def test_messages_in_chinese_and_english_name_the_column_as_written(registry):
     assert str(info.value) == "q.csv: refused, 1 problem(s)"
 
 
+def test_near_miss_ids_and_names_get_did_you_mean(registry):
+    data = (
+        ZH_HEADER
+        + "tc_alignment_rat,2025Q1,samr,85,\n"  # row 2: a typo of an indicator id
+        + "国家标准验证点位,2025Q1,samr,3,\n"  # row 3: a typo of a Chinese indicator name
+        + "tc_alignment_rate,2025Q1,工业和信息化,85,\n"  # row 4: an agency name cut short
+        + "no_such_indicator,2025Q1,miitt,85,\n"  # row 5: nothing close; a typo of an agency id
+    ).encode("gb18030")
+    with pytest.raises(IngestRefused) as info:
+        parse_file(registry, data, "q.csv", today=TODAY)
+    texts = {(p.row, p.column): (problem_text(p, "zh"), problem_text(p, "en")) for p in info.value.problems}
+    assert texts == {
+        (2, "指标编号"): (
+            "第 2 行，“指标编号”列，值“tc_alignment_rat”："
+            "未知指标：既不是指标编号，也不是指标的中文全称。是否应为“tc_alignment_rate”？",
+            "row 2, column '指标编号', value 'tc_alignment_rat': Unknown indicator: neither an indicator id"
+            ' nor an indicator\'s exact Chinese name. Did you mean "tc_alignment_rate"?',
+        ),
+        (3, "指标编号"): (
+            "第 3 行，“指标编号”列，值“国家标准验证点位”："
+            "未知指标：既不是指标编号，也不是指标的中文全称。是否应为“国家标准验证点”？",
+            "row 3, column '指标编号', value '国家标准验证点位': Unknown indicator: neither an indicator id"
+            ' nor an indicator\'s exact Chinese name. Did you mean "国家标准验证点"?',
+        ),
+        (4, "填报单位"): (
+            "第 4 行，“填报单位”列，值“工业和信息化”："
+            "未知填报单位：既不是单位编号，也不是单位中文名称。是否应为“工业和信息化部”？",
+            "row 4, column '填报单位', value '工业和信息化': Unknown agency: neither an agency id"
+            ' nor an agency\'s Chinese name. Did you mean "工业和信息化部"?',
+        ),
+        (5, "指标编号"): (
+            "第 5 行，“指标编号”列，值“no_such_indicator”：未知指标：既不是指标编号，也不是指标的中文全称。",
+            "row 5, column '指标编号', value 'no_such_indicator': Unknown indicator: neither an indicator id"
+            " nor an indicator's exact Chinese name.",
+        ),
+        (5, "填报单位"): (
+            "第 5 行，“填报单位”列，值“miitt”："
+            "未知填报单位：既不是单位编号，也不是单位中文名称。是否应为“miit”？",
+            "row 5, column '填报单位', value 'miitt': Unknown agency: neither an agency id"
+            ' nor an agency\'s Chinese name. Did you mean "miit"?',
+        ),
+    }
+
+
 def test_not_allowed_message_names_agency_measure_and_indicator(registry):
     data = HEADER + b"tc_alignment_rate,2025Q1,cac,85,\n"
     with pytest.raises(IngestRefused) as info:

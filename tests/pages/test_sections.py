@@ -43,14 +43,15 @@ def shown(at: AppTest) -> str:
     """What the page shows: its text, tables and charts (titles, data, source lines)."""
     parts = [x.value for kind in ("title", "subheader", "markdown", "caption") for x in at.get(kind)]
     parts += [h.proto.body for h in at.get("html")]
-    parts += [d.value.to_csv() for d in at.dataframe]
+    parts += [d.value.to_csv() for d in at.dataframe] + [d.value.to_csv() for d in at.table]
     parts += [json.dumps(c, sort_keys=True) for c in charts(at)]
     return "\n".join(str(p) for p in parts)
 
 
 def section(at: AppTest) -> str:
     """The sections under the page header: tables and charts."""
-    parts = [d.value.to_csv() for d in at.dataframe] + [json.dumps(c, sort_keys=True) for c in charts(at)]
+    parts = [d.value.to_csv() for d in [*at.dataframe, *at.table]]  # grids and static tables
+    parts += [json.dumps(c, sort_keys=True) for c in charts(at)]
     return "\n".join(parts)
 
 

@@ -118,7 +118,9 @@ def test_every_page_at_both_widths(page: Page, shot, lang: str, width: int) -> N
     facts = charts(page)
     assert_charts_fit(facts, width)
     assert all(any(source_line(lang) in a for a in chart["annotations"]) for chart in facts)
-    heading = page.get_by_role("heading", name=re.compile("^(与上季度相比的变化|What changed)"))
+    heading = page.get_by_role(
+        "heading", name=re.compile("^(与上季度相比的变化|What changed|最终评估与|Final assessment vs)")
+    )
     heading.scroll_into_view_if_needed()  # a grid far down a phone's page mounts when scrolled to
     page.wait_for_timeout(300)
     moved = page.get_by_test_id("stDataFrame").nth(1)  # after the late list (off-screen headers: not drawn)
@@ -152,7 +154,7 @@ def test_every_page_at_both_widths(page: Page, shot, lang: str, width: int) -> N
     assert ink[1] >= 20 * 3  # the title starts well below the top edge: nothing clipped
 
     # Agencies: the grid's key says what the colours and squares mean (4)
-    visit(page, f"/agencies?lang={lang}", charts=True)
+    visit(page, f"/agencies?as_of=2025Q3&lang={lang}", charts=True)  # while the plan ran: several statuses
     page.wait_for_timeout(600)
     (grid,) = charts(page)
     assert grid["cut"] == [] and grid["rotated"] == 0, grid

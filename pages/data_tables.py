@@ -1,8 +1,8 @@
 """The Data & history page's cached reads and read-only tables (:mod:`pages.data` lays out the
 filters, the download, the withdrawal form and the audit log around them).
 
-The tables are cached sections: drawn once per view (:func:`pages.frame.page.view`) or data version,
-language and their own arguments, then replayed on warm runs.
+The values table is one page of rows read in SQL (:meth:`metrics.store.values.Values.revisions_page`,
+cached per data version, filters, order and page); the export is built only when its button is pressed.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics.outputs.export import export_frame, localized_headers, to_bytes
+from metrics.store.values import RevisionFilter, RevisionPage
 from metrics.text import CATALOG, t
 from pages.frame.page import (
     View,
@@ -21,58 +22,57 @@ from pages.frame.page import (
     indicator_name,
     labels,
     lang,
+    load_registry_cached,
+    open_store_cached,
     period_label,
     registry,
     section,
-    store,
     tr,
     uploads,
 )
-from pages.frame.urlstate import ALL  # a filter's "every indicator / agency / quarter" option
 
 KEY = ["indicator_id", "period", "agency_id"]
+PAGE_SIZES = [100, 200, 500]  # rows per page of the data table the browser gets
 
 
 # --------------------------------------------------------------------------- cached reads
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def all_revisions(path: str, version: int) -> pd.DataFrame:
-    """Every revision of every value, withdrawn ones marked, with the current one flagged."""
-    s = store()
-    frame = s.history()
-    current = s.latest()[[*KEY, "revision"]].assign(current=True)
-    frame = frame.merge(current, on=[*KEY, "revision"], how="left")
-    frame["current"] = frame["current"].fillna(False).astype(bool)
-    return frame
+@st.cache_data(show_spinner=False, max_entries=32)
+def revisions(
+    path: str, version: int, chosen: RevisionFilter, order: str, offset: int, limit: int
+) -> RevisionPage:
+    """One page of the chosen revisions and their count, read in SQL once per data version,
+    filters, order and page (:meth:`metrics.store.values.Values.revisions_page`)."""
+    return open_store_cached(path).revisions_page(chosen, order, offset, limit)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def quarters_with_data(path: str, version: int) -> list[str]:
     """The quarters with a stored value, newest first (none: the database is empty)."""
-    return sorted(all_revisions(path, version)["period"].dropna().unique(), reverse=True)
+    return open_store_cached(path).stored_periods()
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_data(show_spinner=False, max_entries=4)
 def _export(path: str, version: int, targets: str) -> pd.DataFrame:
-    return export_frame(store(), registry(), all_revisions=True)
+    return export_frame(open_store_cached(path), load_registry_cached(targets), all_revisions=True)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def export_bytes(
-    path: str, version: int, targets: str, chosen: dict[str, object], fmt: str, lg: str
-) -> bytes:
-    """The file bytes, made once per data version, filters, format and language (headers)."""
+def export_bytes(path: str, version: int, targets: str, chosen: RevisionFilter, fmt: str, lg: str) -> bytes:
+    """The file bytes, made when the download is pressed, once per data version, filters, format
+    and language (headers). Runs outside a page run: it reads through the cached resources."""
     return to_bytes(localized_headers(narrow(_export(path, version, targets), chosen), lg), fmt)
 
 
-def narrow(frame: pd.DataFrame, chosen: dict[str, object]) -> pd.DataFrame:
+def narrow(frame: pd.DataFrame, chosen: RevisionFilter) -> pd.DataFrame:
     """Rows matching the chosen indicator, agency and quarter; withdrawn ones only if asked."""
     mask = pd.Series(True, index=frame.index)
     for column in KEY:
-        if chosen[column] != ALL:
-            mask &= frame[column] == chosen[column]
-    if not chosen["withdrawn"]:
+        value = getattr(chosen, column)
+        if value is not None:
+            mask &= frame[column] == value
+    if not chosen.include_withdrawn:
         mask &= ~frame["withdrawn"].astype(bool)
     return frame[mask]
 
@@ -141,27 +141,15 @@ def _indicator_width(lg: str) -> dict[str, object]:
 # --------------------------------------------------------------------------- sections
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def values_table(data: tuple[str, int], targets: str, lg: str, chosen: dict[str, object]) -> bool:
-    """The chosen rows' count and table, drawn once per database and data version, registry,
-    language and filters, then replayed; False when no row matches.
-
-    Not keyed on the whole view: the table does not depend on the as-of quarter, the agency
-    filter or briefing mode, and at scale it is every stored revision (tens of MB recorded)."""
-    rows = narrow(all_revisions(*data), chosen)
-    if rows.empty:
-        st.info(t("data.none", lg))
-        return False
-    keys = len(rows[KEY].drop_duplicates())
-    st.caption(t("data.count", lg, rows=len(rows), keys=keys))
+def values_table(page: RevisionPage, lg: str) -> None:
+    """The rows of one page of the data table (at most a few hundred: drawn on every run)."""
     st.dataframe(
-        history_table(rows, lg),
+        history_table(page.rows, lg),
         hide_index=True,
         width="stretch",
         column_config=time_columns(lg, "data.col.when") | _indicator_width(lg),
         placeholder="—",
     )
-    return True
 
 
 @section(max_entries=16)

@@ -142,7 +142,8 @@ def observations() -> pd.DataFrame:
     return _observations(*_version())
 
 
-load_registry_cached, observations_of = _load_registry, _observations  # for code outside a page run
+# for code outside a page run (a download built when pressed)
+load_registry_cached, observations_of, open_store_cached = _load_registry, _observations, _open_store
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -45,12 +45,12 @@ from pages.frame.page import (
     store,
     targets,
     tr,
-    view,
 )
 from pages.frame.urlstate import ALL
 
 WITHDRAWN, NONCE = "data_withdrawn_flash", "data_withdraw_nonce"
 PAGE, PAGED = "data_page", "data_paged"  # the page number widget; what it numbers pages of
+FOLLOWED = "data_sidebar_agency"  # the sidebar's agency the agency filter last followed
 
 
 # --------------------------------------------------------------------------- filters
@@ -71,8 +71,10 @@ def filters(quarter_ids: list[str]) -> RevisionFilter:
     agencies = {a: agency_name(a) for a in reg.agency}
     quarters = {p: period_label(p) for p in quarter_ids}
     indicator = _choose(tr("data.filter_indicator"), indicators, "data_indicator", container=c1)
-    default_agency = agency_filter() or ALL
-    agency = _choose(tr("data.filter_agency"), agencies, "data_agency", default=default_agency, container=c2)
+    sidebar_agency = agency_filter() or ALL
+    if st.session_state.get(FOLLOWED) != sidebar_agency:  # the sidebar's agency changed: follow it
+        st.session_state[FOLLOWED] = st.session_state["data_agency"] = sidebar_agency
+    agency = _choose(tr("data.filter_agency"), agencies, "data_agency", container=c2)
     period = _choose(tr("data.filter_period"), quarters, "data_period", container=c3)
     withdrawn = c4.checkbox(tr("data.filter_withdrawn"), key="data_withdrawn")
     return RevisionFilter(*(None if v == ALL else v for v in (indicator, agency, period)), withdrawn)
@@ -155,7 +157,7 @@ def withdraw_section() -> None:
     done = st.session_state.pop(WITHDRAWN, None)
     if done is not None:
         st.success(tr("withdraw.done", upload=done), icon=":material/undo:")
-    names = withdraw_options(view())
+    names = withdraw_options()
     if not names:
         st.info(tr("withdraw.none"))
         return
@@ -195,7 +197,7 @@ def audit_section(limit: int = 500) -> None:
     every run: the log grows without a data-version bump."""
     if not auth.is_admin(gate.session()):
         return
-    audit_table(store().audit_log(limit=limit))
+    audit_table(store().audit_log(limit=limit), lang())
 
 
 def main() -> None:
@@ -209,7 +211,7 @@ def main() -> None:
         audit_section()
         return
     values_section(quarters)
-    uploads_section(view())
+    uploads_section(lang())
     withdraw_section()
     reminders_section()
     audit_section()

@@ -7,9 +7,6 @@ cached per data version, filters, order and page); the export is built only when
 
 from __future__ import annotations
 
-import hashlib
-import pickle
-
 import pandas as pd
 import streamlit as st
 
@@ -17,16 +14,13 @@ from metrics.outputs.export import export_frame, localized_headers, to_bytes
 from metrics.store.values import RevisionFilter, RevisionPage
 from metrics.text import CATALOG, t
 from pages.frame.page import (
-    View,
     agency_name,
     indicator_name,
     labels,
-    lang,
     load_registry_cached,
     open_store_cached,
     period_label,
     registry,
-    section,
     tr,
     uploads,
 )
@@ -152,10 +146,8 @@ def values_table(page: RevisionPage, lg: str) -> None:
     )
 
 
-@section(max_entries=16)
-def uploads_section(view: View) -> None:
-    """Every upload with its counts, drawn once per view (:func:`pages.frame.page.view`), then replayed."""
-    lg = view.lang
+def uploads_section(lg: str) -> None:
+    """Every upload with its counts (the audit record is a cached read per data version)."""
     st.subheader(tr("data.uploads"))
     audit = uploads()
     if audit.empty:
@@ -171,8 +163,7 @@ def uploads_section(view: View) -> None:
     )
 
 
-@section(max_entries=16)
-def withdraw_options(view: View) -> dict[int, str]:
+def withdraw_options() -> dict[int, str]:
     """The uploads still counting, as the withdrawal form offers them (none: nothing to withdraw)."""
     audit = uploads()
     open_ = audit[audit["withdrawn_at"].isna()]
@@ -188,16 +179,8 @@ def withdraw_options(view: View) -> dict[int, str]:
     }
 
 
-def audit_table(log: pd.DataFrame) -> None:
-    """The audit log as read on this run, drawn once per content and language, then replayed."""
-    times = pd.to_datetime(log["logged_at"]).to_numpy(dtype="datetime64[us]").tobytes()
-    rows = (times, *(log[column].tolist() for column in ("actor", "action", "detail")))
-    _audit_table(lang(), hashlib.blake2b(pickle.dumps(rows), digest_size=16).hexdigest(), log)
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def _audit_table(lg: str, content: str, _log: pd.DataFrame) -> None:
-    log = _log  # not hashed: ``content`` is its fingerprint
+def audit_table(log: pd.DataFrame, lg: str) -> None:
+    """The audit log as read on this run (it grows without a data-version bump: read every run)."""
     st.subheader(t("audit.title", lg))
     st.caption(t("audit.caption", lg, n=len(log)))
     st.dataframe(

@@ -281,9 +281,13 @@ class Values(Connection):
         )
         return RevisionPage(rows, int(total), int(keys))
 
-    def stored_periods(self) -> list[str]:
-        """The quarters with a stored value (withdrawn ones too), newest first."""
-        rows = self.cursor().execute("SELECT DISTINCT period FROM observations ORDER BY period DESC")
+    def stored_periods(self, include_withdrawn: bool = True) -> list[str]:
+        """The quarters with a stored value (of an upload not withdrawn, unless asked), newest first."""
+        where = "" if include_withdrawn else "WHERE u.withdrawn_at IS NULL"
+        rows = self.cursor().execute(
+            f"SELECT DISTINCT o.period FROM observations o JOIN uploads u USING (upload_id) {where}"
+            " ORDER BY o.period DESC"
+        )
         return [r[0] for r in rows.fetchall()]
 
     def counts(self) -> dict[str, int]:

@@ -273,11 +273,11 @@ def as_of_options() -> list[str]:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _as_of_options(path: str, version: int, targets: str) -> list[str]:
-    obs = _observations(path, version)
-    latest = progress.latest_period_with_data(obs)
-    if latest is None:
+    stored = _open_store(path).stored_periods(include_withdrawn=False)  # one query, not every value
+    if not stored:
         return []
-    first = min(_load_registry(targets).first_period, str(obs["period"].min()), key=periods.index)
+    latest = max(stored, key=periods.index)
+    first = min(_load_registry(targets).first_period, *stored, key=periods.index)
     return periods.span(first, latest)
 
 

@@ -90,8 +90,12 @@ def test_an_unknown_order_is_refused_not_run(filled):
         filled.revisions_page(RevisionFilter(), "value; DROP TABLE observations")
 
 
-def test_stored_periods_newest_first(filled, store):
+def test_stored_periods_newest_first(filled, store, ingest):
     assert filled.stored_periods() == ["2025Q3", "2025Q2"]
+    ingest(HEADER + b"tc_alignment_rate,2025Q4,samr,90,\n", "late.csv")
+    store.withdraw_upload(4, by="admin", reason="too early")
+    assert filled.stored_periods() == ["2025Q4", "2025Q3", "2025Q2"]
+    assert filled.stored_periods(include_withdrawn=False) == ["2025Q3", "2025Q2"]
 
 
 def test_an_empty_store_has_no_page(store):

@@ -1,14 +1,17 @@
 """Ingest speed: 500 indicators × 20 agencies × 20 quarters = 200,000 rows.
 
 Baseline, measured in the same run on the same file: DuckDB's own ``read_csv`` into a table.
-Goal: our full ingest (decode, validate every row, classify against the store, commit) ≤ 3×.
-Two comparisons are printed: whole processes (``python -m metrics ingest`` against a Python
-process that only runs DuckDB's ``read_csv``) and in-process (the ingest function against
-``read_csv`` on an open connection, i.e. without interpreter and import start-up).
+Goal: our full ingest (decode, validate every row, classify against the store, commit) ≤ 3×, with
+margin: ≤ 2.5× as the median of 5 runs, each alternating with a baseline run (so that a busy moment
+of the machine hits both alike). Two comparisons are printed: whole processes (``python -m metrics
+ingest`` against a Python process that only runs DuckDB's ``read_csv``; the goal) and in-process
+(the ingest function against ``read_csv`` on an open connection, without interpreter and import
+start-up; for information).
 """
 
 from __future__ import annotations
 
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -29,8 +32,8 @@ from metrics.plan.registry import load_registry  # noqa: E402
 from metrics.store.database import Store  # noqa: E402
 
 N_IND, N_AG, QUARTERS = 500, 20, periods.span("2022Q1", "2026Q4")
-GOAL = 3.0
-RUNS = 5  # each process is timed this many times (each into a new database); the best run counts
+GOAL = 2.5  # median ratio; the hard limit is 3x
+RUNS = 5  # each process is timed this many times (each into a new database), alternating; the median counts
 
 
 def make_registry(path: Path) -> None:
@@ -74,7 +77,7 @@ def main() -> None:
         base_runs.append(timed(run, [py, "-c", baseline_code, str(tmp / f"base{k}.duckdb"), str(csv_path)]))
         ours = ["-m", "metrics", "ingest", str(csv_path), "--db", str(tmp / f"ours{k}.duckdb")]
         ours_runs.append(timed(run, [py, *ours, "--targets", str(targets)]))
-    base_proc, ours_proc = min(base_runs), min(ours_runs)
+    base_proc, ours_proc = statistics.median(base_runs), statistics.median(ours_runs)
 
     import duckdb
 
@@ -93,12 +96,15 @@ def main() -> None:
         )
         assert store.counts()["observations"] == n
         store.close()
-    base_in, ours_in = min(base_in_runs), min(ours_in_runs)
+    base_in, ours_in = statistics.median(base_in_runs), statistics.median(ours_in_runs)
+    pair = statistics.median(o / b for o, b in zip(ours_runs, base_runs, strict=True))
 
-    print(f"rows: {n:,}; best of {RUNS} runs each, alternating")
+    print(f"rows: {n:,}; median of {RUNS} runs each, alternating")
+    ratio = ours_proc / base_proc
     print(
         f"process    duckdb read_csv {base_proc:6.2f} s   ours (python -m metrics ingest) {ours_proc:6.2f} s"
-        f"   ratio {ours_proc / base_proc:4.2f}x   goal <= {GOAL:.0f}x"
+        f"   ratio {ratio:4.2f}x (median of pairs {pair:4.2f}x)   goal <= {GOAL}x"
+        f"   {'PASS' if ratio <= GOAL else 'MISS'}"
     )
     print(
         f"in-process duckdb read_csv {base_in:6.2f} s   ours (ingest_file)              {ours_in:6.2f} s"

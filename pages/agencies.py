@@ -14,10 +14,9 @@ from pages.frame import page
 from pages.frame.layout import page_header
 
 
-@page.section(max_entries=64)
 def body(view: page.View, agency: str | None) -> None:
-    """Everything under the selector for every agency (None) or one, drawn once per view
-    (:func:`pages.frame.page.view`) and agency, then replayed."""
+    """Everything under the selector for every agency (None) or one, for this run's view
+    (:func:`pages.frame.page.view`)."""
     reg, period = page.registry(), view.as_of
     figs = page.figures(period)
     late = page.late_reports(period)

@@ -1,78 +1,72 @@
 """The Data & history page's cached reads and read-only tables (:mod:`pages.data` lays out the
 filters, the download, the withdrawal form and the audit log around them).
 
-The tables are cached sections: drawn once per view (:func:`pages.frame.page.view`) or data version,
-language and their own arguments, then replayed on warm runs.
+The values table is one page of rows read in SQL (:meth:`metrics.store.values.Values.revisions_page`,
+cached per data version, filters, order and page); the export is built only when its button is pressed.
 """
 
 from __future__ import annotations
-
-import hashlib
-import pickle
 
 import pandas as pd
 import streamlit as st
 
 from metrics.outputs.export import export_frame, localized_headers, to_bytes
+from metrics.store.values import RevisionFilter, RevisionPage
 from metrics.text import CATALOG, t
 from pages.frame.page import (
-    View,
     agency_name,
     indicator_name,
     labels,
-    lang,
+    load_registry_cached,
+    open_store_cached,
     period_label,
     registry,
-    section,
-    store,
     tr,
     uploads,
 )
-from pages.frame.urlstate import ALL  # a filter's "every indicator / agency / quarter" option
 
 KEY = ["indicator_id", "period", "agency_id"]
+PAGE_SIZES = [100, 200, 500]  # rows per page of the data table the browser gets
 
 
 # --------------------------------------------------------------------------- cached reads
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def all_revisions(path: str, version: int) -> pd.DataFrame:
-    """Every revision of every value, withdrawn ones marked, with the current one flagged."""
-    s = store()
-    frame = s.history()
-    current = s.latest()[[*KEY, "revision"]].assign(current=True)
-    frame = frame.merge(current, on=[*KEY, "revision"], how="left")
-    frame["current"] = frame["current"].fillna(False).astype(bool)
-    return frame
+@st.cache_data(show_spinner=False, max_entries=32)
+def revisions(
+    path: str, version: int, chosen: RevisionFilter, order: str, offset: int, limit: int
+) -> RevisionPage:
+    """One page of the chosen revisions and their count, read in SQL once per data version,
+    filters, order and page (:meth:`metrics.store.values.Values.revisions_page`)."""
+    return open_store_cached(path).revisions_page(chosen, order, offset, limit)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def quarters_with_data(path: str, version: int) -> list[str]:
     """The quarters with a stored value, newest first (none: the database is empty)."""
-    return sorted(all_revisions(path, version)["period"].dropna().unique(), reverse=True)
+    return open_store_cached(path).stored_periods()
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_data(show_spinner=False, max_entries=4)
 def _export(path: str, version: int, targets: str) -> pd.DataFrame:
-    return export_frame(store(), registry(), all_revisions=True)
+    return export_frame(open_store_cached(path), load_registry_cached(targets), all_revisions=True)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def export_bytes(
-    path: str, version: int, targets: str, chosen: dict[str, object], fmt: str, lg: str
-) -> bytes:
-    """The file bytes, made once per data version, filters, format and language (headers)."""
+def export_bytes(path: str, version: int, targets: str, chosen: RevisionFilter, fmt: str, lg: str) -> bytes:
+    """The file bytes, made when the download is pressed, once per data version, filters, format
+    and language (headers). Runs outside a page run: it reads through the cached resources."""
     return to_bytes(localized_headers(narrow(_export(path, version, targets), chosen), lg), fmt)
 
 
-def narrow(frame: pd.DataFrame, chosen: dict[str, object]) -> pd.DataFrame:
+def narrow(frame: pd.DataFrame, chosen: RevisionFilter) -> pd.DataFrame:
     """Rows matching the chosen indicator, agency and quarter; withdrawn ones only if asked."""
     mask = pd.Series(True, index=frame.index)
     for column in KEY:
-        if chosen[column] != ALL:
-            mask &= frame[column] == chosen[column]
-    if not chosen["withdrawn"]:
+        value = getattr(chosen, column)
+        if value is not None:
+            mask &= frame[column] == value
+    if not chosen.include_withdrawn:
         mask &= ~frame["withdrawn"].astype(bool)
     return frame[mask]
 
@@ -141,33 +135,19 @@ def _indicator_width(lg: str) -> dict[str, object]:
 # --------------------------------------------------------------------------- sections
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def values_table(data: tuple[str, int], targets: str, lg: str, chosen: dict[str, object]) -> bool:
-    """The chosen rows' count and table, drawn once per database and data version, registry,
-    language and filters, then replayed; False when no row matches.
-
-    Not keyed on the whole view: the table does not depend on the as-of quarter, the agency
-    filter or briefing mode, and at scale it is every stored revision (tens of MB recorded)."""
-    rows = narrow(all_revisions(*data), chosen)
-    if rows.empty:
-        st.info(t("data.none", lg))
-        return False
-    keys = len(rows[KEY].drop_duplicates())
-    st.caption(t("data.count", lg, rows=len(rows), keys=keys))
+def values_table(page: RevisionPage, lg: str) -> None:
+    """The rows of one page of the data table (at most a few hundred: drawn on every run)."""
     st.dataframe(
-        history_table(rows, lg),
+        history_table(page.rows, lg),
         hide_index=True,
         width="stretch",
         column_config=time_columns(lg, "data.col.when") | _indicator_width(lg),
         placeholder="—",
     )
-    return True
 
 
-@section(max_entries=16)
-def uploads_section(view: View) -> None:
-    """Every upload with its counts, drawn once per view (:func:`pages.frame.page.view`), then replayed."""
-    lg = view.lang
+def uploads_section(lg: str) -> None:
+    """Every upload with its counts (the audit record is a cached read per data version)."""
     st.subheader(tr("data.uploads"))
     audit = uploads()
     if audit.empty:
@@ -183,8 +163,7 @@ def uploads_section(view: View) -> None:
     )
 
 
-@section(max_entries=16)
-def withdraw_options(view: View) -> dict[int, str]:
+def withdraw_options() -> dict[int, str]:
     """The uploads still counting, as the withdrawal form offers them (none: nothing to withdraw)."""
     audit = uploads()
     open_ = audit[audit["withdrawn_at"].isna()]
@@ -200,16 +179,8 @@ def withdraw_options(view: View) -> dict[int, str]:
     }
 
 
-def audit_table(log: pd.DataFrame) -> None:
-    """The audit log as read on this run, drawn once per content and language, then replayed."""
-    times = pd.to_datetime(log["logged_at"]).to_numpy(dtype="datetime64[us]").tobytes()
-    rows = (times, *(log[column].tolist() for column in ("actor", "action", "detail")))
-    _audit_table(lang(), hashlib.blake2b(pickle.dumps(rows), digest_size=16).hexdigest(), log)
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def _audit_table(lg: str, content: str, _log: pd.DataFrame) -> None:
-    log = _log  # not hashed: ``content`` is its fingerprint
+def audit_table(log: pd.DataFrame, lg: str) -> None:
+    """The audit log as read on this run (it grows without a data-version bump: read every run)."""
     st.subheader(t("audit.title", lg))
     st.caption(t("audit.caption", lg, n=len(log)))
     st.dataframe(

@@ -20,10 +20,8 @@ def _option(indicator_id: str) -> str:
     return f"{page.tr('kind.' + ind.kind)} · {ind.name(page.lang())}"
 
 
-@page.section(max_entries=64)
 def body(view: page.View, chosen: str) -> None:
-    """Everything under the selector for one indicator, drawn once per view
-    (:func:`pages.frame.page.view`) and indicator, then replayed."""
+    """Everything under the selector for one indicator (:func:`pages.frame.page.view`: the settings)."""
     reg, period, agency = page.registry(), view.as_of, view.agency
     ind = reg.indicator[chosen]
     figs = page.figures(period)
@@ -204,7 +202,8 @@ def values_table(ind, values: pd.DataFrame, period: str, agency: str | None) -> 
         hist = hist[hist["uploaded_at"] <= known_at]
     if agency:
         hist = hist[hist["agency_id"].isin({ind.owner, agency})]
-    hist = hist[[periods.index(p) <= periods.index(period) for p in hist["period"]]].sort_values(
+    upto = pd.Series([periods.index(p) <= periods.index(period) for p in hist["period"]], hist.index, bool)
+    hist = hist[upto].sort_values(  # a Series: an empty list would select no columns
         ["period", "agency_id", "revision"], ascending=[False, True, False]
     )
     if hist.empty:

@@ -32,9 +32,8 @@ def agencies_text(m_id: int, role: str) -> str:
     return "、".join(names) if page.lang() == "zh" else ", ".join(names)
 
 
-@page.section(max_entries=32)
 def body(view: page.View) -> None:
-    """Everything under the header, drawn once per view (:func:`pages.frame.page.view`), then replayed."""
+    """Everything under the header, for this run's view (:func:`pages.frame.page.view`)."""
     reg, period, agency = page.registry(), view.as_of, view.agency
     figs = page.figures(period)
     rollup = rollups.measure_rollup(reg, figs).set_index("measure")

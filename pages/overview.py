@@ -63,10 +63,8 @@ def deck_button(as_of: str) -> None:
 # --------------------------------------------------------------------------- the body
 
 
-@page.section(max_entries=32)
 def body(view: page.View) -> None:
-    """Everything under the header and the deck button, drawn once per view
-    (:func:`pages.frame.page.view`), then replayed."""
+    """Everything under the header and the deck button (:func:`pages.frame.page.view`: the run's settings)."""
     reg, period, agency, briefing = page.registry(), view.as_of, view.agency, view.briefing
     figs = page.figures(period)
     national = figs[figs["figure"] == "national"]

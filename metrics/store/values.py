@@ -59,6 +59,47 @@ REVERTS = """
     ORDER BY m."row", m.indicator_id, m.period, m.agency_id
 """
 _SCANNED = "incoming_raw"  # rows given as a frame, scanned under this name for one write
+_KEY = "o.indicator_id, o.period, o.agency_id"
+# How a page of revisions may be ordered (a name, never SQL from the caller); ties end in the key
+# and the newest revision first, so that every order is total and pages never overlap.
+REVISION_ORDERS = {
+    "key": f"{_KEY}, o.revision DESC",
+    "period_desc": "o.period DESC, o.indicator_id, o.agency_id, o.revision DESC",
+    "uploaded_desc": f"u.uploaded_at DESC, o.upload_id DESC, {_KEY}, o.revision DESC",
+    "value_desc": f"o.value DESC, {_KEY}, o.revision DESC",
+    "value_asc": f"o.value ASC, {_KEY}, o.revision DESC",
+}
+
+
+@dataclass(frozen=True)
+class RevisionFilter:
+    """Which revisions a page of the data table shows: None matches every indicator, agency, quarter."""
+
+    indicator_id: str | None = None
+    agency_id: str | None = None
+    period: str | None = None
+    include_withdrawn: bool = False
+
+    def where(self) -> tuple[str, list]:
+        """The WHERE clause over ``observations o JOIN uploads u`` and its parameters."""
+        clauses, params = [], []
+        for column in ("indicator_id", "agency_id", "period"):
+            value = getattr(self, column)
+            if value is not None:
+                clauses.append(f"o.{column} = ?")
+                params.append(value)
+        if not self.include_withdrawn:
+            clauses.append("u.withdrawn_at IS NULL")
+        return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+@dataclass(frozen=True)
+class RevisionPage:
+    """One page of matching revisions, and how many match in all (rows and distinct values)."""
+
+    rows: pd.DataFrame
+    total: int
+    keys: int
 
 
 @dataclass(frozen=True)
@@ -213,6 +254,41 @@ class Values(Connection):
            ORDER BY o.indicator_id, o.period, o.agency_id, o.revision DESC""",
             [indicator_id, indicator_id, agency_id, agency_id, period, period],
         )
+
+    def revisions_page(
+        self, chosen: RevisionFilter, order: str = "key", offset: int = 0, limit: int = 200
+    ) -> RevisionPage:
+        """``limit`` matching revisions from ``offset`` in the named order (:data:`REVISION_ORDERS`),
+        each flagged ``current`` when it is the value that counts, and the number that match.
+
+        Filtering, ordering and paging are done here, so a page of rows leaves the database."""
+        where, params = chosen.where()
+        cur = self.cursor()
+        total, keys = cur.execute(
+            "SELECT coalesce(sum(n), 0), count(*) FROM (SELECT count(*) AS n FROM observations o"
+            f" JOIN uploads u USING (upload_id) {where} GROUP BY {_KEY}) AS k",
+            params,
+        ).fetchone()
+        rows = self.engine.frame(
+            cur,
+            f"""SELECT o.indicator_id, o.period, o.agency_id, o.revision, o.value, o.note, o.upload_id,
+                   u.file_name, u.uploaded_by, u.uploaded_at, u.withdrawn_at IS NOT NULL AS withdrawn,
+                   coalesce(u.withdrawn_at IS NULL AND o.revision = max(CASE WHEN u.withdrawn_at IS NULL
+                       THEN o.revision END) OVER (PARTITION BY {_KEY}), FALSE) AS current
+            FROM observations o JOIN uploads u USING (upload_id) {where}
+            ORDER BY {REVISION_ORDERS[order]} LIMIT ? OFFSET ?""",
+            [*params, int(limit), int(offset)],
+        )
+        return RevisionPage(rows, int(total), int(keys))
+
+    def stored_periods(self, include_withdrawn: bool = True) -> list[str]:
+        """The quarters with a stored value (of an upload not withdrawn, unless asked), newest first."""
+        where = "" if include_withdrawn else "WHERE u.withdrawn_at IS NULL"
+        rows = self.cursor().execute(
+            f"SELECT DISTINCT o.period FROM observations o JOIN uploads u USING (upload_id) {where}"
+            " ORDER BY o.period DESC"
+        )
+        return [r[0] for r in rows.fetchall()]
 
     def counts(self) -> dict[str, int]:
         cur = self.cursor()

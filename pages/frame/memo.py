@@ -9,9 +9,8 @@ sees the new data version.
 
 from __future__ import annotations
 
-import contextlib
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -41,15 +40,3 @@ def once(name: str, make: Callable[[], T]) -> T:
     if name not in values:
         values[name] = make()
     return values[name]
-
-
-@contextlib.contextmanager
-def pinned(values: Mapping[str, Any]) -> Iterator[None]:
-    """Within the block, :func:`once` answers ``values`` for their names (a cached page section
-    draws from its key, whatever the rest of the run worked out); afterwards the run's own."""
-    kept = _values()
-    _local.values = {**kept, **values}
-    try:
-        yield
-    finally:
-        _local.values = kept

@@ -8,12 +8,11 @@ parameters (:mod:`pages.frame.urlstate`), so every view is a link that reproduce
 
 from __future__ import annotations
 
-import functools
 import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -48,8 +47,6 @@ from pages.frame.urlstate import bound_select as bound_select
 from pages.frame.urlstate import is_briefing as is_briefing
 from pages.frame.urlstate import known_at as known_at
 from pages.frame.urlstate import known_at_day as known_at_day
-
-T = TypeVar("T")
 
 
 def ensure_entry_point() -> None:
@@ -151,7 +148,8 @@ def observations() -> pd.DataFrame:
     return _observations(*_version())
 
 
-load_registry_cached, observations_of = _load_registry, _observations  # for code outside a page run
+# for code outside a page run (a download built when pressed)
+load_registry_cached, observations_of, open_store_cached = _load_registry, _observations, _open_store
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -225,7 +223,7 @@ def history(indicator_id: str) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class View:
-    """What a page's read-only sections show besides their own arguments."""
+    """This run's settings a page body reads, gathered once (nothing is cached on it)."""
 
     db: str
     version: int
@@ -236,45 +234,16 @@ class View:
     briefing: bool
     known_at: str | None  # the "as known at" day (?known_at=), None for the data as stored now
 
-    def pins(self) -> dict[str, Any]:
-        """The run's values (:mod:`pages.frame.memo` names) this view fixes."""
-        return {
-            "version": (self.db, self.version),
-            "targets": self.targets,
-            "lang": self.lang,
-            "as_of": self.as_of,
-            "agency": self.agency,
-            "briefing": self.briefing,
-            "known_at": self.known_at,
-        }
-
 
 def view() -> View:
     """This run's database and data version, registry file, language, as-of quarter, agency
-    filter, briefing mode and "as known at" day: the key of every cached page section (:func:`section`)."""
+    filter, briefing mode and "as known at" day.
+
+    Page bodies are drawn on every run from cached query results (keyed on the database, its data
+    version and the query's own parameters); no drawn section is replayed, so no setting can be
+    left out of a key."""
     path, version = _version()
     return View(path, version, targets(), lang(), as_of(), agency_filter(), is_briefing(), known_at_day())
-
-
-def section(max_entries: int = 32) -> Callable[[Callable[..., T]], Callable[..., T]]:
-    """Cache a read-only page section on its :class:`View` and arguments.
-
-    The section draws its charts, tables and text once per key and a later run replays the
-    recorded elements; a commit bumps the data version, so the next run draws afresh. While
-    the section draws, every setting the frame offers (language, as-of quarter, agency,
-    briefing mode, known-at day, data version, registry) answers from the view, so the drawing can only show
-    what its key holds. A section draws no widget and nothing that depends on who is signed in.
-    """
-
-    def decorate(fn: Callable[..., T]) -> Callable[..., T]:
-        @functools.wraps(fn)  # the cache is keyed on fn's own name and source
-        def drawn(view: View, *args: Any) -> T:
-            with memo.pinned(view.pins()):
-                return fn(view, *args)
-
-        return st.cache_data(show_spinner=False, max_entries=max_entries)(drawn)
-
-    return decorate
 
 
 def targets() -> str:
@@ -315,11 +284,11 @@ def as_of_options() -> list[str]:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _as_of_options(path: str, version: int, targets: str, today: str) -> list[str]:
-    obs = _observations(path, version)
-    latest = progress.latest_period_with_data(obs)
-    if latest is None:
+    stored = _open_store(path).stored_periods(include_withdrawn=False)  # one query, not every value
+    if not stored:
         return []
-    first = min(_load_registry(targets).first_period, str(obs["period"].min()), key=periods.index)
+    latest = max(stored, key=periods.index)
+    first = min(_load_registry(targets).first_period, *stored, key=periods.index)
     return periods.span(first, max(latest, today, key=periods.index))
 
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
+from backend_support import copy_db
 from pptx import Presentation
 
-from metrics.actions import build_demo
 from metrics.cli.main import main
 from metrics.text import t
 
@@ -18,18 +17,11 @@ REPO = Path(__file__).resolve().parents[2]
 ROUNDS = REPO / "tests" / "data" / "rounds" / "targets.yaml"
 
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory, registry) -> Path:
-    db = tmp_path_factory.mktemp("final") / "demo.duckdb"
-    build_demo(registry, db, REPO / "data" / "sample")
-    return db
-
-
 @pytest.fixture
 def db(demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of the demo, MIIT's 2026Q2 alignment rate 90.5 reported after the deadline, today 2026-12-03."""
     copy = tmp_path / "demo.duckdb"
-    shutil.copy(demo_db, copy)
+    copy_db(demo_db, copy)
     late = tmp_path / "miit_2026Q2.csv"
     late.write_text("indicator_id,period,agency_id,value,note\ntc_alignment_rate,2026Q2,miit,90.5,\n")
     assert main(["ingest", "--db", str(copy), str(late)]) == 0

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import streamlit as st
-from apptest_support import KeptMedia, add_role_users, app, log_in_as, open_page, opened, run, server_like
+from apptest_support import Deferred, add_role_users, app, log_in_as, open_page, opened, run, server_like
 from streamlit.testing.v1 import AppTest
 
 from metrics.ingest.batch import ingest_file
@@ -33,9 +33,10 @@ FILES = {
 }
 
 
-def download_bytes(at: AppTest, key: str) -> bytes:
-    url = at.download_button(key=key).proto.url
-    return KeptMedia.last.get_file(url.rsplit("/", 1)[-1]).content
+def download_bytes(at: AppTest, fmt: str) -> bytes:
+    """The file behind the download button: built now, as when it is pressed (never on a page run)."""
+    assert not at.download_button(key="data_download").proto.url  # deferred: a run builds no file
+    return Deferred.made[f"data_{dt.date.today().isoformat()}.{fmt}"]()
 
 
 @pytest.fixture
@@ -100,7 +101,7 @@ def test_filters_narrow_to_exact_rows(db: Path) -> None:
 
 def test_export_is_the_cli_export_of_the_filtered_rows(db: Path) -> None:
     at = choose(open_data("en"), "tc_alignment_rate", "__all__", "2025Q3")
-    body = download_bytes(at, "data_download")
+    body = download_bytes(at, "csv")
     assert body.startswith(b"\xef\xbb\xbf")
     frame = pd.read_csv(io.BytesIO(body), encoding="utf-8-sig")
     assert list(frame["agency_id"]) == ["miit", "samr", "samr"]
@@ -108,7 +109,46 @@ def test_export_is_the_cli_export_of_the_filtered_rows(db: Path) -> None:
     assert set(frame["indicator_name"]) == {"技术委员会与国际标准组织技术机构一致性程度"}
 
     at.radio(key="data_fmt").set_value("xlsx").run()
-    assert download_bytes(at, "data_download").startswith(b"PK\x03\x04")
+    assert download_bytes(at, "xlsx").startswith(b"PK\x03\x04")
+
+
+def test_sorting_and_paging_are_done_in_the_store(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page of rows in the chosen order, the total shown, and a new filter back at page 1."""
+    monkeypatch.setattr("pages.data_tables.PAGE_SIZES", [2, 3])
+    at = open_data("en")
+    at.checkbox(key="data_withdrawn").check().run()
+    at.selectbox(key="data_order").set_value("value_desc").run()
+    at.selectbox(key="data_page_size").set_value(2).run()
+    table = at.dataframe[0].value
+    assert list(table["Value"]) == [99.0, 86.0]
+    captions = [c.value for c in at.caption]
+    assert "6 records (4 values)." in captions
+    assert t("data.page_rows", "en", first=1, last=2, rows=6, pages=3) in captions
+    at.number_input(key="data_page").set_value(3).run()
+    table = at.dataframe[0].value
+    assert list(table["Value"]) == [70.0, 10.0]
+    assert list(table["Indicator id"]) == ["tc_alignment_rate", "verification_points"]
+    assert list(table["Current"]) == [True, True]
+    assert t("data.page_rows", "en", first=5, last=6, rows=6, pages=3) in [c.value for c in at.caption]
+    at.selectbox(key="data_order").set_value("value_asc").run()  # a new order starts at page 1
+    assert at.number_input(key="data_page").value == 1
+    assert list(at.dataframe[0].value["Value"]) == [10.0, 70.0]
+    choose(at, "tc_alignment_rate", "samr", "2025Q3")
+    assert list(at.dataframe[0].value["Value"]) == [85.0, 86.0]
+    assert t("data.page_rows", "en", first=1, last=2, rows=3, pages=2) in [c.value for c in at.caption]
+    at.number_input(key="data_page").set_value(2).run()
+    table = at.dataframe[0].value
+    assert (list(table["Value"]), list(table["Withdrawn"])) == ([99.0], [True])
+
+
+def test_the_whole_export_is_offered_whatever_the_page(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("pages.data_tables.PAGE_SIZES", [2, 3])
+    at = open_data("en")
+    at.selectbox(key="data_page_size").set_value(2).run()
+    assert len(at.dataframe[0].value) == 2
+    frame = pd.read_csv(io.BytesIO(download_bytes(at, "csv")), encoding="utf-8-sig")
+    assert len(frame) == 5
+    assert list(frame["value"]) == [80.0, 70.0, 85.0, 86.0, 10.0]
 
 
 def test_uploads_audit_list(db: Path) -> None:

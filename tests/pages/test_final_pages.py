@@ -4,33 +4,24 @@ deadline, and the plan rounds of tests/data/rounds (an EXAMPLE second round)."""
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import streamlit as st
+from backend_support import copy_db
 from test_pages import _env, all_text, run
 
-from metrics.actions import build_demo
-from metrics.plan.registry import load_registry
 from metrics.text import t
 
 REPO = Path(__file__).resolve().parents[2]
 ROUNDS = REPO / "tests" / "data" / "rounds" / "targets.yaml"
 
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("final_pages") / "demo.duckdb"
-    build_demo(load_registry(REPO / "targets.yaml"), db, REPO / "data" / "sample")
-    return db
-
-
 @pytest.fixture
 def db(demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     path = tmp_path / "demo.duckdb"
-    shutil.copy(demo_db, path)
+    copy_db(demo_db, path)
     _env(path, monkeypatch)
     monkeypatch.setenv("METRICS_TODAY", "2026-12-03")
     yield path

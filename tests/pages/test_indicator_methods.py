@@ -11,15 +11,14 @@ at least 50 by 2025Q4. By hand (docs/methodology.md section 13):
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import streamlit as st
+from backend_support import copy_db
 from test_pages import _env, all_text, run
 
-from metrics.actions import build_demo
 from metrics.ingest.batch import ingest_file
 from metrics.plan.registry import load_registry
 from metrics.store.database import Store
@@ -31,17 +30,10 @@ METHODS = ("open_sdg", "unsd", "destatis")
 ITEMS = ("baseline", "latest", "rate", "projected", "score", "category", "level")
 
 
-@pytest.fixture(scope="module")
-def demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("methods") / "demo.duckdb"
-    build_demo(load_registry(TARGETS), path, REPO / "data" / "sample")
-    return path
-
-
 @pytest.fixture
-def demo(demo_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    _env(demo_path, monkeypatch)
-    yield demo_path
+def demo(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    _env(demo_db, monkeypatch)
+    yield demo_db
     st.cache_resource.clear()
     st.cache_data.clear()
 
@@ -125,10 +117,10 @@ def test_at_the_deadline_the_panel_is_the_assessment_as_at_the_deadline(demo: Pa
 
 
 @pytest.fixture
-def after_deadline(demo_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def after_deadline(demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """The demo plus a 2026Q1 report of 55 verification points (after the 2025-12-31 deadline)."""
     path = tmp_path / "later.duckdb"
-    shutil.copy(demo_path, path)
+    copy_db(demo_db, path)
     store = Store(path)
     row = b"indicator_id,period,agency_id,value,note\nverification_points,2026Q1,samr,55,\n"
     result = ingest_file(

@@ -27,7 +27,7 @@ def register(subparsers) -> None:
     p = subparsers.add_parser(
         "migrate", help="create or upgrade the tables of a database (DuckDB or PostgreSQL)"
     )
-    p.add_argument("--db", help="database (default: $METRICS_DB or data/progress.duckdb)")
+    p.add_argument("--db", help=config.DB_HELP)
     p.add_argument("--lang", choices=("zh", "en"), default="en", help="language of messages")
     p.set_defaults(handler=cmd_migrate, needs_store=False, needs_registry=False)
 

@@ -16,7 +16,6 @@ from metrics.plan.registry import Registry
 from metrics.plan.rounds import load_round, load_rounds, round_ref
 from metrics.store import connection
 from metrics.store.database import Store
-from metrics.store.postgres_engine import is_url
 from metrics.text import coded_error, error_text, problem_text, t
 
 ROUND_HELP = "plan round (its plan id) when the registry lists rounds (default: the current round)"
@@ -253,7 +252,7 @@ def cmd_template(args, registry: Registry) -> int:
 
 
 def cmd_demo(args, registry: Registry) -> int:
-    db = args.db if is_url(args.db or "") else Path(args.db or config.DEMO_DB)
+    db = args.db or config.DEMO_DB  # a file path or a server URL (a Path would mangle the URL)
     from metrics.actions import build_demo  # the access and user modules: only for this command
 
     summary = build_demo(registry, db, Path(args.sample_dir), force=args.force)

@@ -28,8 +28,8 @@ from metrics.plan.rounds import load_round, round_ref
 from metrics.progress import figures as progress
 from metrics.progress import rollups
 from metrics.progress.final import assessment
+from metrics.store import connection
 from metrics.store.database import Store
-from metrics.store.postgres_engine import is_url, redact
 from metrics.text.format import format_value, is_missing
 from pages.frame import memo
 from pages.frame.rounds import default_as_of, registry_error, round_id, today_quarter
@@ -100,7 +100,7 @@ def store() -> Store:
 
 def _store() -> Store:
     path = config.database()
-    shown = redact(path) if is_url(path) else path  # a URL's password is never shown
+    shown = connection.shown(path)  # a URL's password is never shown
     try:
         return _open_store(path)
     except DatabaseLocked:

@@ -28,7 +28,7 @@ run: setup $(DEMO)
 	@echo "Starting the dashboard on the demo database: http://localhost:$(PORT)"
 	@echo "Log in to the demo (demo database only; no other database has a default password):"
 	@$(PY) -c "from metrics.access.users import demo_login_lines; print(chr(10).join(demo_login_lines()))"
-	METRICS_DB=$(DEMO) $(VENV)/bin/streamlit run dashboard.py --server.port $(PORT)
+	METRICS_DB=$(DEMO) $(PY) scripts/serve.py --server.port $(PORT)
 
 lint: setup
 	$(VENV)/bin/ruff check .

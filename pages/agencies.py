@@ -5,12 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from metrics.outputs import charts
 from metrics.outputs.explain import recorded_day
 from metrics.progress import figures as progress
 from metrics.progress import rollups
 from metrics.text.format import format_gap, format_ranges, format_share, format_target
-from pages.frame import page
+from pages.frame import figures, page
 from pages.frame.layout import page_header
 
 
@@ -51,7 +50,8 @@ def grid(agency: str | None, rollup: pd.DataFrame, period: str) -> None:
         ],
         columns=["agency", "measure", "role", "status"],
     )
-    fig = charts.agency_grid(
+    fig = figures.chart(
+        "agency_grid",
         cells,
         page.chart_context(period),
         agencies=[page.agency_name(a, short=True) for a in agency_ids],

@@ -11,7 +11,7 @@ from metrics.plan import periods
 from metrics.progress import rollups
 from metrics.text.format import format_gap, format_share, format_target, format_value, is_missing
 from pages import indicator_methods
-from pages.frame import page
+from pages.frame import figures, page
 from pages.frame.layout import page_header
 
 
@@ -27,8 +27,7 @@ def body(view: page.View, chosen: str) -> None:
     figs = page.figures(period)
     rows = figs[figs["indicator_id"] == ind.id]
     nat = rows[rows["figure"] == "national"].iloc[0]
-    values = page.current_values(period)
-    values = values[values["indicator_id"] == ind.id]
+    values = page.current_values(period, [ind.id])
     own = rows[rows["figure"] == "agency"]
     if agency:  # the national figure and the chosen agency's own, nobody else's
         values = values[values["agency_id"].isin({ind.owner, agency})]
@@ -129,7 +128,8 @@ def trend(ind, nat: pd.Series, values: pd.DataFrame, period: str) -> None:
         lead=page.agency_name(ind.owner, short=True),
     )
     ctx = page.chart_context(period)
-    page.show_chart(charts.trend(spec, ctx, height=470 if page.is_briefing() else 500), f"{ind.id}_{period}")
+    fig = figures.chart("trend", spec, ctx, height=470 if page.is_briefing() else 500)
+    page.show_chart(fig, f"{ind.id}_{period}")
 
 
 def method(ind, nat: pd.Series, period: str) -> None:

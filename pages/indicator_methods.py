@@ -14,15 +14,18 @@ from pages.frame.urlstate import moment
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _compare(path: str, version: int, targets: str, as_of: str, day: str | None) -> pd.DataFrame:
+def _compare(
+    path: str, version: int, targets: str, as_of: str, day: str | None, indicator_id: str
+) -> pd.DataFrame:
     obs = page.observations_of(path, version)
-    return methods.compare(page.load_registry_cached(targets), obs, as_of, moment(day))
+    reg = page.load_registry_cached(targets)
+    return methods.compare(reg, obs, as_of, moment(day), indicators={indicator_id})
 
 
-def comparison(as_of: str) -> pd.DataFrame:
-    """The three methods for every figure as of a quarter (as known at ``?known_at=``)."""
+def comparison(indicator_id: str, as_of: str) -> pd.DataFrame:
+    """The three methods for one indicator's figures as of a quarter (as known at ``?known_at=``)."""
     page.registry()
-    return _compare(*page.data_key(), page.targets(), as_of, page.known_at_day())
+    return _compare(*page.data_key(), page.targets(), as_of, page.known_at_day(), indicator_id)
 
 
 def _level(level: object) -> str:
@@ -148,7 +151,7 @@ def as_of_line(row: dict) -> str:
 
 def panel(ind: Indicator, as_of: str) -> None:
     """Heading, the assessment quarter, the three-line table and the agree/disagree flag."""
-    comp = comparison(as_of)
+    comp = comparison(ind.id, as_of)
     rows = comp[(comp["indicator_id"] == ind.id) & (comp["figure"] == "national")]
     st.subheader(page.tr("methods.title"), anchor=False)
     if rows.empty:

@@ -9,15 +9,15 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from metrics.outputs import charts
 from metrics.outputs.brief.deck import PPTX_MIME, build_brief
 from metrics.outputs.chart_frame import ChartContext
 from metrics.outputs.explain import baseline_short, recorded_day
+from metrics.outputs.sparkline import sparkline_html
 from metrics.plan import periods
 from metrics.progress.final import comparison_period, final_deadline, is_final
 from metrics.progress.observations import parse_known_at
 from metrics.text.format import format_gap, format_target
-from pages.frame import page
+from pages.frame import figures, page
 from pages.frame.layout import page_header
 
 CARD_LIMIT = 12  # cards beyond this are on the progress chart and the Indicator page
@@ -72,8 +72,8 @@ def body(view: page.View) -> None:
         mine = {i.id for i in reg.indicators_for(agency)}
         national = national[national["indicator_id"].isin(mine)]
     ctx = page.chart_context(period)
-    values = page.current_values(period)
     kpis = national[national["kind"] == "kpi"]
+    values = page.current_values(period, kpis["indicator_id"].head(CARD_LIMIT))
     suffix = f"{agency}_" if agency else ""
     due = final_deadline(reg) if is_final(reg, period) else period  # after the plan: its last quarter
     late = page.late_reports(due)
@@ -130,22 +130,17 @@ def kpi_card(row: pd.Series, values: pd.DataFrame) -> None:
                 "card.baseline", value=value, period=page.period_label(row["baseline_period"]), source=source
             )
         )
+    spark = ""
+    if len(owner_values) > 1:  # inline SVG: twelve Plotly charts would hold up the page's first paint
+        spark = sparkline_html(owner_values["value"].to_list(), status, 44 if page.is_briefing() else 64)
     with st.container(border=True):
         st.html(
             f'<div class="kpi-name">{html.escape(ind.name(page.lang()))}</div>'
             f'<div class="kpi-value">{html.escape(page.fmt_value(row["latest_value"], unit))}</div>'
             f'<div class="kpi-meta">{"<br>".join(html.escape(m) for m in meta)}</div>'
-            f'<div style="margin-top:0.4rem">{page.status_badge(status)}</div>'
+            f'<div style="margin-top:0.4rem">{page.status_badge(status)}</div>{spark}'
         )
-        if len(owner_values) > 1:
-            height = 44 if page.is_briefing() else 64
-            st.plotly_chart(
-                charts.sparkline(owner_values["value"].to_list(), status, height=height),
-                key=f"spark_{ind.id}",
-                config={"displayModeBar": False, "staticPlot": True},
-                theme=None,
-            )
-        elif status == "insufficient_data":
+        if status == "insufficient_data" and not spark:
             st.caption(page.tr("card.one_point"))
 
 
@@ -178,7 +173,7 @@ def status_mix(national: pd.DataFrame, ctx: ChartContext, filename: str) -> None
     mix = national.groupby(["kind", "status"]).size().rename("n").reset_index()
     mix["group"] = mix["kind"].map(kind_label)
     mix = mix.sort_values("kind", key=lambda s: s.map({"kpi": 0, "milestone": 1}))
-    page.show_chart(charts.status_mix(mix, ctx, height=230), filename)
+    page.show_chart(figures.chart("status_mix", mix, ctx, height=230), filename)
 
 
 def late_list(late: pd.DataFrame, period: str) -> None:
@@ -218,7 +213,7 @@ def progress_chart(national: pd.DataFrame, ctx: ChartContext, filename: str, com
         size["compact"] = True
     else:
         size = {"label_width": 46, "max_lines": 3} if en else {"label_width": 34, "max_lines": 2}
-    page.show_chart(charts.progress_bars(bars, ctx, **size), filename)
+    page.show_chart(figures.chart("progress_bars", bars, ctx, **size), filename)
 
 
 def changes(period: str, agency: str | None) -> None:

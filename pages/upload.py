@@ -116,9 +116,10 @@ def template_section(who: Session) -> None:
         if not reg.indicators_for(agency):
             st.info(tr("upload.template_none"))
             return
-        st.download_button(
+        args = (targets(), agency, period, fmt, lg)
+        st.download_button(  # built when pressed: a run after a commit draws the page, not a workbook
             tr("upload.template_button"),
-            data=_template(targets(), agency, period, fmt, lg),
+            data=lambda: _template(*args),
             file_name=f"template_{agency}_{period}.{fmt}",
             mime=MIME[fmt],
             on_click="ignore",

@@ -20,7 +20,6 @@ from metrics.outputs.palette import (
     STATUS_ICONS,
     STATUS_INK,
     STATUS_ORDER,
-    STATUS_SYMBOLS,
     status_key,
     status_legend_name,
 )
@@ -29,45 +28,6 @@ from metrics.text import t
 from metrics.text.format import format_share, is_missing, wrap
 
 # --------------------------------------------------------------------------- charts
-
-
-def sparkline(values: Sequence[float], status: str, height: int = 64) -> go.Figure:
-    """A tiny trend for a card: the line in ink, the latest point in the status colour."""
-    ys = [float(v) for v in values]
-    xs = list(range(len(ys)))
-    data = [
-        {
-            "type": "scatter",
-            "x": xs,
-            "y": ys,
-            "mode": "lines",
-            "line": {"color": MUTED, "width": 2},
-            "hoverinfo": "skip",
-        }
-    ]
-    if ys:
-        data.append(
-            {
-                "type": "scatter",
-                "x": [xs[-1]],
-                "y": [ys[-1]],
-                "mode": "markers",
-                "marker": {"color": STATUS_COLORS[status], "size": 9, "symbol": STATUS_SYMBOLS[status]},
-                "hoverinfo": "skip",
-            }
-        )
-    return go.Figure(
-        data=data,
-        layout={
-            "height": height,
-            "margin": {"l": 4, "r": 8, "t": 6, "b": 6},
-            "showlegend": False,
-            "paper_bgcolor": "rgba(0,0,0,0)",
-            "plot_bgcolor": "rgba(0,0,0,0)",
-            "xaxis": {"visible": False},
-            "yaxis": {"visible": False},
-        },
-    )
 
 
 def status_mix(counts: pd.DataFrame, ctx: ChartContext, height: int = 260) -> go.Figure:

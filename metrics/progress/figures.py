@@ -32,8 +32,10 @@ from metrics.progress.observations import (
     _period_labels,
     current_table,
     current_values,
+    derived,
     latest_period_with_data,
     prepare,
+    timestamp,
 )
 from metrics.text.format import is_missing
 
@@ -231,6 +233,16 @@ def series_points(
 
 
 def figures_at(
+    registry: Registry, obs: pd.DataFrame, as_of: str, known_at: Moment, prep: Prepared
+) -> pd.DataFrame:
+    """:func:`figures` on the codes ``prep`` of ``obs``; worked out once per frame, quarter and
+    moment (the final assessment and the "what changed" view ask for the same quarters)."""
+    key = ("figures", as_of, None if known_at is None else timestamp(known_at))
+    made = derived(registry, obs, key, lambda: _figures_at(registry, obs, as_of, known_at, prep))
+    return made.copy(deep=False)  # a caller adding a column changes its copy only (copy-on-write)
+
+
+def _figures_at(
     registry: Registry, obs: pd.DataFrame, as_of: str, known_at: Moment, prep: Prepared
 ) -> pd.DataFrame:
     now = periods.index(as_of)

@@ -18,7 +18,15 @@ from metrics.plan import periods
 from metrics.plan.registry import Registry
 from metrics.progress.figures import FIGURE_COLUMNS, figures_at
 from metrics.progress.method import CONTRIBUTION, _sign
-from metrics.progress.observations import Moment, Prepared, _period_labels, current_table, prepare
+from metrics.progress.observations import (
+    Moment,
+    Prepared,
+    _period_labels,
+    current_table,
+    derived,
+    prepare,
+    timestamp,
+)
 
 ASSESSMENT_COLUMNS: tuple[str, ...] = (*FIGURE_COLUMNS, "final", "recorded_at", "reached_period")
 # Meaningless once the deadline has passed: the pace and projection towards it.
@@ -76,6 +84,17 @@ def assessment(registry: Registry, obs: pd.DataFrame, as_of: str, known_at: Mome
 
 
 def assessment_at(
+    registry: Registry, obs: pd.DataFrame, as_of: str, known_at: Moment, prep: Prepared
+) -> pd.DataFrame:
+    """:func:`assessment` on the codes ``prep`` of ``obs``; worked out once per frame, quarter and
+    moment (the overview's status and its "final vs. 2025Q3" share the final side)."""
+    moment = None if known_at is None else timestamp(known_at)
+    key = ("assessment", as_of, moment)
+    made = derived(registry, obs, key, lambda: _assessment_at(registry, obs, as_of, known_at, prep))
+    return made.copy(deep=False)  # a caller adding a column changes its copy only (copy-on-write)
+
+
+def _assessment_at(
     registry: Registry, obs: pd.DataFrame, as_of: str, known_at: Moment, prep: Prepared
 ) -> pd.DataFrame:
     now = figures_at(registry, obs, as_of, known_at, prep)

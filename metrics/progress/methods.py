@@ -15,6 +15,7 @@ Rules and worked examples: ``docs/methodology.md`` section 13.
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import numpy as np
@@ -157,18 +158,27 @@ def assessed_quarter(as_of: str, deadline_quarter: str) -> str:
 
 def _mean_changes(registry: Registry, obs: pd.DataFrame, as_of: str, known_at: Moment, prep) -> pd.DataFrame:
     """Per figure (ind, ag): first point of the last 20 quarters (from the baseline on) and the
-    mean change per quarter from it to the latest point."""
+    mean change per quarter from it to the latest point (points come sorted by ind, ag, q)."""
     _, _, pts, _ = series_points(registry, obs, as_of, known_at, prep)
-    out = []
-    for (ind, ag), g in pts.groupby(["ind", "ag"], sort=False):
-        q, v = g["q"].to_numpy(np.int64), g["value"].to_numpy(float)
-        inside = q >= q[-1] - DESTATIS_WINDOW
-        q0, v0 = q[inside][0], v[inside][0]
-        mean = (v[-1] - v0) / (q[-1] - q0) if q[-1] > q0 else math.nan
-        out.append(
-            {"ind": int(ind), "ag": int(ag), "window_start": periods.from_index(int(q0)), "mean": mean}
-        )
-    return pd.DataFrame(out, columns=["ind", "ag", "window_start", "mean"])
+    if pts.empty:
+        return pd.DataFrame(columns=["ind", "ag", "window_start", "mean"])
+    ind, ag = pts["ind"].to_numpy(np.int64), pts["ag"].to_numpy(np.int64)
+    q, v = pts["q"].to_numpy(np.int64), pts["value"].to_numpy(float)
+    starts = np.flatnonzero(np.r_[True, (ind[1:] != ind[:-1]) | (ag[1:] != ag[:-1])])
+    lasts = np.r_[starts[1:] - 1, len(q) - 1]
+    group = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(q)]))
+    inside = q >= q[lasts][group] - DESTATIS_WINDOW
+    first = np.minimum.reduceat(np.where(inside, np.arange(len(q)), len(q)), starts)
+    span = q[lasts] - q[first]
+    mean = np.where(span > 0, (v[lasts] - v[first]) / np.where(span > 0, span, 1), math.nan)
+    return pd.DataFrame(
+        {
+            "ind": ind[starts],
+            "ag": ag[starts],
+            "window_start": [periods.from_index(int(x)) for x in q[first]],
+            "mean": mean,
+        }
+    )
 
 
 COLUMNS: tuple[str, ...] = (
@@ -205,13 +215,22 @@ COLUMNS: tuple[str, ...] = (
 )
 
 
-def compare(registry: Registry, obs: pd.DataFrame, as_of: str, known_at: Moment = None) -> pd.DataFrame:
+def compare(
+    registry: Registry,
+    obs: pd.DataFrame,
+    as_of: str,
+    known_at: Moment = None,
+    indicators: Collection[str] | None = None,
+) -> pd.DataFrame:
     """The three methods for every figure (national and agency; not an agency's part of a count),
-    each indicator assessed as of :func:`assessed_quarter`; one row per figure, registry order."""
+    each indicator assessed as of :func:`assessed_quarter`; one row per figure, registry order.
+    ``indicators``: only these (the indicator page shows one)."""
     prep = prepare(registry, obs)
     rows = []
     by_quarter: dict[str, list] = {}
     for i in registry.indicators:
+        if indicators is not None and i.id not in indicators:
+            continue
         by_quarter.setdefault(assessed_quarter(as_of, periods.of_date(i.deadline)), []).append(i)
     order = {i.id: n for n, i in enumerate(registry.indicators)}
     agencies = prep.agencies

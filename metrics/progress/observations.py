@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
+import weakref
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -17,6 +21,7 @@ from metrics.plan import periods
 from metrics.plan.registry import Registry
 
 Moment = pd.Timestamp | dt.datetime | str | None  # a known_at time (naive = UTC)
+T = TypeVar("T")
 
 
 def period_index(values: pd.Series) -> np.ndarray:
@@ -69,7 +74,34 @@ class Prepared:
     q_all: np.ndarray  # quarter index of every row of obs, in obs order
 
 
+_DERIVED: list[tuple[weakref.ref, weakref.ref, tuple, object]] = []  # newest last
+_DERIVED_KEEP = 16
+_DERIVED_LOCK = threading.Lock()
+
+
+def derived(registry: Registry, obs: pd.DataFrame, key: tuple, make: Callable[[], T]) -> T:
+    """What ``make`` works out from ``registry`` and ``obs``, once per pair of objects and ``key``.
+
+    A page run asks for several views of one cached frame (the status, the changes, the late
+    reports), and coding 440,000 rows costs more than any one of them. The frame is never
+    changed in place (pandas' copy-on-write), so the same object means the same result."""
+    with _DERIVED_LOCK:
+        for reg_ref, obs_ref, k, value in _DERIVED:
+            if k == key and reg_ref() is registry and obs_ref() is obs:
+                return value  # type: ignore[return-value]
+    value = make()
+    with _DERIVED_LOCK:
+        alive = [e for e in _DERIVED if e[0]() is not None and e[1]() is not None]
+        _DERIVED[:] = [*alive[-(_DERIVED_KEEP - 1) :], (weakref.ref(registry), weakref.ref(obs), key, value)]
+    return value
+
+
 def prepare(registry: Registry, obs: pd.DataFrame) -> Prepared:
+    """The codes of ``obs`` under ``registry`` (see :func:`derived`)."""
+    return derived(registry, obs, ("prepare",), lambda: _prepare(registry, obs))
+
+
+def _prepare(registry: Registry, obs: pd.DataFrame) -> Prepared:
     q_all = period_index(obs["period"])
     ind = _codes(obs["indicator_id"], [i.id for i in registry.indicators])
     agencies = _agency_ids(registry, obs)
@@ -88,7 +120,16 @@ def current_table(
     prep: Prepared | None = None,
 ) -> pd.DataFrame:
     """Row positions (``pos``) of the counting revisions plus codes ``ind``, ``ag`` and quarter ``q``,
-    sorted by indicator, agency, period; numeric only, so it stays fast on large stores."""
+    sorted by indicator, agency, period; numeric only, so it stays fast on large stores. Worked out
+    once per frame, quarter and moment (see :func:`derived`)."""
+    key = ("current", as_of, None if known_at is None else timestamp(known_at))
+    made = derived(registry, obs, key, lambda: _current_table(registry, obs, as_of, known_at, prep))
+    return made.copy(deep=False)
+
+
+def _current_table(
+    registry: Registry, obs: pd.DataFrame, as_of: str, known_at: Moment, prep: Prepared | None
+) -> pd.DataFrame:
     p = prep if prep is not None else prepare(registry, obs)
     keep = p.q <= periods.index(as_of)
     if known_at is not None:
@@ -99,16 +140,24 @@ def current_table(
 
 
 def current_values(
-    registry: Registry, obs: pd.DataFrame, as_of: str, known_at: Moment = None
+    registry: Registry,
+    obs: pd.DataFrame,
+    as_of: str,
+    known_at: Moment = None,
+    indicators: Collection[str] | None = None,
 ) -> pd.DataFrame:
     """Current revision of every (indicator, agency, period) up to ``as_of``, as known at ``known_at``.
 
     The one place that decides which revision counts (the highest revision recorded by
     ``known_at``). Returns the stored rows plus integer codes ``ind`` (registry order),
     ``ag`` (registry agencies first) and the quarter index ``q``, sorted by indicator,
-    agency, period. Indicators not in the registry are ignored.
+    agency, period. Indicators not in the registry are ignored; with ``indicators``, only those
+    are returned (a page shows a few of 500).
     """
     cur = current_table(registry, obs, as_of, known_at)
+    if indicators is not None:
+        wanted = [k for k, ind in enumerate(registry.indicators) if ind.id in set(indicators)]
+        cur = cur[cur["ind"].isin(wanted)].reset_index(drop=True)
     rows = obs.iloc[cur["pos"].to_numpy()].reset_index(drop=True)
     return rows.assign(ind=cur["ind"], ag=cur["ag"], q=cur["q"])
 

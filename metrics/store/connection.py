@@ -21,8 +21,9 @@ from typing import Self
 
 from metrics import config
 from metrics.errors import DatabaseError, DatabaseLocked
-from metrics.store import duckdb_engine, postgres_engine, schema
+from metrics.store import duckdb_engine, schema
 from metrics.store import duckdb_engine as engine  # the cursor type, for type hints
+from metrics.store.urls import is_url, redact
 from metrics.text import coded_error
 
 _SET_META = "INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
@@ -35,20 +36,22 @@ def now_utc() -> dt.datetime:
 
 def engine_for(target: str) -> tuple[ModuleType, str]:
     """The backend of a ``--db``/``METRICS_DB`` value and what it opens: a URL, or a DuckDB file."""
-    if postgres_engine.is_url(target):
+    if is_url(target):
+        from metrics.store import postgres_engine  # psycopg only for a server
+
         return postgres_engine, target
     return duckdb_engine, target
 
 
 def on_server(target: str | Path) -> bool:
     """Whether ``target`` opens a database server's store rather than a DuckDB file."""
-    return engine_for(str(target))[0] is postgres_engine
+    return engine_for(str(target))[0] is not duckdb_engine
 
 
 def shown(target: str | Path) -> str:
     """A database as it may be printed or logged: a URL without its password."""
     target = str(target)
-    return postgres_engine.redact(target) if postgres_engine.is_url(target) else target
+    return redact(target) if is_url(target) else target
 
 
 def exists(target: str | Path) -> bool:

@@ -216,15 +216,16 @@ class Values(Connection):
             return Change(upload_id, n_new, n_rev, n_same, None, None, reverts)
 
     def observations(self, include_withdrawn: bool = False) -> pd.DataFrame:
-        """Every stored revision with its upload (the input of the status engine)."""
+        """Every stored revision with its upload (the input of the status engine), in no set order:
+        the engine codes and sorts the rows itself, and a sort of 440,000 text keys is most of the
+        query's time on PostgreSQL (0.66 s of 0.7 s)."""
         where = "" if include_withdrawn else "WHERE u.withdrawn_at IS NULL"
         return self.engine.frame(
             self.cursor(),
             f"""SELECT o.indicator_id, o.agency_id, o.period, o.value, o.note, o.revision, o.upload_id,
                    u.uploaded_at AS recorded_at, u.uploaded_by, u.file_name,
                    u.withdrawn_at IS NOT NULL AS withdrawn
-            FROM observations o JOIN uploads u USING (upload_id) {where}
-            ORDER BY o.indicator_id, o.agency_id, o.period, o.revision""",
+            FROM observations o JOIN uploads u USING (upload_id) {where}""",
         )
 
     def latest(self) -> pd.DataFrame:

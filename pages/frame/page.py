@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -138,13 +138,16 @@ def is_demo() -> bool:
 # --------------------------------------------------------------------------- cached data
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def _observations(path: str, version: int) -> pd.DataFrame:
+    # One shared frame, not a copy per reader (``cache_data`` unpickles one for every call): the
+    # status engine codes it once (``progress.observations.prepare``) for all of a run's views.
+    # Nobody changes it in place; the key is the data version, so a commit reads it anew.
     return _open_store(path).observations()
 
 
 def observations() -> pd.DataFrame:
-    """Every current revision (the status engine's input); cached per data version."""
+    """Every current revision (the status engine's input); read once per data version."""
     return _observations(*_version())
 
 
@@ -189,16 +192,19 @@ def changes(from_period: str, to_period: str) -> dict[str, pd.DataFrame]:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _current(path: str, version: int, targets: str, as_of: str, day: str | None) -> pd.DataFrame:
+def _current(
+    path: str, version: int, targets: str, as_of: str, day: str | None, ids: tuple[str, ...]
+) -> pd.DataFrame:
     obs = _observations(path, version)
-    cur = progress.current_values(_load_registry(targets), obs, as_of, moment(day))
+    cur = progress.current_values(_load_registry(targets), obs, as_of, moment(day), indicators=ids)
     return cur.drop(columns=["ind", "ag", "q"], errors="ignore")
 
 
-def current_values(as_of: str) -> pd.DataFrame:
-    """The counting revision of every (indicator, agency, period) up to the quarter."""
+def current_values(as_of: str, indicator_ids: Collection[str]) -> pd.DataFrame:
+    """The counting revision of every (indicator, agency, period) up to the quarter, for these
+    indicators (a cached copy is read back on every run: only what the page shows)."""
     registry()
-    return _current(*_version(), targets(), as_of, known_at_day())
+    return _current(*_version(), targets(), as_of, known_at_day(), tuple(sorted(indicator_ids)))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

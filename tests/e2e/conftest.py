@@ -1,7 +1,7 @@
 """Real-browser fixtures: a Streamlit server on a demo database, Debian's Chromium via Playwright.
 
 * ``app`` (session): builds the demo database (with the demo users) into a temporary folder,
-  starts ``streamlit run dashboard.py`` on a free port against it, waits for
+  starts the dashboard as ``make run`` does (``scripts/serve.py``) on a free port against it, waits for
   ``/_stcore/health`` and stops the server afterwards. Its log is attached to every failing
   test's report.
 * ``browser`` (session): Chromium from ``/usr/bin/chromium`` (or ``$E2E_CHROMIUM``). Where it,
@@ -156,7 +156,7 @@ def _stop(proc: subprocess.Popen) -> None:
 
 @pytest.fixture(scope="session")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """``streamlit run dashboard.py`` on a fresh demo database (demo users included)."""
+    """The dashboard (``scripts/serve.py``) on a fresh demo database (demo users included)."""
     if SKIP_REASON:  # (already skipped at collection; kept for direct fixture use)
         pytest.skip(SKIP_REASON)
     folder = tmp_path_factory.mktemp("e2e")
@@ -186,10 +186,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         proc = subprocess.Popen(
             [
                 sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "dashboard.py",
+                "scripts/serve.py",  # as `make run` starts it: streamlit run dashboard.py, warmed up
                 "--server.headless",
                 "true",
                 "--server.fileWatcherType",

@@ -13,22 +13,39 @@ from metrics.text import t
 
 try:
     from playwright.sync_api import Locator, Page, expect
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
 except ImportError:  # conftest.py skips every e2e test and says how to install it
     Locator = Page = object  # type: ignore[misc,assignment]
     expect = None  # type: ignore[assignment]
+    PlaywrightTimeout = TimeoutError  # type: ignore[misc,assignment]
 
 APP = "[data-testid='stApp']"
 CHART = "[data-testid='stPlotlyChart'] .js-plotly-plot .main-svg"
 
-# Counts the script runs a document has started. Installed into every page before it loads
+# Counts what shows a script run happened, installed into every page before it loads
 # (``BrowserContext.add_init_script``): "notRunning" alone also holds *before* a run starts.
+# Two signs, because neither is enough alone: the app's state turning "running" (read from the
+# next record's old value, since by the time the observer is called a short run may be over),
+# and every message the server sends on the websocket (React renders a run of a few ms without
+# ever putting "running" into the page, so for such a run only its messages show it).
 COUNT_RUNS = """
 window.__stRuns = 0;
 new MutationObserver((changes) => {
-  for (const c of changes) {
-    if (c.target.getAttribute("data-test-script-state") === "running") window.__stRuns += 1;
+  const app = changes.filter((c) => c.target.getAttribute("data-testid") === "stApp");
+  app.forEach((c, i) => {
+    const now = i + 1 < app.length ? app[i + 1].oldValue : c.target.getAttribute("data-test-script-state");
+    if (now === "running") window.__stRuns += 1;
+  });
+}).observe(document, {
+  attributes: true, attributeOldValue: true, subtree: true, attributeFilter: ["data-test-script-state"],
+});
+const NativeWebSocket = window.WebSocket;
+window.WebSocket = class extends NativeWebSocket {
+  constructor(...args) {
+    super(...args);
+    this.addEventListener("message", () => { window.__stRuns += 1; });
   }
-}).observe(document, {attributes: true, subtree: true, attributeFilter: ["data-test-script-state"]});
+};
 """
 _DONE = """(since) => {
   const app = document.querySelector("[data-testid='stApp']");
@@ -43,14 +60,29 @@ if expect is not None:
 
 
 def runs(page: Page) -> int:
-    """How many script runs this document has started."""
+    """A count that grows with every script run of this document (runs seen start, messages)."""
     return int(page.evaluate("window.__stRuns || 0"))
 
 
+_STATE = """() => {
+  const app = document.querySelector("[data-testid='stApp']");
+  return {runs: window.__stRuns, script: app && app.getAttribute("data-test-script-state"),
+          connection: app && app.getAttribute("data-test-connection-state"),
+          title: (document.querySelector("[data-testid='stMain'] h1") || {}).textContent || null};
+}"""
+
+
 def settle(page: Page, since: int, charts: bool = False) -> None:
-    """Wait for a script run started after ``since`` runs to finish, and for any run it chains
-    (``st.rerun``, ``st.switch_page``); then, if asked, for the charts to be drawn."""
-    page.wait_for_function(_DONE, arg=since)
+    """Wait for a script run started after ``since`` (a :func:`runs` count) to finish, and for any
+    run it chains (``st.rerun``, ``st.switch_page``); then, if asked, for the charts to be drawn.
+
+    A first message of a run may arrive while the page still says "notRunning"; the pause and
+    the wait for idle after it cover the run that message starts."""
+    try:
+        page.wait_for_function(_DONE, arg=since)
+    except PlaywrightTimeout as exc:  # say what the page was doing, not only that it timed out
+        state = page.evaluate(_STATE)
+        raise AssertionError(f"no finished run after {since} runs at {page.url}: {state}") from exc
     page.wait_for_timeout(200)
     page.wait_for_function(_IDLE)
     if charts:

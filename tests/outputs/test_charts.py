@@ -189,9 +189,3 @@ def test_status_key_has_icon_and_word_not_colour_alone() -> None:
         assert STATUS_COLORS[status] in title(fig)
     texts = [t for trace in fig.data for t in trace.text if t]
     assert all(t[0] in STATUS_ICONS.values() for t in texts)
-
-
-def test_sparkline_marks_latest_in_status_colour() -> None:
-    fig = charts.sparkline([1, 2, 3], "deterioration")
-    assert fig.data[-1].marker.color == STATUS_COLORS["deterioration"]
-    assert fig.data[-1].marker.symbol == STATUS_SYMBOLS["deterioration"]

@@ -48,3 +48,34 @@ def test_a_failed_write_is_rolled_back_entirely(store, ingest):
     assert store.counts() == {"observations": 2, "uploads": 1}
     assert store.data_version() == 1
     assert store.latest()["upload_id"].tolist() == [1, 1]
+
+
+def test_every_revision_is_read_back_as_stored_text_included(store):
+    """observations() on either engine (PostgreSQL reads it with COPY as CSV): commas, quotes and a
+    line break inside a note, an empty note apart from a missing one, Chinese text, in no set order."""
+    notes = ['口径调整, "修订"\n第二行', "", None]
+    rows = pd.DataFrame(
+        {
+            "indicator_id": ["tc_alignment_rate", "verification_points", "ms_annual_report"],
+            "period": ["2025Q1", "2025Q2", "2025Q3"],
+            "agency_id": ["samr", "samr", "miit"],
+            "value": [85.5, 12.0, 1.0],
+            "note": notes,
+            "row": [2, 3, 4],
+        }
+    )
+    store.store_batch(rows, file_name="甲,乙.csv", sha256="1" * 64, uploaded_by="张三", source="test")
+    obs = store.observations().sort_values("indicator_id", ignore_index=True)
+    assert list(obs.columns) == [
+        "indicator_id", "agency_id", "period", "value", "note", "revision", "upload_id",
+        "recorded_at", "uploaded_by", "file_name", "withdrawn",
+    ]  # fmt: skip
+    assert [None if pd.isna(n) else n for n in obs["note"]] == [None, '口径调整, "修订"\n第二行', ""]
+    assert plain(obs[["indicator_id", "value", "revision", "upload_id", "uploaded_by", "file_name"]]) == [
+        ("ms_annual_report", 1.0, 1, 1, "张三", "甲,乙.csv"),
+        ("tc_alignment_rate", 85.5, 1, 1, "张三", "甲,乙.csv"),
+        ("verification_points", 12.0, 1, 1, "张三", "甲,乙.csv"),
+    ]
+    assert obs["withdrawn"].tolist() == [False, False, False]
+    assert str(obs["recorded_at"].dtype).startswith("datetime64")
+    assert str(obs["revision"].dtype) == "int32" and str(obs["value"].dtype) == "float64"

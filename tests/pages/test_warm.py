@@ -47,6 +47,7 @@ def test_the_first_page_run_after_warming_up_reads_no_revision(env: Path, monkey
     assert reads == [1]  # and without it, the first run reads them itself
 
 
+@pytest.mark.duckdb_only  # a file that is not a database (the PostgreSQL pass maps every file to a schema)
 def test_a_database_that_cannot_be_opened_is_only_logged(tmp_path: Path, monkeypatch, caplog) -> None:
     server_like(monkeypatch)
     broken = tmp_path / "broken.duckdb"

@@ -83,8 +83,10 @@ def derived(registry: Registry, obs: pd.DataFrame, key: tuple, make: Callable[[]
     """What ``make`` works out from ``registry`` and ``obs``, once per pair of objects and ``key``.
 
     A page run asks for several views of one cached frame (the status, the changes, the late
-    reports), and coding 440,000 rows costs more than any one of them. The frame is never
-    changed in place (pandas' copy-on-write), so the same object means the same result."""
+    reports), and coding 440,000 rows costs more than any one of them. Nothing changes a stored
+    frame in place (every read makes a new one; what is taken from it is a copy under pandas'
+    copy-on-write), so the same live object means the same result. The last 16 results are kept
+    (at scale a few of them are 13 MB of codes); a dead frame's are dropped at the next store."""
     with _DERIVED_LOCK:
         for reg_ref, obs_ref, k, value in _DERIVED:
             if k == key and reg_ref() is registry and obs_ref() is obs:

@@ -48,16 +48,6 @@ STATUS_ICONS: dict[str, str] = {
     "insufficient_data": "◐",
     "no_data": "○",
 }
-STATUS_SYMBOLS: dict[str, str] = {  # Plotly marker symbols matching the icons
-    "achieved": "star",
-    "on_track": "circle",
-    "acceleration_needed": "triangle-up",
-    "limited_progress": "diamond",
-    "deterioration": "triangle-down",
-    "missed": "x",
-    "insufficient_data": "circle-open-dot",
-    "no_data": "circle-open",
-}
 STATUS_ORDER: tuple[str, ...] = tuple(STATUS_COLORS)
 
 

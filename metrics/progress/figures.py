@@ -30,12 +30,11 @@ from metrics.progress.observations import (
     Moment,
     Prepared,
     _period_labels,
+    as_of_view,
     current_table,
     current_values,
-    derived,
     latest_period_with_data,
     prepare,
-    timestamp,
 )
 from metrics.text.format import is_missing
 
@@ -237,9 +236,11 @@ def figures_at(
 ) -> pd.DataFrame:
     """:func:`figures` on the codes ``prep`` of ``obs``; worked out once per frame, quarter and
     moment (the final assessment and the "what changed" view ask for the same quarters)."""
-    key = ("figures", as_of, None if known_at is None else timestamp(known_at))
-    made = derived(registry, obs, key, lambda: _figures_at(registry, obs, as_of, known_at, prep))
-    return made.copy(deep=False)  # a caller adding a column changes its copy only (copy-on-write)
+
+    def make() -> pd.DataFrame:
+        return _figures_at(registry, obs, as_of, known_at, prep)
+
+    return as_of_view(registry, obs, "figures", as_of, known_at, make)
 
 
 def _figures_at(

@@ -22,10 +22,9 @@ from metrics.progress.observations import (
     Moment,
     Prepared,
     _period_labels,
+    as_of_view,
     current_table,
-    derived,
     prepare,
-    timestamp,
 )
 
 ASSESSMENT_COLUMNS: tuple[str, ...] = (*FIGURE_COLUMNS, "final", "recorded_at", "reached_period")
@@ -88,10 +87,14 @@ def assessment_at(
 ) -> pd.DataFrame:
     """:func:`assessment` on the codes ``prep`` of ``obs``; worked out once per frame, quarter and
     moment (the overview's status and its "final vs. 2025Q3" share the final side)."""
-    moment = None if known_at is None else timestamp(known_at)
-    key = ("assessment", as_of, moment)
-    made = derived(registry, obs, key, lambda: _assessment_at(registry, obs, as_of, known_at, prep))
-    return made.copy(deep=False)  # a caller adding a column changes its copy only (copy-on-write)
+    return as_of_view(
+        registry,
+        obs,
+        "assessment",
+        as_of,
+        known_at,
+        lambda: _assessment_at(registry, obs, as_of, known_at, prep),
+    )
 
 
 def _assessment_at(

@@ -98,6 +98,20 @@ def derived(registry: Registry, obs: pd.DataFrame, key: tuple, make: Callable[[]
     return value
 
 
+def as_of_view(
+    registry: Registry,
+    obs: pd.DataFrame,
+    name: str,
+    as_of: str,
+    known_at: Moment,
+    make: Callable[[], pd.DataFrame],
+) -> pd.DataFrame:
+    """:func:`derived` for a view ``name`` as of a quarter and a moment, handed out as a shallow
+    copy: a caller adding a column changes its copy only (copy-on-write)."""
+    key = (name, as_of, None if known_at is None else timestamp(known_at))
+    return derived(registry, obs, key, make).copy(deep=False)
+
+
 def prepare(registry: Registry, obs: pd.DataFrame) -> Prepared:
     """The codes of ``obs`` under ``registry`` (see :func:`derived`)."""
     return derived(registry, obs, ("prepare",), lambda: _prepare(registry, obs))
@@ -124,9 +138,14 @@ def current_table(
     """Row positions (``pos``) of the counting revisions plus codes ``ind``, ``ag`` and quarter ``q``,
     sorted by indicator, agency, period; numeric only, so it stays fast on large stores. Worked out
     once per frame, quarter and moment (see :func:`derived`)."""
-    key = ("current", as_of, None if known_at is None else timestamp(known_at))
-    made = derived(registry, obs, key, lambda: _current_table(registry, obs, as_of, known_at, prep))
-    return made.copy(deep=False)
+    return as_of_view(
+        registry,
+        obs,
+        "current",
+        as_of,
+        known_at,
+        lambda: _current_table(registry, obs, as_of, known_at, prep),
+    )
 
 
 def _current_table(

@@ -81,6 +81,7 @@ class Database:
         self._idle: list[psycopg.Connection] = []
         self._guard = threading.Lock()
         self._closed = False
+        self.shapes: dict[str, tuple[list[str], list]] = {}  # statement -> its columns' names and types
         self._give(self._new())  # fail now, in words, rather than at the first query
 
     def _new(self) -> psycopg.Connection:
@@ -202,9 +203,12 @@ class Cursor:
         if self._con is None:
             raise DatabaseError("this cursor is closed")
         query = sql if not params else self._con.cursor().mogrify(_placeholders(sql), list(params))
-        probe = self._con.execute(f"SELECT * FROM ({query}) AS q LIMIT 0").description or []
-        names = [col.name for col in probe]
-        types = [_CSV_TYPES.get(col.type_code) for col in probe]
+        shape = self._db.shapes.get(sql)
+        if shape is None:  # the result's columns, asked once per statement (its parameters change no type)
+            probe = self._con.execute(f"SELECT * FROM ({query}) AS q LIMIT 0").description or []
+            shape = ([c.name for c in probe], [_CSV_TYPES.get(c.type_code) for c in probe])
+            self._db.shapes[sql] = shape
+        names, types = shape
         if not names or None in types or len(set(names)) != len(names):
             return None
         data = bytearray()

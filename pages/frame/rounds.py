@@ -18,6 +18,9 @@ def _load_rounds(path: str) -> Rounds:
     return load_rounds(path)
 
 
+load_rounds_cached = _load_rounds  # for code outside a page run (the server's warm-up)
+
+
 def registry_error(exc: RegistryError) -> None:
     """Stop the page with the registry's problem list."""
     st.error(tr("error.registry", path=exc.path, count=len(exc.problems)))

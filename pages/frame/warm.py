@@ -16,7 +16,7 @@ from metrics import config
 from metrics.plan.rounds import round_ref
 from metrics.progress.observations import prepare
 from pages.frame import page
-from pages.frame.rounds import _load_rounds
+from pages.frame.rounds import load_rounds_cached
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ def warm_up() -> None:
     try:
         go.Figure(go.Bar(x=[0], y=[1]), layout={"height": 40}).to_json()
         path, targets = config.database(), config.targets_path()
-        current = _load_rounds(str(targets)).default(config.settings().date).plan.id
+        current = load_rounds_cached(str(targets)).default(config.settings().date).plan.id
         registry = page.load_registry_cached(round_ref(targets, current))
         store = page.open_store_cached(path)
         prepare(registry, page.observations_of(path, store.data_version()))

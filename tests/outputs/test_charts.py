@@ -16,7 +16,6 @@ from metrics.outputs.palette import (
     STATUS_ICONS,
     STATUS_INK,
     STATUS_ORDER,
-    STATUS_SYMBOLS,
     status_legend_name,
 )
 from metrics.progress.figures import STATUSES
@@ -175,7 +174,7 @@ def test_one_palette_across_charts() -> None:
 
 
 def test_palette_covers_every_status_with_distinct_colour_and_icon() -> None:
-    for table in (STATUS_COLORS, STATUS_ICONS, STATUS_INK, STATUS_SYMBOLS):
+    for table in (STATUS_COLORS, STATUS_ICONS, STATUS_INK):
         assert set(table) == set(STATUSES)
     assert len(set(STATUS_COLORS.values())) == len(STATUSES)
     assert len(set(STATUS_ICONS.values())) == len(STATUSES)

@@ -13,6 +13,7 @@ from metrics.outputs.brief.deck import PPTX_MIME, build_brief
 from metrics.outputs.chart_frame import ChartContext
 from metrics.outputs.explain import baseline_short, recorded_day
 from metrics.outputs.sparkline import sparkline_html
+from metrics.outputs.status_mix import status_mix_html
 from metrics.plan import periods
 from metrics.progress.final import comparison_period, final_deadline, is_final
 from metrics.progress.observations import parse_known_at
@@ -86,14 +87,14 @@ def body(view: page.View) -> None:
             progress_chart(national, replace(ctx, title_width=60), f"progress_{suffix}{period}", compact=True)
         with right:
             cards(kpis, values, 2)
-            status_mix(national, replace(ctx, title_width=60), f"status_mix_{suffix}{period}")
+            status_mix(national, ctx)
             late_list(late, due)
         return
 
     cards(kpis, values, min(max(len(kpis), 1), 4))
     left, right = st.columns(2, gap="medium")
     with left:
-        status_mix(national, replace(ctx, title_width=36), f"status_mix_{suffix}{period}")
+        status_mix(national, ctx)
         st.caption(page.tr("overview.mix_note"))
         late_list(late, due)
     with right:
@@ -168,12 +169,13 @@ def cards(kpis: pd.DataFrame, values: pd.DataFrame, per_row: int) -> None:
                 kpi_card(row, values)
 
 
-def status_mix(national: pd.DataFrame, ctx: ChartContext, filename: str) -> None:
+def status_mix(national: pd.DataFrame, ctx: ChartContext) -> None:
+    """Drawn in HTML (:mod:`metrics.outputs.status_mix`): the first chart shows with the page."""
     kind_label = {"kpi": page.tr("kind.kpi_plural"), "milestone": page.tr("kind.milestone_plural")}
     mix = national.groupby(["kind", "status"]).size().rename("n").reset_index()
     mix["group"] = mix["kind"].map(kind_label)
     mix = mix.sort_values("kind", key=lambda s: s.map({"kpi": 0, "milestone": 1}))
-    page.show_chart(figures.chart("status_mix", mix, ctx, height=230), filename)
+    st.html(status_mix_html(mix, ctx))
 
 
 def late_list(late: pd.DataFrame, period: str) -> None:

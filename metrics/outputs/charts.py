@@ -30,69 +30,6 @@ from metrics.text.format import format_share, is_missing, wrap
 # --------------------------------------------------------------------------- charts
 
 
-def status_mix(counts: pd.DataFrame, ctx: ChartContext, height: int = 260) -> go.Figure:
-    """Stacked bars of how many indicators are in each status; ``counts``: group, status, n.
-
-    ``group`` is an already translated row label (e.g. 数值指标 / 里程碑).
-    """
-    groups = list(dict.fromkeys(counts["group"]))
-    by_status: dict[str, dict] = {}  # a few rows: plain Python beats a pandas filter per status
-    for group, status, n in zip(counts["group"], counts["status"], counts["n"], strict=True):
-        by_status.setdefault(status, {})[group] = n
-    data = []
-    for status in STATUS_ORDER:
-        found = by_status.get(status, {})
-        sub = [found.get(g) for g in groups]
-        if any(n is None for n in sub):  # as a reindexed count column: floats, 0 where missing
-            sub = [0.0 if n is None else float(n) for n in sub]
-        if sum(sub) == 0:
-            continue
-        data.append(
-            {
-                "type": "bar",
-                "y": groups,
-                "x": sub,
-                "orientation": "h",
-                "name": status_legend_name(status, ctx.lang),
-                "marker": {"color": STATUS_COLORS[status], "line": {"color": "white", "width": 1}},
-                "text": [f"{STATUS_ICONS[status]} {int(n)}" if n else "" for n in sub],
-                "textposition": "inside",
-                "insidetextanchor": "middle",
-                "textfont": {"color": STATUS_INK[status], "size": 13},
-                "customdata": list(sub),
-                "hovertemplate": "%{y}: %{customdata:d}<extra>"
-                + status_legend_name(status, ctx.lang)
-                + "</extra>",
-            }
-        )
-    # Each row is normalised to 100 % so that the four KPIs are as legible as the milestones;
-    # the labels give the counts.
-    layout = {
-        "barmode": "stack",
-        "barnorm": "percent",
-        "bargap": 0.35,
-        "uniformtext": {"minsize": 11, "mode": "show"},
-        "xaxis": {
-            "title": {"text": t("chart.share_axis", ctx.lang)},
-            "range": [0, 100],
-            "tickvals": [0, 25, 50, 75, 100],
-            "ticktext": ["0%", "25%", "50%", "75%", "100%"],
-        },
-        "yaxis": {"autorange": "reversed"},
-    }
-    key = status_key(counts.loc[counts["n"] > 0, "status"], ctx.lang)
-    return framed(
-        data,
-        layout,
-        ctx,
-        t("chart.status_mix_title", ctx.lang),
-        t("chart.mix_unit", ctx.lang),
-        height,
-        legend=False,
-        key=key,
-    )
-
-
 def progress_bars(
     rows: pd.DataFrame,
     ctx: ChartContext,

@@ -36,16 +36,6 @@ def annotations(fig: go.Figure) -> str:
     return " ".join(a.text for a in fig.layout.annotations)
 
 
-def mix_counts() -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "group": ["数值指标", "数值指标", "里程碑", "里程碑"],
-            "status": ["achieved", "acceleration_needed", "on_track", "missed"],
-            "n": [1, 3, 20, 6],
-        }
-    )
-
-
 def progress_rows() -> pd.DataFrame:
     return pd.DataFrame(
         {
@@ -101,7 +91,6 @@ def grid_cells() -> pd.DataFrame:
 def all_figures(lang: str) -> dict[str, go.Figure]:
     c = ctx(lang)
     return {
-        "status_mix": charts.status_mix(mix_counts(), c),
         "progress": charts.progress_bars(progress_rows(), c),
         "trend": charts.trend(trend_spec("个" if lang == "zh" else "points"), c),
         "grid": charts.agency_grid(grid_cells(), c, ["SAMR", "MIIT"], ["21", "22", "23"]),
@@ -179,12 +168,3 @@ def test_palette_covers_every_status_with_distinct_colour_and_icon() -> None:
     assert len(set(STATUS_COLORS.values())) == len(STATUSES)
     assert len(set(STATUS_ICONS.values())) == len(STATUSES)
     assert tuple(STATUS_ORDER) == tuple(STATUSES)
-
-
-def test_status_key_has_icon_and_word_not_colour_alone() -> None:
-    fig = charts.status_mix(mix_counts(), ctx("en"))
-    for status in ("achieved", "acceleration_needed", "on_track", "missed"):
-        assert status_legend_name(status, "en") in title(fig)
-        assert STATUS_COLORS[status] in title(fig)
-    texts = [t for trace in fig.data for t in trace.text if t]
-    assert all(t[0] in STATUS_ICONS.values() for t in texts)

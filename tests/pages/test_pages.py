@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -151,6 +152,30 @@ def test_overview_cards_show_the_stored_value_and_status_word(db: Path, lang: st
     as_of = "2025年第三季度" if lang == "zh" else "2025 Q3"
     assert as_of in titles
     assert at.query_params["lang"] == lang and at.query_params["as_of"] == "2025Q3"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_overview_status_mix_counts_the_national_figures(db: Path, lang: str) -> None:
+    """The status mix (drawn in HTML) counts each national figure once, per kind, as the engine says."""
+    store = Store(db)
+    try:
+        figs = progress.figures(load_registry(TARGETS), store.observations(), "2025Q3")
+    finally:
+        store.close()
+    national = figs[figs["figure"] == "national"]
+    at = run("overview", lang=lang)
+    [mix] = [h.proto.body for h in at.get("html") if "status-mix-chart" in h.proto.body]
+    assert (
+        t("chart.status_mix_title", lang) in mix
+        and ("截至2025年第三季度" if lang == "zh" else "As of 2025 Q3") in mix
+    )
+    shown = re.findall(r'title="([^":]+): (\d+) ([^"]+)"', mix)
+    expected = [
+        (t(f"kind.{kind}_plural", lang), str(n), t(f"status.{status}", lang))
+        for (kind, status), n in national.groupby(["kind", "status"]).size().items()
+    ]
+    assert sorted(shown) == sorted(expected)
+    assert sum(int(n) for _, n, _ in shown) == len(national)
 
 
 @pytest.mark.postgres_only

@@ -116,3 +116,5 @@ def test_the_as_of_quarter_reaches_every_chart_of_a_section(db) -> None:  # noqa
     change(at, "selectbox", "_w_as_of", "2025Q2")
     titled = [c["layout"]["title"]["text"] for c in charts(at) if c["layout"].get("title", {}).get("text")]
     assert titled and all("As of 2025 Q2" in text for text in titled)
+    [mix] = [h.proto.body for h in at.get("html") if "status-mix-chart" in h.proto.body]  # drawn in HTML
+    assert "As of 2025 Q2" in mix and "as of 2025 Q4" not in mix

@@ -7,6 +7,7 @@ Offices write quarters as ``2025-Q1``, ``2025年第一季度`` or the quarter-en
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 
@@ -54,6 +55,7 @@ def looks_like_date(value: object) -> bool:
     return bool(_DATE_RE.match(normalize_text(str(value))))
 
 
+@functools.lru_cache(maxsize=4096)  # the engine asks for the same few quarters per figure
 def index(period: str) -> int:
     """Quarters since year 0, so that consecutive quarters differ by one."""
     m = _CANONICAL_RE.match(period)

@@ -114,23 +114,27 @@ def _indicator_table(registry: Registry, as_of: str) -> pd.DataFrame:
 def _series(cur: pd.DataFrame, values: np.ndarray, reg: pd.DataFrame) -> pd.DataFrame:
     """Points (ind, ag, q, value, pos) of every figure: the reported values, with a registry
     baseline replacing the national figure's reports for its period and earlier (pos -1)."""
-    ind, ag, q = (cur[c].to_numpy() for c in ("ind", "ag", "q"))
-    national = ag == reg["owner"].to_numpy()[ind]
-    superseded = national & (q <= reg["reg_q"].to_numpy()[ind])
-    pts = cur.loc[~superseded].assign(value=values[cur["pos"].to_numpy()[~superseded]])
+    ind, ag, q, pos = (cur[c].to_numpy(np.int64) for c in ("ind", "ag", "q", "pos"))
+    owner = reg["owner"].to_numpy(np.int64)
+    national = ag == owner[ind]
+    keep = ~(national & (q <= reg["reg_q"].to_numpy()[ind]))
     base = reg.loc[np.intersect1d(reg.index[reg["reg_q"].notna()], np.unique(ind[national]))]
-    synth = pd.DataFrame(
-        {
-            "pos": -1,
-            "ind": base.index.to_numpy(),
-            "ag": base["owner"].to_numpy(),
-            "q": base["reg_q"].to_numpy().astype(np.int64),
-            "value": base["reg_baseline"].to_numpy(dtype=float),
-        }
-    )
-    pts = pd.concat([pts, synth], ignore_index=True) if len(synth) else pts
-    order = np.lexsort((pts["q"].to_numpy(), pts["ag"].to_numpy(), pts["ind"].to_numpy()))
-    return pts.iloc[order].reset_index(drop=True)
+    ind, ag, q, pos = ind[keep], ag[keep], q[keep], pos[keep]
+    value = values[pos]
+    if len(base):
+        # ``cur`` is sorted by (ind, ag, q) and the baseline point comes before the figure's
+        # remaining reports (those up to its quarter were dropped): insert, rather than sort again.
+        b_ind = base.index.to_numpy(np.int64)
+        b_ag = base["owner"].to_numpy(np.int64)
+        b_q = base["reg_q"].to_numpy().astype(np.int64)
+        lo = int(min(q.min(initial=b_q.min()), b_q.min()))
+        span = int(max(q.max(initial=lo), b_q.max())) - lo + 1
+        n_ag = int(max(ag.max(initial=0), b_ag.max())) + 1
+        at = np.searchsorted((ind * n_ag + ag) * span + (q - lo), (b_ind * n_ag + b_ag) * span + (b_q - lo))
+        ind, ag, q = np.insert(ind, at, b_ind), np.insert(ag, at, b_ag), np.insert(q, at, b_q)
+        pos = np.insert(pos, at, -1)
+        value = np.insert(value, at, base["reg_baseline"].to_numpy(dtype=float))
+    return pd.DataFrame({"pos": pos, "ind": ind, "ag": ag, "q": q, "value": value})
 
 
 def _from_baseline(pts: pd.DataFrame, plan_q: int) -> tuple[pd.DataFrame, np.ndarray]:

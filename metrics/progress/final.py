@@ -100,10 +100,13 @@ def assessment_at(
 def _assessment_at(
     registry: Registry, obs: pd.DataFrame, as_of: str, known_at: Moment, prep: Prepared
 ) -> pd.DataFrame:
-    now = figures_at(registry, obs, as_of, known_at, prep)
     done = set(passed(registry, as_of))
-    out = now[~now["indicator_id"].isin(done)].assign(final=False, recorded_at=pd.NaT, reached_period=None)
-    parts = [out]
+    parts = []
+    if len(done) < len(registry.indicators) or not registry.indicators:  # else no row of it is kept
+        now = figures_at(registry, obs, as_of, known_at, prep)
+        parts.append(
+            now[~now["indicator_id"].isin(done)].assign(final=False, recorded_at=pd.NaT, reached_period=None)
+        )
     by_quarter: dict[str, list[str]] = {}
     for ind in registry.indicators:
         if ind.id in done:
@@ -115,7 +118,7 @@ def _assessment_at(
             _final_rows(registry, obs, at[at["indicator_id"].isin(ids)], quarter, known_at, prep, later)
         )
     order = {ind.id: k for k, ind in enumerate(registry.indicators)}
-    result = pd.concat([p for p in parts if len(p)], ignore_index=True) if len(parts) > 1 else out
+    result = pd.concat([p for p in parts if len(p)], ignore_index=True) if len(parts) > 1 else parts[0]
     national = result["figure"] == "national"
     result = result.assign(_o=result["indicator_id"].map(order), _n=~national)
     result = result.sort_values(["_o", "_n"], kind="stable").drop(columns=["_o", "_n"])

@@ -72,6 +72,7 @@ class Prepared:
     ag: np.ndarray
     q: np.ndarray
     q_all: np.ndarray  # quarter index of every row of obs, in obs order
+    last: np.ndarray  # the row is its (indicator, agency, quarter)'s highest revision
 
 
 _DERIVED: list[tuple[weakref.ref, weakref.ref, tuple, object]] = []  # newest last
@@ -125,7 +126,13 @@ def _prepare(registry: Registry, obs: pd.DataFrame) -> Prepared:
     ag = _codes(obs["agency_id"], agencies)[pos]
     ind, q = ind[pos], q_all[pos]
     order = np.lexsort((obs["revision"].to_numpy()[pos], q, ag, ind))
-    return Prepared(agencies, pos[order], ind[order], ag[order], q[order], q_all)
+    ind, ag, q = ind[order], ag[order], q[order]
+    return Prepared(agencies, pos[order], ind, ag, q, q_all, _last_of_group(ind, ag, q))
+
+
+def _last_of_group(ind: np.ndarray, ag: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """Whether each row (sorted by indicator, agency, quarter) is the last of its (ind, ag, q) run."""
+    return np.r_[(ind[1:] != ind[:-1]) | (ag[1:] != ag[:-1]) | (q[1:] != q[:-1]), True][: len(ind)]
 
 
 def current_table(
@@ -153,10 +160,12 @@ def _current_table(
 ) -> pd.DataFrame:
     p = prep if prep is not None else prepare(registry, obs)
     keep = p.q <= periods.index(as_of)
-    if known_at is not None:
-        keep &= (obs["recorded_at"] <= timestamp(known_at)).to_numpy()[p.pos]
+    if known_at is None:  # a whole quarter is in or out: each run's last row stays its last
+        last = np.flatnonzero(keep & p.last)
+        return pd.DataFrame({"pos": p.pos[last], "ind": p.ind[last], "ag": p.ag[last], "q": p.q[last]})
+    keep &= (obs["recorded_at"] <= timestamp(known_at)).to_numpy()[p.pos]
     pos, ind, ag, q = p.pos[keep], p.ind[keep], p.ag[keep], p.q[keep]
-    last = np.r_[(ind[1:] != ind[:-1]) | (ag[1:] != ag[:-1]) | (q[1:] != q[:-1]), True][: len(pos)]
+    last = _last_of_group(ind, ag, q)
     return pd.DataFrame({"pos": pos[last], "ind": ind[last], "ag": ag[last], "q": q[last]})
 
 

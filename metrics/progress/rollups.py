@@ -331,8 +331,10 @@ def changes(
         ind, ag, q = (cur[c].to_numpy(np.int64) for c in ("ind", "ag", "q"))
         return (ind * n_ag + ag + 1) * q_span + (q - q_min)
 
-    match = pd.Index(key_of(old)).get_indexer(key_of(new))
-    found = match >= 0
+    old_keys, new_keys = key_of(old), key_of(new)  # ascending: both tables are sorted by ind, ag, q
+    match = np.minimum(np.searchsorted(old_keys, new_keys), max(len(old_keys) - 1, 0))
+    found = (old_keys[match] == new_keys) if len(old_keys) else np.zeros(len(new_keys), dtype=bool)
+    match = np.where(found, match, -1)
     values = obs["value"].to_numpy(float)
     revision = obs["revision"].to_numpy()
     new_pos, old_pos = new["pos"].to_numpy(), old["pos"].to_numpy()[match[found]]

@@ -291,10 +291,15 @@ def as_of_options() -> list[str]:
 @st.cache_data(show_spinner=False, max_entries=16)
 def _as_of_options(path: str, version: int, targets: str, today: str) -> list[str]:
     stored = _open_store(path).stored_periods(include_withdrawn=False)  # one query, not every value
+    return as_of_span(_load_registry(targets), stored, today)
+
+
+def as_of_span(registry: Registry, stored: list[str], today: str) -> list[str]:
+    """The as-of quarters offered, given the stored quarters: none without data."""
     if not stored:
         return []
     latest = max(stored, key=periods.index)
-    first = min(_load_registry(targets).first_period, *stored, key=periods.index)
+    first = min(registry.first_period, *stored, key=periods.index)
     return periods.span(first, max(latest, today, key=periods.index))
 
 

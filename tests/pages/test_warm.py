@@ -10,6 +10,7 @@ import streamlit as st
 from apptest_support import server_like
 from streamlit.testing.v1 import AppTest
 
+from metrics.progress import observations
 from metrics.store.values import Values
 from pages.frame import warm
 
@@ -58,3 +59,19 @@ def test_a_database_that_cannot_be_opened_is_only_logged(tmp_path: Path, monkeyp
         warm.warm_up()  # no exception: the first page run explains the problem to the user
     assert "warming the server up failed" in caplog.text
     st.cache_resource.clear()
+
+
+def test_the_warm_up_works_out_the_default_overview_views(env: Path, monkeypatch) -> None:
+    """The status engine's views the landing overview needs are memoised on the shared frame:
+    the visitor's first run codes no revision and works out no figures itself."""
+    warm.warm_up()
+    made: list[str] = []
+    real = observations.derived
+
+    def counted(registry, obs, key, make):
+        return real(registry, obs, key, lambda: (made.append(key[0]), make())[1])
+
+    monkeypatch.setattr(observations, "derived", counted)
+    at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=30).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "prepare" not in made and "figures" not in made and "assessment" not in made, made

@@ -104,8 +104,9 @@ def _status_floor(store: Store) -> None:
 
 
 def _indicator_floor(store: Store) -> None:
+    """The status pages' reads, and the history of the indicator the page opens on (the plan's first)."""
     _status_floor(store)
-    store.history(indicator_id=store.revisions_page(RevisionFilter(), limit=1).rows["indicator_id"].iloc[0])
+    store.history(indicator_id=_FIRST_INDICATOR[0])
 
 
 def _data_floor(store: Store) -> None:
@@ -130,6 +131,7 @@ FLOOR: dict[str, Callable[[Store], None]] = {  # the store queries each page nee
 
 
 _COMMITS = [0]
+_FIRST_INDICATOR = [""]  # the Indicator page's default: the plan's first indicator (set by use_database)
 
 
 def commit(db: str) -> None:
@@ -321,6 +323,7 @@ def use_database(db: Path | str, targets: Path) -> None:
     os.environ["METRICS_DB"] = str(db)
     os.environ["METRICS_TARGETS"] = str(targets)
     os.environ["METRICS_VIEW_LOGIN"] = "open"
+    _FIRST_INDICATOR[0] = load_registry(targets).indicators[0].id
     st.cache_data.clear()
     st.cache_resource.clear()
 

@@ -3,6 +3,7 @@ backticks for developers; the page shows statuses by their display names and fie
 
 from __future__ import annotations
 
+import functools
 import re
 
 from metrics.text import CATALOG, t
@@ -31,6 +32,7 @@ def term_key(term: str) -> str:
     return "doc_term." + re.sub(r"[^a-z_]+", "_", term).strip("_")
 
 
+@functools.lru_cache(maxsize=8)  # the page asks on every run for the same document
 def for_readers(markdown: str, lang: str) -> str:
     """``markdown`` without code paths or internal field names: asides naming code go, a status
     code becomes its display name (or goes, right after it), a field becomes its words."""

@@ -128,3 +128,24 @@ def test_roll_ups_and_changes_of_the_final_assessment(world):
         "missed",
     ]
     assert ("m", "national") not in moved.index  # achieved before, achieved in the final assessment
+
+
+def test_a_final_view_works_out_only_the_deadline_quarters_figures(world, monkeypatch):
+    """Past every deadline the as-of quarter's own figures would all be replaced: they are not
+    worked out (the deadline quarter's are); before that, both are."""
+    import metrics.progress.final as final_module
+
+    reg, obs = world
+    asked: list[str] = []
+    real = final_module.figures_at
+
+    def counted(registry, frame, as_of, known_at, prep):
+        asked.append(as_of)
+        return real(registry, frame, as_of, known_at, prep)
+
+    monkeypatch.setattr(final_module, "figures_at", counted)
+    f = assessment(reg, obs.copy(), "2026Q3")
+    assert asked == ["2025Q4"] and f["final"].all()
+    asked.clear()
+    assessment(reg, obs.copy(), "2025Q4")
+    assert asked == ["2025Q4"]  # in the deadline quarter: the engine's own figures, not final

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+import pytest
 
 from metrics.progress import final, methods
-from metrics.progress.observations import current_values, prepare
+from metrics.progress.observations import _last_of_group, _order, current_table, current_values, prepare
 
 
 def test_the_codes_are_worked_out_once_per_frame_object(registry, demo_obs) -> None:
@@ -45,3 +47,28 @@ def test_the_methods_of_one_indicator_are_its_rows_of_all(registry, demo_obs) ->
 
 def _plain(frame: pd.DataFrame) -> list[tuple]:
     return [tuple(None if pd.isna(v) else v for v in row) for row in frame.itertuples(index=False)]
+
+
+@pytest.mark.parametrize("high", [9, 2**40])  # a combined key; one too wide for 63 bits (lexsort)
+def test_the_sort_of_the_codes_is_lexsort_first_key_first(high: int) -> None:
+    rng = np.random.default_rng(3)
+    keys = [rng.integers(0, 5, 400), rng.integers(-3, 4, 400), rng.integers(0, high, 400), np.arange(400) % 7]
+    assert (_order(*keys) == np.lexsort(tuple(reversed(keys)))).all()
+    assert _order(np.array([], dtype=np.int64), np.array([], dtype=np.int64)).tolist() == []
+
+
+def test_the_last_row_of_each_run_is_flagged() -> None:
+    ind, ag, q = np.array([0, 0, 0, 0, 1]), np.array([0, 0, 1, 1, 1]), np.array([4, 4, 4, 5, 5])
+    assert _last_of_group(ind, ag, q).tolist() == [False, True, True, True, True]
+
+
+def test_the_current_table_as_of_a_quarter_keeps_each_highest_revision(registry, demo_obs) -> None:
+    """The fast path (no known_at) and the filtered one agree, and both keep the highest revision."""
+    cur = current_table(registry, demo_obs, "2025Q2")
+    later = demo_obs["recorded_at"].max() + pd.Timedelta(days=1)
+    assert cur.equals(current_table(registry, demo_obs, "2025Q2", known_at=later))
+    rows = demo_obs.iloc[cur["pos"].to_numpy()]
+    top = demo_obs.groupby(["indicator_id", "agency_id", "period"])["revision"].max()
+    keys = list(zip(rows["indicator_id"], rows["agency_id"], rows["period"], strict=True))
+    assert rows["revision"].tolist() == [top[k] for k in keys]
+    assert max(rows["period"]) <= "2025Q2" and len(cur) == len(set(keys))

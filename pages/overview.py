@@ -102,11 +102,26 @@ def body(view: page.View) -> None:
     changes(period, agency)
 
 
-def kpi_card(row: pd.Series, values: pd.DataFrame) -> None:
+def owner_series(values: pd.DataFrame) -> dict[str, list[float]]:
+    """Each indicator's values reported by its owner (the national series), in period order: one
+    pass over the rows rather than a filter of every row per card."""
+    owner = {i.id: i.owner for i in page.registry().indicators}
+    series: dict[str, list[float]] = {}
+    for ind, agency, value in zip(
+        values["indicator_id"].to_numpy(dtype=object),
+        values["agency_id"].to_numpy(dtype=object),
+        values["value"].to_numpy(dtype=float),
+        strict=True,
+    ):
+        if owner.get(ind) == agency:
+            series.setdefault(ind, []).append(float(value))
+    return series
+
+
+def kpi_card(row: pd.Series, owner_values: list[float]) -> None:
     ind = page.registry().indicator[row["indicator_id"]]
     status = str(row["status"])
     unit = ind.unit
-    owner_values = values[(values["indicator_id"] == ind.id) & (values["agency_id"] == ind.owner)]
     target = format_target(ind.target, ind.direction, page.unit_text(unit), page.lang())
     deadline = page.period_label(periods.of_date(ind.deadline))
     meta = [
@@ -133,7 +148,7 @@ def kpi_card(row: pd.Series, values: pd.DataFrame) -> None:
         )
     spark = ""
     if len(owner_values) > 1:  # inline SVG: twelve Plotly charts would hold up the page's first paint
-        spark = sparkline_html(owner_values["value"].to_list(), status, 44 if page.is_briefing() else 64)
+        spark = sparkline_html(owner_values, status, 44 if page.is_briefing() else 64)
     with st.container(border=True):
         st.html(
             f'<div class="kpi-name">{html.escape(ind.name(page.lang()))}</div>'
@@ -161,12 +176,13 @@ def cards(kpis: pd.DataFrame, values: pd.DataFrame, per_row: int) -> None:
     shown = kpis.head(CARD_LIMIT)
     if len(kpis) > CARD_LIMIT:
         st.caption(page.tr("overview.cards_capped", shown=CARD_LIMIT, total=len(kpis)))
+    series = owner_series(values)
     rows = [shown.iloc[i : i + per_row] for i in range(0, len(shown), per_row)]
     for chunk in rows:
         cols = st.columns(per_row)
         for col, (_, row) in zip(cols, chunk.iterrows(), strict=False):
             with col:
-                kpi_card(row, values)
+                kpi_card(row, series.get(row["indicator_id"], []))
 
 
 def status_mix(national: pd.DataFrame, ctx: ChartContext) -> None:

@@ -464,3 +464,28 @@ def test_a_missing_value_shows_as_a_dash_never_none(db: Path, page: str) -> None
     at = run(page, lang="en")
     assert at.dataframe
     assert {d.proto.placeholder for d in at.dataframe} == {"—"}
+
+
+def test_overview_sparklines_draw_each_owners_series(db: Path) -> None:
+    """Each KPI card's line is its owner's reported values up to the quarter, in period order."""
+    import base64
+
+    from metrics.outputs.sparkline import line_svg
+    from metrics.progress.observations import current_values
+
+    registry = load_registry(TARGETS)
+    store = Store(db)
+    try:
+        cur = current_values(registry, store.observations(), "2025Q3")
+    finally:
+        store.close()
+    at = run("overview", lang="zh")
+    drawn = re.findall(
+        r'<div class="kpi-name">([^<]+)</div>.*?data:image/svg\+xml;base64,([^"]+)"', html_text(at)
+    )
+    assert len(drawn) == len([i for i in registry.indicators if i.kind == "kpi"][:12])
+    by_name = {i.name_zh: i for i in registry.indicators}
+    for name, data in drawn:
+        ind = by_name[html.unescape(name)]
+        own = cur[(cur["indicator_id"] == ind.id) & (cur["agency_id"] == ind.owner)]
+        assert base64.b64decode(data).decode() == line_svg(own["value"].to_list()), ind.id

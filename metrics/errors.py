@@ -19,6 +19,10 @@ class RegistryError(MetricsError):
         super().__init__(f"{path}: {len(problems)} problem(s)\n" + "\n".join(problems))
 
 
+class YamlSyntaxError(MetricsError):
+    """A YAML file (the registry, a catalogue file) does not parse; the parser's message says where."""
+
+
 class ProblemCode(StrEnum):
     """Why a file is refused; each has the sentence ``problem.<code>`` in the text catalogue."""
 

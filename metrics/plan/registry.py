@@ -12,19 +12,18 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from metrics.errors import RegistryError
+from metrics.errors import RegistryError, YamlSyntaxError
+from metrics.yaml_cache import read_yaml
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~8x faster on large registries
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _ID = r"^[a-z][a-z0-9_]*$"
 Email = Annotated[str, Field(pattern=r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")]
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Plan(_Frozen):
@@ -203,10 +202,10 @@ def load_registry(path: str | Path) -> Registry:
     """Read and validate a registry file; raise RegistryError listing every problem."""
     path = Path(path)
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
+        raw = read_yaml(path)
     except FileNotFoundError:
         raise RegistryError(str(path), [f"file not found: {path}"]) from None
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+    except (YamlSyntaxError, UnicodeDecodeError) as exc:
         raise RegistryError(str(path), [f"not valid YAML: {exc}"]) from None
     return parse_registry(raw, str(path))
 

@@ -13,11 +13,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict
 
-from metrics.errors import RegistryError
-from metrics.plan.registry import _LOADER, Registry, parse_registry
+from metrics.errors import RegistryError, YamlSyntaxError
+from metrics.plan.registry import Registry, parse_registry
+from metrics.yaml_cache import read_yaml
 
 _SEP = "#"  # a round reference: "<registry path>#<plan id>" (the path alone: the default round)
 
@@ -82,10 +82,10 @@ def load_rounds(path: str | Path) -> Rounds:
 
 def _read(path: Path, where: str) -> object:
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
+        return read_yaml(path)
     except FileNotFoundError:
         raise RegistryError(where, [f"file not found: {path}"]) from None
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+    except (YamlSyntaxError, UnicodeDecodeError) as exc:
         raise RegistryError(where, [f"not valid YAML: {exc}"]) from None
 
 

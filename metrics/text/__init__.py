@@ -12,16 +12,14 @@ import functools
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-import yaml
-
 from metrics.errors import CatalogError
+from metrics.yaml_cache import read_yaml
 
 if TYPE_CHECKING:
     from metrics.errors import Problem
 
 LANGS = ("zh", "en")
 CATALOG_DIR = Path(__file__).resolve().parent / "catalog"
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 E = TypeVar("E", bound=Exception)
 
 
@@ -31,7 +29,7 @@ def load_catalog(folder: Path = CATALOG_DIR) -> dict[str, dict[str, str]]:
     catalog: dict[str, dict[str, str]] = {}
     source: dict[str, str] = {}
     for path in sorted(Path(folder).glob("*.yaml")):
-        entries = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader) or {}
+        entries = read_yaml(path) or {}
         if not isinstance(entries, dict):
             raise CatalogError(f"{path}: expected 'key: {{zh: ..., en: ...}}' entries")
         for key, entry in entries.items():

@@ -5,7 +5,10 @@ Baseline, measured in the same run (alternating with ours, medians of 5): the en
 a plain DuckDB ``GROUP BY … arg_max(value, revision)`` over the same rows stored in a DuckDB
 table, into a DataFrame (the latest revision of every key up to the quarter). Goal:
 ``figures(as_of)`` ≤ 2× that; the other lines are for information. A pandas sort + groupby-last
-over the same frame is printed too (the earlier baseline).
+over the same frame is printed too (the earlier baseline). For information as well: four threads
+asking for the same ``figures(as_of)`` of one new frame at once (four leaders opening the
+overview after an upload), against one thread: the engine works a view out once and the others
+wait for it (``progress.observations.derived``), instead of four runs sharing one interpreter lock.
 Run: ``.venv/bin/python benchmarks/bench_progress.py``.
 """
 
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import statistics
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -165,6 +169,27 @@ def main() -> None:
     )
     for label, name in (("figures(as_of, known_at)", "known"), ("late_reports(as_of)", "late")):
         print(f"{label:<37} {med[name] * 1000:8.1f} ms  ({med[name] / base:.2f}x baseline)")
+    one, four = at_once(registry, obs, as_of, 1), at_once(registry, obs, as_of, 4)
+    print(
+        f"figures(as_of), 4 threads at once      {four * 1000:8.1f} ms  ({four / one:.2f}x one thread's"
+        f" {one * 1000:.1f} ms; worked out once, the others wait)"
+    )
+
+
+def at_once(registry: Registry, obs: pd.DataFrame, as_of: str, threads: int) -> float:
+    """Median of 5: seconds until ``threads`` threads asking at once for ``figures(as_of)`` of one
+    new frame object all have it."""
+    times = []
+    for _ in range(5):
+        frame = obs.copy(deep=False)
+        workers = [threading.Thread(target=figures, args=(registry, frame, as_of)) for _ in range(threads)]
+        start = time.perf_counter()
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
 
 
 if __name__ == "__main__":

@@ -78,6 +78,7 @@ class Prepared:
 _DERIVED: list[tuple[weakref.ref, weakref.ref, tuple, object]] = []  # newest last
 _DERIVED_KEEP = 16
 _DERIVED_LOCK = threading.Lock()
+_MAKING: dict[tuple[int, int, tuple], threading.Event] = {}  # worked out right now, by another thread
 
 
 def derived(registry: Registry, obs: pd.DataFrame, key: tuple, make: Callable[[], T]) -> T:
@@ -87,16 +88,35 @@ def derived(registry: Registry, obs: pd.DataFrame, key: tuple, make: Callable[[]
     reports), and coding 440,000 rows costs more than any one of them. Nothing changes a stored
     frame in place (every read makes a new one; what is taken from it is a copy under pandas'
     copy-on-write), so the same live object means the same result. The last 16 results are kept
-    (at scale a few of them are 13 MB of codes); a dead frame's are dropped at the next store."""
-    with _DERIVED_LOCK:
-        for reg_ref, obs_ref, k, value in _DERIVED:
-            if k == key and reg_ref() is registry and obs_ref() is obs:
-                return value  # type: ignore[return-value]
-    value = make()
-    with _DERIVED_LOCK:
-        alive = [e for e in _DERIVED if e[0]() is not None and e[1]() is not None]
-        _DERIVED[:] = [*alive[-(_DERIVED_KEEP - 1) :], (weakref.ref(registry), weakref.ref(obs), key, value)]
-    return value
+    (at scale a few of them are 13 MB of codes); a dead frame's are dropped at the next store.
+
+    A thread asking for a result another thread is working out waits for it rather than working
+    it out again beside it (the server's warm-up and its first visitor; several leaders opening
+    the overview after an upload): two such runs under one interpreter lock take twice as long.
+    Views depend on views in one direction only (an assessment on figures, figures on codes), so
+    a wait never closes a circle."""
+    token = (id(registry), id(obs), key)  # both objects stay alive while ``make`` runs
+    while True:
+        with _DERIVED_LOCK:
+            for reg_ref, obs_ref, k, value in _DERIVED:
+                if k == key and reg_ref() is registry and obs_ref() is obs:
+                    return value  # type: ignore[return-value]
+            busy = _MAKING.get(token)
+            if busy is None:
+                _MAKING[token] = done = threading.Event()
+                break
+        busy.wait()  # then look again: stored, or (its ``make`` failed) worked out here
+    try:
+        value = make()
+        with _DERIVED_LOCK:
+            alive = [e for e in _DERIVED if e[0]() is not None and e[1]() is not None]
+            entry = (weakref.ref(registry), weakref.ref(obs), key, value)
+            _DERIVED[:] = [*alive[-(_DERIVED_KEEP - 1) :], entry]
+        return value
+    finally:
+        with _DERIVED_LOCK:
+            del _MAKING[token]
+        done.set()
 
 
 def as_of_view(

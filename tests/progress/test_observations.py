@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from metrics.progress import final, methods
-from metrics.progress.observations import _last_of_group, _order, current_table, current_values, prepare
+from metrics.progress.observations import (
+    _last_of_group,
+    _order,
+    current_table,
+    current_values,
+    derived,
+    prepare,
+)
 
 
 def test_the_codes_are_worked_out_once_per_frame_object(registry, demo_obs) -> None:
@@ -72,3 +81,71 @@ def test_the_current_table_as_of_a_quarter_keeps_each_highest_revision(registry,
     keys = list(zip(rows["indicator_id"], rows["agency_id"], rows["period"], strict=True))
     assert rows["revision"].tolist() == [top[k] for k in keys]
     assert max(rows["period"]) <= "2025Q2" and len(cur) == len(set(keys))
+
+
+def test_a_view_another_thread_is_working_out_is_waited_for_not_worked_out_twice(registry, demo_obs) -> None:
+    """The server's warm-up and its first visitor (or two leaders after an upload) ask for the
+    same view of one frame at once: it is worked out once, and both get that one result."""
+    obs = demo_obs.copy(deep=False)  # a frame object of its own: nothing memoised on it yet
+    started, release, calls = threading.Event(), threading.Event(), []
+
+    def make() -> pd.DataFrame:
+        calls.append(threading.current_thread().name)
+        started.set()
+        assert release.wait(10)
+        return pd.DataFrame({"n": [len(calls)]})
+
+    got: dict[str, object] = {}
+
+    def ask(name: str) -> None:
+        got[name] = derived(registry, obs, ("slow view",), make)
+
+    first = threading.Thread(target=ask, args=("first",), name="first")
+    first.start()
+    assert started.wait(10)
+    second = threading.Thread(target=ask, args=("second",), name="second")
+    second.start()
+    second.join(0.2)
+    assert second.is_alive()  # waiting for the first, not working it out beside it
+    release.set()
+    first.join(10)
+    second.join(10)
+    assert calls == ["first"]
+    assert got["first"] is got["second"]
+    assert got["first"]["n"].tolist() == [1]
+
+
+def test_when_the_thread_working_out_a_view_fails_the_waiting_one_works_it_out(registry, demo_obs) -> None:
+    obs = demo_obs.copy(deep=False)
+    started, release, calls = threading.Event(), threading.Event(), []
+
+    def make() -> str:
+        calls.append(threading.current_thread().name)
+        if len(calls) == 1:
+            started.set()
+            assert release.wait(10)
+            raise RuntimeError("the store went away")
+        return "worked out by the second"
+
+    errors: list[BaseException] = []
+    got: list[str] = []
+
+    def ask() -> None:
+        try:
+            got.append(derived(registry, obs, ("failing view",), make))
+        except RuntimeError as exc:
+            errors.append(exc)
+
+    first = threading.Thread(target=ask, name="first")
+    first.start()
+    assert started.wait(10)
+    second = threading.Thread(target=ask, name="second")
+    second.start()
+    second.join(0.2)
+    release.set()
+    first.join(10)
+    second.join(10)
+    assert [str(e) for e in errors] == ["the store went away"]
+    assert calls == ["first", "second"]
+    assert got == ["worked out by the second"]
+    assert derived(registry, obs, ("failing view",), make) == "worked out by the second"  # kept

@@ -21,9 +21,11 @@ from metrics.progress.method import CONTRIBUTION, _sign
 from metrics.progress.observations import (
     Moment,
     Prepared,
+    _codes,
     _period_labels,
     as_of_view,
     current_table,
+    period_index,
     prepare,
 )
 
@@ -117,10 +119,10 @@ def _assessment_at(
         parts.append(
             _final_rows(registry, obs, at[at["indicator_id"].isin(ids)], quarter, known_at, prep, later)
         )
-    order = {ind.id: k for k, ind in enumerate(registry.indicators)}
     result = pd.concat([p for p in parts if len(p)], ignore_index=True) if len(parts) > 1 else parts[0]
     national = result["figure"] == "national"
-    result = result.assign(_o=result["indicator_id"].map(order), _n=~national)
+    order = _codes(result["indicator_id"], [ind.id for ind in registry.indicators])  # registry order
+    result = result.assign(_o=order, _n=~national)
     result = result.sort_values(["_o", "_n"], kind="stable").drop(columns=["_o", "_n"])
     result["reached_period"] = result["reached_period"].astype("string")
     result["recorded_at"] = pd.to_datetime(result["recorded_at"])
@@ -158,10 +160,12 @@ def _final_rows(
 
     # The revision counting for the value judged: the one for its latest_period.
     deadline_cur = current_table(registry, obs, quarter, known_at, prep)
-    q_last = np.array([periods.index(p) if isinstance(p, str) else -1 for p in at["latest_period"]])
+    q_last = period_index(at["latest_period"])  # -1: no value
+    # ascending and unique: the current table is sorted by indicator, agency and quarter
     cur_keys = _key(deadline_cur["ind"], deadline_cur["ag"]) * _Q + deadline_cur["q"].to_numpy(np.int64)
-    where = pd.Index(cur_keys).get_indexer(key * _Q + q_last)
-    found = (where >= 0) & (q_last >= 0)
+    wanted = key * _Q + q_last
+    where = np.minimum(np.searchsorted(cur_keys, wanted), max(len(cur_keys) - 1, 0))
+    found = (q_last >= 0) & (cur_keys[where] == wanted) if len(cur_keys) else np.zeros(len(at), bool)
     recorded = np.full(len(at), np.datetime64("NaT"), dtype="datetime64[ns]")
     recorded[found] = obs["recorded_at"].to_numpy()[deadline_cur["pos"].to_numpy()[where[found]]]
     at["recorded_at"] = recorded

@@ -36,8 +36,8 @@ def _period_labels(q) -> np.ndarray:
     q = np.asarray(q, dtype=float)
     out = np.full(q.shape, None, dtype=object)
     ok = ~np.isnan(q)
-    qi = q[ok].astype(np.int64)
-    out[ok] = pd.Series(qi // 4).astype(str).to_numpy() + "Q" + pd.Series(qi % 4 + 1).astype(str).to_numpy()
+    quarters, at = np.unique(q[ok].astype(np.int64), return_inverse=True)  # a few dozen quarters
+    out[ok] = np.array([f"{k // 4}Q{k % 4 + 1}" for k in quarters.tolist()], dtype=object)[at]
     return out
 
 

@@ -36,10 +36,9 @@ from metrics.progress.observations import (
     latest_period_with_data,
     prepare,
 )
+from metrics.progress.points import Points, from_baseline, per_figure, reported_points
 from metrics.text.format import is_missing
 
-PACE_WINDOW = 4  # quarters of observed pace
-TREND_POINTS = 8  # points in the least-squares projection
 _HORIZON = 400  # quarters; a crossing further away is reported as "not at the current trend"
 
 
@@ -73,12 +72,6 @@ FIGURE_COLUMNS: tuple[str, ...] = (
     "baseline_source",
     "contribution",
 )
-# Where a figure's baseline comes from (see _from_baseline): the registry, the report for the
-# quarter before the plan starts, the first report after it, or (only before the plan) the
-# latest report.
-BASELINE_SOURCES: tuple[str, ...] = ("registry", "pre_plan", "first_report", "latest_report")
-
-
 # ---------------------------------------------------------------- figures
 
 
@@ -111,106 +104,6 @@ def _indicator_table(registry: Registry, as_of: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _series(cur: pd.DataFrame, values: np.ndarray, reg: pd.DataFrame) -> pd.DataFrame:
-    """Points (ind, ag, q, value, pos) of every figure: the reported values, with a registry
-    baseline replacing the national figure's reports for its period and earlier (pos -1)."""
-    ind, ag, q, pos = (cur[c].to_numpy(np.int64) for c in ("ind", "ag", "q", "pos"))
-    owner = reg["owner"].to_numpy(np.int64)
-    national = ag == owner[ind]
-    keep = ~(national & (q <= reg["reg_q"].to_numpy()[ind]))
-    base = reg.loc[np.intersect1d(reg.index[reg["reg_q"].notna()], np.unique(ind[national]))]
-    ind, ag, q, pos = ind[keep], ag[keep], q[keep], pos[keep]
-    value = values[pos]
-    if len(base):
-        # ``cur`` is sorted by (ind, ag, q) and the baseline point comes before the figure's
-        # remaining reports (those up to its quarter were dropped): insert, rather than sort again.
-        b_ind = base.index.to_numpy(np.int64)
-        b_ag = base["owner"].to_numpy(np.int64)
-        b_q = base["reg_q"].to_numpy().astype(np.int64)
-        lo = int(min(q.min(initial=b_q.min()), b_q.min()))
-        span = int(max(q.max(initial=lo), b_q.max())) - lo + 1
-        n_ag = int(max(ag.max(initial=0), b_ag.max())) + 1
-        at = np.searchsorted((ind * n_ag + ag) * span + (q - lo), (b_ind * n_ag + b_ag) * span + (b_q - lo))
-        ind, ag, q = np.insert(ind, at, b_ind), np.insert(ag, at, b_ag), np.insert(q, at, b_q)
-        pos = np.insert(pos, at, -1)
-        value = np.insert(value, at, base["reg_baseline"].to_numpy(dtype=float))
-    return pd.DataFrame({"pos": pos, "ind": ind, "ag": ag, "q": q, "value": value})
-
-
-def _from_baseline(pts: pd.DataFrame, plan_q: int) -> tuple[pd.DataFrame, np.ndarray]:
-    """Each figure's points from its baseline on, and where the baseline came from (per figure).
-
-    The baseline is the registry's (its synthetic point), else the report for the quarter before
-    the plan (``plan_q``), else the first report after it; only a figure with nothing from then
-    on (an as-of quarter before the plan) falls back to its latest report. Older reports never
-    count, so loading more history cannot move a baseline."""
-    key = pts["ind"].to_numpy(np.int64) * 1_000_000 + pts["ag"].to_numpy(np.int64)
-    if len(key) == 0:
-        return pts, np.array([], dtype=object)
-    q = pts["q"].to_numpy(np.int64)
-    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-    size = np.diff(np.r_[starts, len(key)])
-    none = np.iinfo(np.int64).max
-    reg_q = np.minimum.reduceat(np.where(pts["pos"].to_numpy() < 0, q, none), starts)
-    after = np.minimum.reduceat(np.where(q >= plan_q, q, none), starts)
-    last = np.maximum.reduceat(q, starts)
-    q_base = np.where(reg_q < none, reg_q, np.where(after < none, after, last))
-    source = np.select(
-        [reg_q < none, after == plan_q, after < none],
-        ["registry", "pre_plan", "first_report"],
-        default="latest_report",
-    ).astype(object)
-    return pts.loc[q >= np.repeat(q_base, size)].reset_index(drop=True), source
-
-
-def _per_figure(pts: pd.DataFrame) -> pd.DataFrame:
-    """First/last point, 4-quarter pace reference and 8-point least-squares fit per figure."""
-    key = pts["ind"].to_numpy(np.int64) * 1_000_000 + pts["ag"].to_numpy(np.int64)
-    q = pts["q"].to_numpy(np.int64)
-    v = pts["value"].to_numpy(float)
-    n = len(key)
-    if n == 0:
-        cols = ["ind", "ag", "n_points", "q_first", "v_first", "q_last", "v_last", "last_pos"]
-        cols += ["observed_pace", "fit_xm", "fit_ym", "slope"]
-        return pd.DataFrame({c: pd.Series(dtype=float) for c in cols})
-    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-    ends = np.r_[starts[1:], n] - 1
-    size = ends - starts + 1
-    idx = np.arange(n)
-    q_last_row = np.repeat(q[ends], size)
-    in_window = (q >= q_last_row - PACE_WINDOW) & (q < q_last_row)
-    ref = np.minimum.reduceat(np.where(in_window, idx, n), starts)
-    has_ref = ref < n
-    ref = np.where(has_ref, ref, ends)
-    fit = (np.repeat(ends, size) - idx) < TREND_POINTS
-    x = (q - q_last_row).astype(float)
-    m = np.add.reduceat(fit.astype(float), starts)
-    xm = np.add.reduceat(np.where(fit, x, 0.0), starts) / m
-    ym = np.add.reduceat(np.where(fit, v, 0.0), starts) / m
-    dx = np.where(fit, x - np.repeat(xm, size), 0.0)
-    dy = np.where(fit, v - np.repeat(ym, size), 0.0)
-    sxx = np.add.reduceat(dx * dx, starts)
-    with np.errstate(all="ignore"):
-        slope = np.where(sxx > 0, np.add.reduceat(dx * dy, starts) / sxx, np.nan)
-        pace = np.where(has_ref, (v[ends] - v[ref]) / (q[ends] - q[ref]), np.nan)
-    return pd.DataFrame(
-        {
-            "ind": pts["ind"].to_numpy()[starts],
-            "ag": pts["ag"].to_numpy()[starts],
-            "n_points": size,
-            "q_first": q[starts],
-            "v_first": v[starts],
-            "q_last": q[ends],
-            "v_last": v[ends],
-            "last_pos": pts["pos"].to_numpy()[ends],
-            "observed_pace": pace,
-            "fit_xm": xm,
-            "fit_ym": ym,
-            "slope": slope,
-        }
-    )
-
-
 def figures(registry: Registry, obs: pd.DataFrame, as_of: str, known_at: Moment = None) -> pd.DataFrame:
     """Status, gap, pace and projection of every figure as of a quarter.
 
@@ -224,14 +117,13 @@ def figures(registry: Registry, obs: pd.DataFrame, as_of: str, known_at: Moment 
 
 def series_points(
     registry: Registry, obs: pd.DataFrame, as_of: str, known_at: Moment, prep: Prepared
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, np.ndarray]:
+) -> tuple[pd.DataFrame, pd.DataFrame, Points, np.ndarray]:
     """Every figure's points from its baseline on, as the status engine and the other methods read
-    them: (the indicator table, the current values, the points (ind, ag, q, value), where each
-    baseline comes from)."""
+    them: (the indicator table, the current values, the points, where each baseline comes from)."""
     reg = _indicator_table(registry, as_of)
     cur = current_table(registry, obs, as_of, known_at, prep)
     plan_q = periods.index(registry.first_period) - 1
-    pts, source = _from_baseline(_series(cur, obs["value"].to_numpy(float), reg), plan_q)
+    pts, source = from_baseline(reported_points(cur, obs["value"].to_numpy(float), reg), plan_q)
     return reg, cur, pts, source
 
 
@@ -253,7 +145,7 @@ def _figures_at(
     now = periods.index(as_of)
     agencies = prep.agencies
     reg, cur, pts, source = series_points(registry, obs, as_of, known_at, prep)
-    per = _per_figure(pts).assign(baseline_source=source)
+    per = per_figure(pts).assign(baseline_source=source)
     per["national"] = per["ag"].to_numpy() == reg["owner"].to_numpy()[per["ind"].to_numpy(np.int64)]
     nat = pd.DataFrame({"ind": reg.index, "ag": reg["owner"], "national": True})
     nat = nat.merge(per.drop(columns="national"), on=["ind", "ag"], how="left")

@@ -162,8 +162,7 @@ def _mean_changes(registry: Registry, obs: pd.DataFrame, as_of: str, known_at: M
     _, _, pts, _ = series_points(registry, obs, as_of, known_at, prep)
     if pts.empty:
         return pd.DataFrame(columns=["ind", "ag", "window_start", "mean"])
-    ind, ag = pts["ind"].to_numpy(np.int64), pts["ag"].to_numpy(np.int64)
-    q, v = pts["q"].to_numpy(np.int64), pts["value"].to_numpy(float)
+    ind, ag, q, v = pts.ind, pts.ag, pts.q, pts.value
     starts = np.flatnonzero(np.r_[True, (ind[1:] != ind[:-1]) | (ag[1:] != ag[:-1])])
     lasts = np.r_[starts[1:] - 1, len(q) - 1]
     group = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(q)]))

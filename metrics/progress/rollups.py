@@ -344,8 +344,10 @@ def changes(
     is_revised = found & (values[new_pos] != value_old)
     owners = np.array([i.owner for i in registry.indicators], dtype=object)
 
-    def rows(mask: np.ndarray) -> pd.DataFrame:
-        out = obs.iloc[new_pos[mask]].reset_index(drop=True)
+    taken = obs[["indicator_id", "agency_id", "period", "value", "revision", "recorded_at", "uploaded_by"]]
+
+    def rows(mask: np.ndarray) -> pd.DataFrame:  # only the columns shown: the notes and files stay
+        out = taken.iloc[new_pos[mask]].reset_index(drop=True)
         figure = out["agency_id"].to_numpy(dtype=object) == owners[new["ind"].to_numpy()[mask]]
         out["figure"] = np.where(figure, "national", "agency")
         return out

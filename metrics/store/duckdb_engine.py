@@ -79,6 +79,10 @@ def checkpoint(cur: Connection) -> None:
         cur.execute("CHECKPOINT")
 
 
+def grown(cur: Connection, rows: int) -> None:
+    """DuckDB keeps its statistics up to date as it writes: nothing to do after a large write."""
+
+
 def has_table(cur: Connection, name: str) -> bool:
     """Whether a stored (not temporary) table ``name`` exists (duckdb_tables() beats information_schema)."""
     return bool(

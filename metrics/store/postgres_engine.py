@@ -278,6 +278,20 @@ def checkpoint(cur: Cursor) -> None:
     """PostgreSQL needs no checkpoint after a commit."""
 
 
+def grown(cur: Cursor, rows: int) -> None:
+    """After a commit that stored ``rows`` values: refresh the planner's statistics when that is
+    more than a tenth of the rows they last counted, as autovacuum would within a minute.
+
+    Until then the first upload into an empty database is planned as if the table were still
+    empty: hash joins and sorts that spill to disk instead of an index scan (at 440,000 values the
+    data page's first page of revisions took 0.9 s instead of 1 ms)."""
+    (counted,) = cur.execute(
+        "SELECT reltuples FROM pg_catalog.pg_class WHERE oid = 'observations'::regclass"
+    ).fetchone()
+    if rows > 0.1 * max(float(counted), 0.0):  # -1: never counted
+        cur.execute("ANALYZE observations, uploads")
+
+
 def has_table(cur: Cursor, name: str) -> bool:
     """Whether the current schema has a table ``name``."""
     row = cur.execute(

@@ -217,6 +217,7 @@ class Values(Connection):
                 if relation == _SCANNED:
                     self.engine.unscan(cur, _SCANNED)
             self.engine.checkpoint(cur)
+            self.engine.grown(cur, n_new + n_rev)
             return Change(upload_id, n_new, n_rev, n_same, None, None, reverts)
 
     def observations(self, include_withdrawn: bool = False) -> pd.DataFrame:

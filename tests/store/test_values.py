@@ -79,3 +79,35 @@ def test_every_revision_is_read_back_as_stored_text_included(store):
     assert obs["withdrawn"].tolist() == [False, False, False]
     assert str(obs["recorded_at"].dtype).startswith("datetime64")
     assert str(obs["revision"].dtype) == "int32" and str(obs["value"].dtype) == "float64"
+
+
+def _values(n: int, first: int) -> pd.DataFrame:
+    quarters = [f"{2000 + (first + k) // 4}Q{(first + k) % 4 + 1}" for k in range(n)]
+    return pd.DataFrame(
+        {
+            "indicator_id": "tc_alignment_rate",
+            "period": quarters,
+            "agency_id": "samr",
+            "value": 1.0,
+            "note": None,
+        }
+    ).assign(row=range(2, n + 2))
+
+
+@pytest.mark.postgres_only
+def test_a_write_of_more_than_a_tenth_of_the_rows_refreshes_the_planners_statistics(store):
+    """Else the first upload into an empty database is planned as if the table were still empty."""
+    cur = store.cursor()
+
+    def counted() -> float:
+        sql = "SELECT reltuples FROM pg_catalog.pg_class WHERE oid = 'observations'::regclass"
+        return float(cur.execute(sql).fetchone()[0])
+
+    assert counted() <= 0  # never counted
+    store.store_batch(_values(30, 0), file_name="a.csv", sha256="a" * 64, uploaded_by="t", source="test")
+    assert counted() == 30
+    store.store_batch(_values(3, 30), file_name="b.csv", sha256="b" * 64, uploaded_by="t", source="test")
+    assert counted() == 30  # a tenth or less: left to autovacuum
+    store.store_batch(_values(4, 33), file_name="c.csv", sha256="c" * 64, uploaded_by="t", source="test")
+    assert counted() == 37
+    cur.close()

@@ -25,7 +25,7 @@ _SEP = "#"  # a round reference: "<registry path>#<plan id>" (the path alone: th
 class Rounds(BaseModel):
     """Every round of the registry, in file order (frozen, like each round)."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)  # built on first use, not at import
     rounds: tuple[Registry, ...]
 
     @property

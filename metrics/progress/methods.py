@@ -163,7 +163,7 @@ def _mean_changes(registry: Registry, obs: pd.DataFrame, as_of: str, known_at: M
     if pts.empty:
         return pd.DataFrame(columns=["ind", "ag", "window_start", "mean"])
     ind, ag, q, v = pts.ind, pts.ag, pts.q, pts.value
-    starts = np.flatnonzero(np.r_[True, (ind[1:] != ind[:-1]) | (ag[1:] != ag[:-1])])
+    starts = pts.starts()
     lasts = np.r_[starts[1:] - 1, len(q) - 1]
     group = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(q)]))
     inside = q >= q[lasts][group] - DESTATIS_WINDOW

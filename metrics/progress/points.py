@@ -41,6 +41,11 @@ class Points:
     def where(self, mask: np.ndarray) -> Points:
         return Points(self.pos[mask], self.ind[mask], self.ag[mask], self.q[mask], self.value[mask])
 
+    def starts(self) -> np.ndarray:
+        """Where each figure's points begin (they are sorted by figure); at least one point."""
+        key = self.ind.astype(np.int64) * 1_000_000 + self.ag
+        return np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+
 
 def reported_points(cur: pd.DataFrame, values: np.ndarray, reg: pd.DataFrame) -> Points:
     """Points (ind, ag, q, value, pos) of every figure: the reported values, with a registry
@@ -75,12 +80,11 @@ def from_baseline(pts: Points, plan_q: int) -> tuple[Points, np.ndarray]:
     the plan (``plan_q``), else the first report after it; only a figure with nothing from then
     on (an as-of quarter before the plan) falls back to its latest report. Older reports never
     count, so loading more history cannot move a baseline."""
-    key = pts.ind.astype(np.int64) * 1_000_000 + pts.ag
-    if len(key) == 0:
+    if pts.empty:
         return pts, np.array([], dtype=object)
     q = pts.q
-    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-    size = np.diff(np.r_[starts, len(key)])
+    starts = pts.starts()
+    size = np.diff(np.r_[starts, len(q)])
     none = np.iinfo(np.int64).max
     reg_q = np.minimum.reduceat(np.where(pts.pos < 0, q, none), starts)
     after = np.minimum.reduceat(np.where(q >= plan_q, q, none), starts)
@@ -96,14 +100,13 @@ def from_baseline(pts: Points, plan_q: int) -> tuple[Points, np.ndarray]:
 
 def per_figure(pts: Points) -> pd.DataFrame:
     """First/last point, 4-quarter pace reference and 8-point least-squares fit per figure."""
-    key = pts.ind.astype(np.int64) * 1_000_000 + pts.ag
     q, v = pts.q, pts.value
-    n = len(key)
+    n = len(q)
     if n == 0:
         cols = ["ind", "ag", "n_points", "q_first", "v_first", "q_last", "v_last", "last_pos"]
         cols += ["observed_pace", "fit_xm", "fit_ym", "slope"]
         return pd.DataFrame({c: pd.Series(dtype=float) for c in cols})
-    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    starts = pts.starts()
     ends = np.r_[starts[1:], n] - 1
     size = ends - starts + 1
     idx = np.arange(n)

@@ -344,14 +344,6 @@ def changes(
     is_revised = found & (values[new_pos] != value_old)
     owners = np.array([i.owner for i in registry.indicators], dtype=object)
 
-    taken = obs[["indicator_id", "agency_id", "period", "value", "revision", "recorded_at", "uploaded_by"]]
-
-    def rows(mask: np.ndarray) -> pd.DataFrame:  # only the columns shown: the notes and files stay
-        out = taken.iloc[new_pos[mask]].reset_index(drop=True)
-        figure = out["agency_id"].to_numpy(dtype=object) == owners[new["ind"].to_numpy()[mask]]
-        out["figure"] = np.where(figure, "national", "agency")
-        return out
-
     cols = [
         "indicator_id",
         "agency_id",
@@ -362,6 +354,14 @@ def changes(
         "recorded_at",
         "uploaded_by",
     ]
+    taken = obs[[c for c in cols if c != "figure"]]
+
+    def rows(mask: np.ndarray) -> pd.DataFrame:  # only the columns shown: the notes and files stay
+        out = taken.iloc[new_pos[mask]].reset_index(drop=True)
+        figure = out["agency_id"].to_numpy(dtype=object) == owners[new["ind"].to_numpy()[mask]]
+        out["figure"] = np.where(figure, "national", "agency")
+        return out
+
     new_values = rows(fresh)[cols]
     revised = rows(is_revised).assign(
         value_old=value_old[is_revised], revision_old=revision[old_pos[is_revised[found]]]

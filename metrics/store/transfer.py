@@ -185,16 +185,7 @@ def copy_store(source: Connection, target: Connection, replace: bool = False) ->
 
 def _write_all(target: Connection, tables: dict[str, pa.Table], meta: dict[str, str | None]) -> None:
     engine = target.engine
-    with target._write_lock:
-        _replace_all(target, tables, meta)
-        cur = target.cursor()
-        engine.grown(cur, tables["observations"].num_rows)  # a database filled at once: plan on its rows
-        cur.close()
-
-
-def _replace_all(target: Connection, tables: dict[str, pa.Table], meta: dict[str, str | None]) -> None:
-    engine = target.engine
-    with target._transaction() as cur:
+    with target._write_lock, target._transaction() as cur:
         for table in reversed(list(TABLES)):
             cur.execute(f"DELETE FROM {table}")
         for table, rows in tables.items():
@@ -214,3 +205,4 @@ def _replace_all(target: Connection, tables: dict[str, pa.Table], meta: dict[str
                     [key, value],
                 )
         bump_data_version(cur)
+    engine.grown(cur, tables["observations"].num_rows)  # a database filled at once: plan on its rows
